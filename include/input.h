@@ -1,0 +1,35 @@
+/*
+ * input.h: opening a store and feeding its bytes to the parser.  Plain and
+ * gzip-compressed stores are told apart by their content, not their name,
+ * and decompressed as a stream.  Owns the guards that no parser option
+ * covers: only regular files (or '-', standard input), a compressed store
+ * that expands like a decompression bomb is refused, and a store that
+ * changes while it is read is not trusted.
+ */
+#ifndef XML2PROM_INPUT_H
+#define XML2PROM_INPUT_H
+
+#include <stdint.h>
+#include <sys/stat.h>
+#include <zlib.h>
+
+#include "buf.h"
+
+/* How much a compressed store may expand before it is taken for a bomb. */
+#define INPUT_MAX_EXPANSION	200
+#define INPUT_EXPANSION_GRACE	(16u << 20)
+
+struct input {
+	int		 fd;
+	gzFile		 gz;
+	struct stat	 st;		/* of the open file, before reading */
+	uint64_t	 bytes_out;	/* bytes handed to the parser */
+	struct buf	 error;		/* why reading stopped, if it did */
+};
+
+int	input_open(struct input *, const char *path);
+int	input_read(void *input, char *, int);	/* libxml2's read callback */
+int	input_check_unchanged(struct input *);
+void	input_close(struct input *);
+
+#endif

@@ -1,0 +1,50 @@
+/*
+ * scan.h: reading one store in a single streaming pass and counting its
+ * rows by type.  No tree of the document is built: rows are recognised by
+ * the --rows matcher as the parser reports elements, and their type is read
+ * from the parse events (attribute, child text) or, for other expressions,
+ * from a tree of the row alone, freed as soon as the row ends.  Memory is
+ * bounded by the largest row, not by the store.
+ */
+#ifndef XML2PROM_SCAN_H
+#define XML2PROM_SCAN_H
+
+#include <stdint.h>
+#include <time.h>
+
+#include "rowpath.h"
+#include "tally.h"
+#include "typeexpr.h"
+
+/* A type longer than this is bad data, not a label value. */
+#define SCAN_MAX_TYPE_LEN	1024
+
+/* Called for each row when set (--dump). */
+typedef void scan_row_fn(void *arg, unsigned long line, const char *type,
+    size_t len);
+
+struct scan_params {
+	const struct rowpath	*rows;
+	const struct typeexpr	*type;
+	const char		*missing_type;	/* for an empty type */
+	size_t			 max_types;
+	scan_row_fn		*on_row;
+	void			*on_row_arg;
+};
+
+struct scan_result {
+	int		 ok;		/* the whole store was read */
+	char		*error;		/* why not: "FILE[:LINE:COL]: ..." */
+	struct tally	 tally;
+	int		 have_stat;
+	uint64_t	 size;
+	struct timespec	 mtime;
+	struct timespec	 duration;
+	struct timespec	 finished;	/* wall clock when the read ended */
+};
+
+void	scan_file(const char *path, const struct scan_params *,
+	    struct scan_result *);
+void	scan_result_free(struct scan_result *);
+
+#endif

@@ -1,0 +1,33 @@
+/*
+ * xmlerr.h: libxml2's error reports turned into one line each.  libxml2
+ * prints multi-line dumps by default; every parse and XPath evaluation runs
+ * with these handlers installed so that nothing reaches stderr unasked.
+ * Also hides the API differences between libxml2 releases.
+ */
+#ifndef XML2PROM_XMLERR_H
+#define XML2PROM_XMLERR_H
+
+#include <libxml/xmlerror.h>
+#include <libxml/xmlversion.h>
+
+#include "buf.h"
+
+/* libxml2 2.12 made the error passed to structured handlers const. */
+#if LIBXML_VERSION >= 21200
+#define XMLERR_CONST const
+#else
+#define XMLERR_CONST
+#endif
+
+struct xmlerr_capture {
+	struct buf	 first_fatal;	/* "line:col: message" */
+	struct buf	 first_error;
+};
+
+void	xmlerr_install(struct xmlerr_capture *);
+void	xmlerr_uninstall(void);
+void	xmlerr_record(struct xmlerr_capture *, XMLERR_CONST xmlError *);
+const char *xmlerr_first(const struct xmlerr_capture *);
+void	xmlerr_free(struct xmlerr_capture *);
+
+#endif

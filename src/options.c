@@ -1,0 +1,420 @@
+/*
+ * options.c: parsing and checking the command line.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xmlversion.h>
+
+#include "names.h"
+#include "options.h"
+#include "scan.h"
+
+#define VERSION	"1.0.0"
+
+static const char usage_text[] =
+"usage: xml2prom [OPTION]... FILE...\n"
+"Count the rows of XML stores by type and write them for node_exporter.\n"
+"\n"
+"  -o, --output=PATH        write the metrics to PATH, atomically; '-' = stdout\n"
+"  -d, --textfile-dir=DIR   write DIR/NAME.prom (default " DEFAULT_TEXTFILE_DIR ")\n"
+"  -r, --rows=PATTERN       which elements are rows (default '" DEFAULT_ROWS "')\n"
+"  -t, --type=EXPR          XPath giving a row's type (default '" DEFAULT_TYPE "')\n"
+"  -i, --include-type=TYPE  report only these types (repeatable)\n"
+"  -x, --exclude-type=TYPE  do not report this type (repeatable)\n"
+"      --missing-type=NAME  type of rows whose type is empty (default '" DEFAULT_MISSING_TYPE "')\n"
+"  -p, --prefix=NAME        metric name prefix (default '" DEFAULT_PREFIX "')\n"
+"  -l, --label=NAME=VALUE   constant label on every sample (repeatable)\n"
+"  -n, --namespace=P=URI    bind prefix P for the --type expression (repeatable)\n"
+"      --max-types=N        fail a store with more than N types (default 1000)\n"
+"      --mode=OCTAL         output file mode (default 0644)\n"
+"      --dump               print what was read; write nothing\n"
+"  -q, --quiet              no messages about stores that failed\n"
+"  -v, --verbose            say what was read and written\n"
+"  -h, --help               print this help\n"
+"  -V, --version            print the version\n"
+"\n"
+"Exit status: 0 all read; 1 a FILE failed; 2 usage; 3 output not written;\n"
+"4 another run holds the lock.  See xml2prom(1).\n";
+
+enum { OPT_MISSING_TYPE = 256, OPT_MAX_TYPES, OPT_MODE, OPT_DUMP };
+
+static const struct option long_options[] = {
+	{ "output",		required_argument, NULL, 'o' },
+	{ "textfile-dir",	required_argument, NULL, 'd' },
+	{ "rows",		required_argument, NULL, 'r' },
+	{ "type",		required_argument, NULL, 't' },
+	{ "include-type",	required_argument, NULL, 'i' },
+	{ "exclude-type",	required_argument, NULL, 'x' },
+	{ "missing-type",	required_argument, NULL, OPT_MISSING_TYPE },
+	{ "prefix",		required_argument, NULL, 'p' },
+	{ "label",		required_argument, NULL, 'l' },
+	{ "namespace",		required_argument, NULL, 'n' },
+	{ "max-types",		required_argument, NULL, OPT_MAX_TYPES },
+	{ "mode",		required_argument, NULL, OPT_MODE },
+	{ "dump",		no_argument,	   NULL, OPT_DUMP },
+	{ "quiet",		no_argument,	   NULL, 'q' },
+	{ "verbose",		no_argument,	   NULL, 'v' },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ "version",		no_argument,	   NULL, 'V' },
+	{ NULL,			0,		   NULL, 0 }
+};
+
+/* What getopt collected, before it is checked. */
+struct raw {
+	const char	*output;
+	const char	*textfile_dir;
+	const char	*rows;
+	const char	*type;
+	const char	*prefix;
+	const char	*max_types;
+	const char	*mode;
+	const char	**labels;
+	size_t		 nlabels;
+	const char	**ns;
+};
+
+static int usage_error(FILE *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static int
+usage_error(FILE *err, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	fputs("xml2prom: ", err);
+	va_start(ap, fmt);
+	vfprintf(err, fmt, ap);
+	va_end(ap);
+	fputs("\nTry 'xml2prom --help' for more information.\n", err);
+	return -1;
+}
+
+static void
+push(const char ***list, size_t *n, const char *s)
+{
+	*list = xreallocarray(*list, *n + 1, sizeof(**list));
+	(*list)[(*n)++] = s;
+}
+
+static int
+parse_unsigned(const char *s, int base, unsigned long max, unsigned long *out)
+{
+	char	*end;
+
+	if (*s == '\0' || *s == '-' || *s == '+')
+		return -1;
+	errno = 0;
+	*out = strtoul(s, &end, base);
+	return errno != 0 || *end != '\0' || *out > max ? -1 : 0;
+}
+
+static int
+check_types(FILE *err, const char **list, size_t n, const char *opt)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++) {
+		if (list[i][0] == '\0')
+			return usage_error(err, "%s: a type is not empty", opt);
+		if (!names_is_utf8(list[i], strlen(list[i])))
+			return usage_error(err, "%s: not UTF-8", opt);
+		if (strlen(list[i]) > SCAN_MAX_TYPE_LEN)
+			return usage_error(err, "%s: type too long", opt);
+	}
+	return 0;
+}
+
+static int
+check_filters(struct config *c, FILE *err)
+{
+	size_t	 i;
+
+	if (check_types(err, c->include, c->expo.ninclude, "--include-type") ||
+	    check_types(err, c->exclude, c->expo.nexclude, "--exclude-type"))
+		return -1;
+	for (i = 0; i < c->expo.ninclude; i++)
+		if (expo_type_reported(&c->expo, c->include[i],
+		    strlen(c->include[i])) == 0)
+			return usage_error(err, "type '%s' is both included "
+			    "and excluded", c->include[i]);
+	if (c->missing_type[0] == '\0' ||
+	    strlen(c->missing_type) > SCAN_MAX_TYPE_LEN ||
+	    !names_is_utf8(c->missing_type, strlen(c->missing_type)))
+		return usage_error(err, "--missing-type '%s': must be a non-empty "
+		    "UTF-8 name", c->missing_type);
+	return 0;
+}
+
+/* NAME=VALUE, NAME a label name that is neither reserved nor repeated. */
+static int
+check_labels(struct config *c, const struct raw *raw, FILE *err)
+{
+	char	*eq;
+	size_t	 i, j;
+
+	c->labels = xcalloc(raw->nlabels, sizeof(*c->labels));
+	for (i = 0; i < raw->nlabels; i++) {
+		if ((eq = strchr(raw->labels[i], '=')) == NULL)
+			return usage_error(err, "--label '%s': expected NAME=VALUE",
+			    raw->labels[i]);
+		*eq = '\0';
+		c->labels[i].name = raw->labels[i];
+		c->labels[i].value = eq + 1;
+		c->expo.nlabels = i + 1;
+		if (!names_is_label(c->labels[i].name))
+			return usage_error(err, "--label: '%s' is not a valid "
+			    "label name", c->labels[i].name);
+		if (strcmp(c->labels[i].name, "path") == 0 ||
+		    strcmp(c->labels[i].name, "type") == 0)
+			return usage_error(err, "--label: '%s' is xml2prom's own "
+			    "label", c->labels[i].name);
+		if (!names_is_utf8(eq + 1, strlen(eq + 1)))
+			return usage_error(err, "--label %s: value is not UTF-8",
+			    c->labels[i].name);
+		for (j = 0; j < i; j++)
+			if (strcmp(c->labels[j].name, c->labels[i].name) == 0)
+				return usage_error(err, "--label: '%s' given twice",
+				    c->labels[i].name);
+	}
+	c->expo.labels = c->labels;
+	return 0;
+}
+
+static int
+check_namespaces(struct config *c, const struct raw *raw, FILE *err)
+{
+	char	*eq;
+	size_t	 i;
+
+	c->ns = xcalloc(c->nns, sizeof(*c->ns));
+	for (i = 0; i < c->nns; i++) {
+		if ((eq = strchr(raw->ns[i], '=')) == NULL || eq[1] == '\0')
+			return usage_error(err, "--namespace '%s': expected "
+			    "PREFIX=URI", raw->ns[i]);
+		*eq = '\0';
+		if (!names_is_ncname(raw->ns[i], strlen(raw->ns[i])))
+			return usage_error(err, "--namespace: '%s' is not a "
+			    "valid prefix", raw->ns[i]);
+		c->ns[i].prefix = raw->ns[i];
+		c->ns[i].uri = eq + 1;
+	}
+	return 0;
+}
+
+static int
+check_files(const struct config *c, FILE *err)
+{
+	size_t	 i, j;
+
+	if (c->nfiles == 0)
+		return usage_error(err, "%s", "no FILE given");
+	for (i = 0; i < c->nfiles; i++) {
+		if (c->files[i][0] == '\0')
+			return usage_error(err, "%s", "empty FILE name");
+		/* The name becomes a label value, which must be UTF-8. */
+		if (!names_is_utf8(c->files[i], strlen(c->files[i])))
+			return usage_error(err, "FILE name is not UTF-8: %s",
+			    c->files[i]);
+		for (j = 0; j < i; j++)
+			if (strcmp(c->files[i], c->files[j]) == 0)
+				return usage_error(err, "FILE given twice: %s",
+				    c->files[i]);
+	}
+	return 0;
+}
+
+static int
+has_suffix(const char *s, size_t len, const char *suffix)
+{
+	size_t	 n = strlen(suffix);
+
+	return len > n && memcmp(s + len - n, suffix, n) == 0;
+}
+
+/* DIR/NAME.prom, NAME being the first FILE's name less .xml, .gz. */
+static void
+derive_output(struct config *c, const char *dir)
+{
+	const char	*file = c->files[0], *slash, *name;
+	size_t		 len;
+	struct buf	 path = { 0 };
+
+	slash = strrchr(file, '/');
+	name = slash != NULL ? slash + 1 : file;
+	if (strcmp(file, "-") == 0)
+		name = "stdin";
+	len = strlen(name);
+	if (has_suffix(name, len, ".xml.gz"))
+		len -= 7;
+	else if (has_suffix(name, len, ".gz") || has_suffix(name, len, ".xml"))
+		len -= has_suffix(name, len, ".gz") ? 3 : 4;
+	buf_printf(&path, "%s%s", dir, dir[strlen(dir) - 1] == '/' ? "" : "/");
+	buf_append(&path, name, len);
+	buf_puts(&path, ".prom");
+	c->output_path = buf_steal(&path);
+}
+
+static int
+check_output(struct config *c, const struct raw *raw, FILE *err)
+{
+	if (raw->output != NULL && raw->textfile_dir != NULL)
+		return usage_error(err, "%s", "--output and --textfile-dir "
+		    "exclude each other");
+	if (raw->output != NULL && raw->output[0] == '\0')
+		return usage_error(err, "%s", "--output: empty path");
+	if (raw->textfile_dir != NULL && raw->textfile_dir[0] == '\0')
+		return usage_error(err, "%s", "--textfile-dir: empty path");
+	if (raw->output != NULL)
+		c->output_path = strcmp(raw->output, "-") == 0 ? NULL :
+		    xstrdup(raw->output);
+	else
+		derive_output(c, raw->textfile_dir != NULL ?
+		    raw->textfile_dir : DEFAULT_TEXTFILE_DIR);
+	return 0;
+}
+
+static int
+check_numbers(struct config *c, const struct raw *raw, FILE *err)
+{
+	unsigned long	 n;
+
+	if (raw->max_types != NULL) {
+		if (parse_unsigned(raw->max_types, 10, 1000000, &n) == -1 ||
+		    n == 0)
+			return usage_error(err, "--max-types '%s': expected a "
+			    "number from 1 to 1000000", raw->max_types);
+		c->max_types = n;
+	}
+	if (raw->mode != NULL) {
+		if (parse_unsigned(raw->mode, 8, 0777, &n) == -1)
+			return usage_error(err, "--mode '%s': expected an octal "
+			    "mode from 0 to 0777", raw->mode);
+		c->mode = (mode_t)n;
+	}
+	return 0;
+}
+
+static int
+check_config(struct config *c, struct raw *raw, FILE *err)
+{
+	struct buf	 msg = { 0 };
+	int		 rc = 0;
+
+	if (check_files(c, err) || check_output(c, raw, err) ||
+	    check_numbers(c, raw, err) || check_filters(c, err) ||
+	    check_labels(c, raw, err) || check_namespaces(c, raw, err))
+		return -1;
+	c->expo.prefix = raw->prefix != NULL ? raw->prefix : DEFAULT_PREFIX;
+	if (!names_is_metric(c->expo.prefix))
+		return usage_error(err, "--prefix '%s': not a valid metric name",
+		    c->expo.prefix);
+	if (rowpath_compile(&c->rows, raw->rows ? raw->rows : DEFAULT_ROWS,
+	    &msg) == -1 ||
+	    typeexpr_compile(&c->type, raw->type ? raw->type : DEFAULT_TYPE,
+	    c->ns, c->nns, &msg) == -1)
+		rc = usage_error(err, "%s", msg.data);
+	buf_free(&msg);
+	return rc;
+}
+
+static void
+print_version(void)
+{
+	printf("xml2prom %s (libxml2 %s, built with %s)\n", VERSION,
+	    xmlParserVersion, LIBXML_DOTTED_VERSION);
+}
+
+static int
+bad_option(FILE *err, const char *arg)
+{
+	char	 shortopt[3] = { '-', (char)optopt, '\0' };
+
+	/* getopt leaves optind past a cluster like -qz: name the letter. */
+	if (optopt != 0 && optopt < 256)
+		arg = shortopt;
+	return usage_error(err, "unknown option or missing argument: %s", arg);
+}
+
+/* Reads argv into `raw` and the lists; -1 on a getopt error. */
+static int
+collect(struct config *c, struct raw *raw, int argc, char **argv, FILE *err,
+    enum options_result *done)
+{
+	int	 ch;
+
+	optind = 0;	/* GNU: start afresh, so this can run more than once */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "o:d:r:t:i:x:p:l:n:qvhV",
+	    long_options, NULL)) != -1) {
+		switch (ch) {
+		case 'o': raw->output = optarg; break;
+		case 'd': raw->textfile_dir = optarg; break;
+		case 'r': raw->rows = optarg; break;
+		case 't': raw->type = optarg; break;
+		case 'i': push(&c->include, &c->expo.ninclude, optarg); break;
+		case 'x': push(&c->exclude, &c->expo.nexclude, optarg); break;
+		case 'p': raw->prefix = optarg; break;
+		case 'l': push(&raw->labels, &raw->nlabels, optarg); break;
+		case 'n': push(&raw->ns, &c->nns, optarg); break;
+		case 'q': c->quiet = 1; break;
+		case 'v': c->verbose = 1; break;
+		case OPT_MISSING_TYPE: c->missing_type = optarg; break;
+		case OPT_MAX_TYPES: raw->max_types = optarg; break;
+		case OPT_MODE: raw->mode = optarg; break;
+		case OPT_DUMP: c->dump = 1; break;
+		case 'h':
+			fputs(usage_text, stdout);
+			*done = OPTIONS_DONE;
+			return 0;
+		case 'V':
+			print_version();
+			*done = OPTIONS_DONE;
+			return 0;
+		default:
+			return bad_option(err, argv[optind - 1]);
+		}
+	}
+	c->files = argv + optind;
+	c->nfiles = (size_t)(argc - optind);
+	return 0;
+}
+
+enum options_result
+options_parse(struct config *c, int argc, char **argv, FILE *err)
+{
+	struct raw		 raw;
+	enum options_result	 result = OPTIONS_RUN;
+
+	memset(c, 0, sizeof(*c));
+	memset(&raw, 0, sizeof(raw));
+	c->missing_type = DEFAULT_MISSING_TYPE;
+	c->max_types = DEFAULT_MAX_TYPES;
+	c->mode = DEFAULT_MODE;
+	if (collect(c, &raw, argc, argv, err, &result) == -1)
+		result = OPTIONS_USAGE;
+	c->expo.include = c->include;
+	c->expo.exclude = c->exclude;
+	if (result == OPTIONS_RUN && check_config(c, &raw, err) == -1)
+		result = OPTIONS_USAGE;
+	free(raw.labels);
+	free(raw.ns);
+	return result;
+}
+
+void
+config_free(struct config *c)
+{
+	free(c->output_path);
+	rowpath_free(&c->rows);
+	typeexpr_free(&c->type);
+	free(c->include);
+	free(c->exclude);
+	free(c->labels);
+	free(c->ns);
+	memset(c, 0, sizeof(*c));
+}

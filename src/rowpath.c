@@ -1,0 +1,95 @@
+/*
+ * rowpath.c: parsing the --rows pattern and binding it to a parse.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "names.h"
+#include "rowpath.h"
+
+static int
+bad(struct buf *err, const char *src, const char *why)
+{
+	buf_printf(err, "invalid --rows pattern '%s': %s", src, why);
+	return -1;
+}
+
+int
+rowpath_compile(struct rowpath *rp, const char *src, struct buf *err)
+{
+	const char	*p = src, *end;
+	int		 descendant;
+
+	memset(rp, 0, sizeof(*rp));
+	if (*p == '\0')
+		return bad(err, src, "empty");
+	if (*p != '/')
+		descendant = 1;		/* relative: may start anywhere */
+	else if (p[1] == '/') {
+		descendant = 1;
+		p += 2;
+	} else {
+		descendant = 0;
+		p += 1;
+	}
+	for (;;) {
+		if (rp->nsteps == ROWPATH_MAX_STEPS)
+			return bad(err, src, "too many steps");
+		end = p + strcspn(p, "/");
+		if (end == p)
+			return bad(err, src, "empty step");
+		if (end - p == 1 && *p == '*')
+			rp->names[rp->nsteps] = NULL;
+		else if (names_is_ncname(p, (size_t)(end - p)))
+			rp->names[rp->nsteps] = xstrndup(p, (size_t)(end - p));
+		else if (memchr(p, ':', (size_t)(end - p)) != NULL) {
+			rowpath_free(rp);
+			return bad(err, src, "names match local names: "
+			    "drop the namespace prefix");
+		} else {
+			rowpath_free(rp);
+			return bad(err, src, "a step is a name or '*'");
+		}
+		rp->descendant[rp->nsteps++] = descendant;
+		if (*end == '\0')
+			return 0;
+		p = end + 1;
+		descendant = 0;
+		if (*p == '/') {
+			descendant = 1;
+			p++;
+		}
+		if (*p == '\0') {
+			rowpath_free(rp);
+			return bad(err, src, "ends with '/'");
+		}
+	}
+}
+
+void
+rowpath_free(struct rowpath *rp)
+{
+	size_t	 i;
+
+	for (i = 0; i < rp->nsteps; i++)
+		free(rp->names[i]);
+	memset(rp, 0, sizeof(*rp));
+}
+
+void
+rowmatch_init(struct rowmatch *m, const struct rowpath *rp,
+    const char *(*intern)(void *, const char *), void *arg)
+{
+	size_t	 i;
+
+	memset(m, 0, sizeof(*m));
+	m->nsteps = rp->nsteps;
+	for (i = 0; i < rp->nsteps; i++) {
+		m->names[i] = rp->names[i] != NULL ?
+		    intern(arg, rp->names[i]) : NULL;
+		if (rp->descendant[i])
+			m->selfloop |= (uint64_t)1 << i;
+	}
+	m->final = (uint64_t)1 << rp->nsteps;
+}

@@ -1,0 +1,547 @@
+/*
+ * scan.c: one streaming pass over a store with libxml2's SAX2 interface.
+ *
+ * Three sets of element handlers, chosen once per store by the kind of
+ * --type expression, keep the per-element work to what that kind needs:
+ *   attribute    the type is in the start tag: nothing else is looked at;
+ *   child text   the text of one child element is collected per row;
+ *   xpath        a tree is built for each row (and a bare skeleton of its
+ *                open ancestors, for '../@x'), evaluated, then freed.
+ * The SAX user data is the scanner itself, so that the callbacks libxml2
+ * makes while it expands an entity reach the same state.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include <libxml/SAX2.h>
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xpathInternals.h>
+
+#include "input.h"
+#include "scan.h"
+#include "xmlerr.h"
+
+/* A row whose type is the text of a child, while that text is read. */
+struct open_row {
+	size_t		 depth;
+	size_t		 capture_depth;	/* the child being read, or 0 */
+	int		 captured;	/* the first such child has ended */
+	unsigned long	 line;
+	struct buf	 text;
+};
+
+struct scanner {
+	xmlParserCtxtPtr	 ctxt;
+	const struct scan_params *p;
+	struct tally		*tally;
+	struct rowmatch		 match;
+	const char		*type_name;	/* interned, for the fast paths */
+	size_t			 missing_len;
+	uint64_t		*states;	/* per open element; [0] document */
+	size_t			 depth;
+	size_t			 states_cap;
+	struct open_row		*rows;		/* child text: open rows */
+	size_t			 nrows;
+	size_t			 rows_cap;
+	xmlXPathContextPtr	 xpath;		/* xpath: evaluation context */
+	size_t			 rows_open;	/* xpath: rows being built */
+	struct buf		 error;		/* our own reason to stop */
+	struct xmlerr_capture	 xmlerr;
+};
+
+static const char *
+intern(void *arg, const char *name)
+{
+	xmlParserCtxtPtr	 ctxt = arg;
+
+	return (const char *)xmlDictLookup(ctxt->dict, BAD_CAST name, -1);
+}
+
+static unsigned long
+current_line(const struct scanner *s)
+{
+	return (unsigned long)xmlSAX2GetLineNumber(s->ctxt);
+}
+
+static void stop(struct scanner *, const char *, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* Stops the parse for a reason of ours; the first reason is the one told. */
+static void
+stop(struct scanner *s, const char *fmt, ...)
+{
+	va_list	 ap;
+
+	if (s->error.len > 0)
+		return;
+	buf_printf(&s->error, "%lu: ", current_line(s));
+	va_start(ap, fmt);
+	buf_vprintf(&s->error, fmt, ap);
+	va_end(ap);
+	xmlStopParser(s->ctxt);
+}
+
+static void
+count_row(struct scanner *s, const char *type, size_t len, unsigned long line)
+{
+	if (s->error.len > 0)
+		return;
+	if (len == 0) {
+		type = s->p->missing_type;
+		len = s->missing_len;
+	}
+	if (len > SCAN_MAX_TYPE_LEN) {
+		stop(s, "a row's type is longer than %d bytes",
+		    SCAN_MAX_TYPE_LEN);
+		return;
+	}
+	if (tally_add(s->tally, type, len) == -1) {
+		stop(s, "more than %zu distinct types (see --max-types)",
+		    s->tally->max_types);
+		return;
+	}
+	if (s->p->on_row != NULL)
+		s->p->on_row(s->p->on_row_arg, line, type, len);
+}
+
+/* Enters an element: returns its state set (row or not, see rowpath.h). */
+static uint64_t
+enter(struct scanner *s, const xmlChar *localname)
+{
+	uint64_t	 set;
+
+	set = rowmatch_step(&s->match, s->states[s->depth],
+	    (const char *)localname);
+	if (++s->depth == s->states_cap) {
+		s->states_cap *= 2;
+		s->states = xreallocarray(s->states, s->states_cap,
+		    sizeof(*s->states));
+	}
+	s->states[s->depth] = set;
+	return set;
+}
+
+static int
+is_type_name(const struct scanner *s, const xmlChar *name, const xmlChar *uri)
+{
+	return uri == NULL && ((const char *)name == s->type_name ||
+	    strcmp((const char *)name, s->type_name) == 0);
+}
+
+/* Attribute: the whole job happens in the start tag. */
+
+static void
+attr_start(void *user, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	struct scanner	*s = user;
+	const xmlChar	**a;
+	unsigned long	 line;
+	int		 i;
+
+	(void)prefix, (void)uri, (void)nb_namespaces, (void)namespaces;
+	(void)nb_defaulted;
+	if ((enter(s, localname) & s->match.final) == 0)
+		return;
+	line = s->p->on_row != NULL ? current_line(s) : 0;
+	for (i = 0, a = attributes; i < nb_attributes; i++, a += 5) {
+		if (is_type_name(s, a[0], a[2])) {
+			count_row(s, (const char *)a[3], (size_t)(a[4] - a[3]),
+			    line);
+			return;
+		}
+	}
+	count_row(s, "", 0, line);
+}
+
+static void
+leave(void *user, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct scanner	*s = user;
+
+	(void)localname, (void)prefix, (void)uri;
+	s->depth--;
+}
+
+/* Child text: collect the text of each open row's first matching child. */
+
+static void
+child_start(void *user, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	struct scanner	*s = user;
+	struct open_row	*r;
+	uint64_t	 set;
+	size_t		 i;
+
+	(void)prefix, (void)nb_namespaces, (void)namespaces;
+	(void)nb_attributes, (void)nb_defaulted, (void)attributes;
+	set = enter(s, localname);
+	for (i = 0; i < s->nrows; i++) {
+		r = &s->rows[i];
+		if (!r->captured && r->capture_depth == 0 &&
+		    s->depth == r->depth + 1 && is_type_name(s, localname, uri))
+			r->capture_depth = s->depth;
+	}
+	if ((set & s->match.final) == 0)
+		return;
+	if (s->nrows == s->rows_cap) {
+		s->rows_cap = s->rows_cap ? s->rows_cap * 2 : 4;
+		s->rows = xreallocarray(s->rows, s->rows_cap, sizeof(*s->rows));
+		memset(s->rows + s->nrows, 0,
+		    (s->rows_cap - s->nrows) * sizeof(*s->rows));
+	}
+	r = &s->rows[s->nrows++];
+	r->depth = s->depth;
+	r->capture_depth = 0;
+	r->captured = 0;
+	r->line = s->p->on_row != NULL ? current_line(s) : 0;
+	buf_reset(&r->text);
+}
+
+static void
+child_text(void *user, const xmlChar *ch, int len)
+{
+	struct scanner	*s = user;
+	struct open_row	*r;
+	size_t		 i, room;
+
+	for (i = 0; i < s->nrows; i++) {
+		r = &s->rows[i];
+		if (r->capture_depth == 0)
+			continue;
+		/* One byte past the limit is enough for count_row to refuse. */
+		room = SCAN_MAX_TYPE_LEN + 1 - r->text.len;
+		buf_append(&r->text, ch, (size_t)len < room ? (size_t)len : room);
+	}
+}
+
+static void
+child_end(void *user, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct scanner	*s = user;
+	struct open_row	*r;
+	size_t		 i;
+
+	(void)localname, (void)prefix, (void)uri;
+	for (i = 0; i < s->nrows; i++) {
+		r = &s->rows[i];
+		if (r->capture_depth == s->depth) {
+			r->capture_depth = 0;
+			r->captured = 1;
+		}
+	}
+	if (s->nrows > 0 && s->rows[s->nrows - 1].depth == s->depth) {
+		r = &s->rows[--s->nrows];
+		count_row(s, r->text.data, r->text.len, r->line);
+	}
+	s->depth--;
+}
+
+/* XPath: libxml2's own tree builder, for the rows and their ancestors. */
+
+static void
+tree_start(void *user, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	struct scanner	*s = user;
+
+	xmlSAX2StartElementNs(s->ctxt, localname, prefix, uri, nb_namespaces,
+	    namespaces, nb_attributes, nb_defaulted, attributes);
+	if (enter(s, localname) & s->match.final)
+		s->rows_open++;
+}
+
+/* Text outside rows is never needed: only attributes of ancestors are. */
+static void
+tree_text(void *user, const xmlChar *ch, int len)
+{
+	struct scanner	*s = user;
+
+	if (s->rows_open > 0)
+		xmlSAX2Characters(s->ctxt, ch, len);
+}
+
+static void
+tree_cdata(void *user, const xmlChar *ch, int len)
+{
+	struct scanner	*s = user;
+
+	if (s->rows_open > 0)
+		xmlSAX2CDataBlock(s->ctxt, ch, len);
+}
+
+static void
+evaluate_row(struct scanner *s, xmlNodePtr row)
+{
+	xmlXPathObjectPtr	 res;
+	xmlChar			*type;
+	const char		*why;
+
+	if (s->xpath == NULL &&
+	    (s->xpath = typeexpr_context(s->p->type, s->ctxt->myDoc)) == NULL) {
+		stop(s, "%s", "cannot set up XPath evaluation");
+		return;
+	}
+	s->xpath->node = row;
+	if ((res = xmlXPathCompiledEval(s->p->type->comp, s->xpath)) == NULL) {
+		why = xmlerr_first(&s->xmlerr);
+		stop(s, "the --type expression failed on this row: %s",
+		    why != NULL ? why : "unknown error");
+		return;
+	}
+	if ((type = xmlXPathCastToString(res)) != NULL) {
+		count_row(s, (const char *)type, strlen((const char *)type),
+		    (unsigned long)xmlGetLineNo(row));
+		xmlFree(type);
+	}
+	xmlXPathFreeObject(res);
+}
+
+static void
+tree_end(void *user, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct scanner	*s = user;
+	xmlNodePtr	 node = s->ctxt->node;
+
+	if (s->states[s->depth] & s->match.final) {
+		evaluate_row(s, node);
+		s->rows_open--;
+	}
+	xmlSAX2EndElementNs(s->ctxt, localname, prefix, uri);
+	/* Outside any row, an element that ends is never looked at again. */
+	if (s->rows_open == 0 && node != NULL) {
+		xmlUnlinkNode(node);
+		xmlFreeNode(node);
+	}
+	s->depth--;
+}
+
+/*
+ * libxml2's own handlers for the prolog, so that entities declared in an
+ * internal subset work.  External entities and DTDs are never loaded:
+ * there is no resolveEntity or externalSubset handler, and the parser runs
+ * without XML_PARSE_NOENT, XML_PARSE_DTDLOAD and with XML_PARSE_NONET.
+ */
+
+static void
+on_start_document(void *user)
+{
+	xmlSAX2StartDocument(((struct scanner *)user)->ctxt);
+}
+
+static void
+on_internal_subset(void *user, const xmlChar *name, const xmlChar *id,
+    const xmlChar *system)
+{
+	xmlSAX2InternalSubset(((struct scanner *)user)->ctxt, name, id, system);
+}
+
+static void
+on_entity_decl(void *user, const xmlChar *name, int type, const xmlChar *id,
+    const xmlChar *system, xmlChar *content)
+{
+	xmlSAX2EntityDecl(((struct scanner *)user)->ctxt, name, type, id,
+	    system, content);
+}
+
+static xmlEntityPtr
+on_get_entity(void *user, const xmlChar *name)
+{
+	return xmlSAX2GetEntity(((struct scanner *)user)->ctxt, name);
+}
+
+static xmlEntityPtr
+on_get_parameter_entity(void *user, const xmlChar *name)
+{
+	return xmlSAX2GetParameterEntity(((struct scanner *)user)->ctxt, name);
+}
+
+static void
+on_xml_error(void *user, XMLERR_CONST xmlError *e)
+{
+	xmlerr_record(&((struct scanner *)user)->xmlerr, e);
+}
+
+static void
+setup_handlers(xmlSAXHandler *sax, enum type_kind kind)
+{
+	memset(sax, 0, sizeof(*sax));
+	sax->initialized = XML_SAX2_MAGIC;
+	sax->startDocument = on_start_document;
+	sax->internalSubset = on_internal_subset;
+	sax->entityDecl = on_entity_decl;
+	sax->getEntity = on_get_entity;
+	sax->getParameterEntity = on_get_parameter_entity;
+	sax->serror = on_xml_error;
+	switch (kind) {
+	case TYPE_ATTRIBUTE:
+		sax->startElementNs = attr_start;
+		sax->endElementNs = leave;
+		break;
+	case TYPE_CHILD_TEXT:
+		sax->startElementNs = child_start;
+		sax->endElementNs = child_end;
+		sax->characters = sax->ignorableWhitespace = child_text;
+		sax->cdataBlock = child_text;
+		break;
+	case TYPE_XPATH:
+		sax->startElementNs = tree_start;
+		sax->endElementNs = tree_end;
+		sax->characters = sax->ignorableWhitespace = tree_text;
+		sax->cdataBlock = tree_cdata;
+		break;
+	}
+}
+
+static void
+describe_failure(struct scan_result *r, const char *path, struct input *in,
+    struct scanner *s)
+{
+	struct buf	 msg = { 0 };
+	const char	*xml = xmlerr_first(&s->xmlerr);
+
+	if (in->error.len > 0)
+		buf_printf(&msg, "%s: %s", path, in->error.data);
+	else if (s->error.len > 0)
+		buf_printf(&msg, "%s:%s", path, s->error.data);
+	else if (xml != NULL)
+		buf_printf(&msg, "%s:%s", path, xml);
+	else
+		buf_printf(&msg, "%s: not well-formed XML", path);
+	r->error = buf_steal(&msg);
+}
+
+static void
+parse(struct scanner *s, struct input *in)
+{
+	xmlSAXHandler	 sax;
+
+	setup_handlers(&sax, s->p->type->kind);
+	s->ctxt = xmlCreateIOParserCtxt(&sax, s, input_read, NULL, in,
+	    XML_CHAR_ENCODING_NONE);
+	if (s->ctxt == NULL) {
+		buf_puts(&s->error, "0: cannot create an XML parser");
+		return;
+	}
+	xmlCtxtUseOptions(s->ctxt, XML_PARSE_NONET);
+	s->ctxt->linenumbers = 1;
+	rowmatch_init(&s->match, s->p->rows, intern, s->ctxt);
+	if (s->p->type->name != NULL)
+		s->type_name = intern(s->ctxt, s->p->type->name);
+	(void)xmlParseDocument(s->ctxt);
+}
+
+static int
+parsed_whole(const struct scanner *s, const struct input *in)
+{
+	return s->ctxt != NULL && s->ctxt->wellFormed && s->error.len == 0 &&
+	    in->error.len == 0;
+}
+
+static void
+scanner_free(struct scanner *s)
+{
+	size_t	 i;
+
+	if (s->xpath != NULL)
+		xmlXPathFreeContext(s->xpath);
+	if (s->ctxt != NULL) {
+		if (s->ctxt->myDoc != NULL)
+			xmlFreeDoc(s->ctxt->myDoc);
+		s->ctxt->myDoc = NULL;
+		xmlFreeParserCtxt(s->ctxt);
+	}
+	for (i = 0; i < s->rows_cap; i++)
+		buf_free(&s->rows[i].text);
+	free(s->rows);
+	free(s->states);
+	buf_free(&s->error);
+	xmlerr_free(&s->xmlerr);
+}
+
+static void
+stat_unopened(struct scan_result *r, const char *path)
+{
+	struct stat	 st;
+
+	if (strcmp(path, "-") != 0 && stat(path, &st) == 0 && S_ISREG(st.st_mode)) {
+		r->have_stat = 1;
+		r->size = (uint64_t)st.st_size;
+		r->mtime = st.st_mtim;
+	}
+}
+
+static struct timespec
+elapsed_since(const struct timespec *start)
+{
+	struct timespec	 now, d;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	d.tv_sec = now.tv_sec - start->tv_sec;
+	d.tv_nsec = now.tv_nsec - start->tv_nsec;
+	if (d.tv_nsec < 0) {
+		d.tv_sec--;
+		d.tv_nsec += 1000000000L;
+	}
+	return d;
+}
+
+void
+scan_file(const char *path, const struct scan_params *p,
+    struct scan_result *r)
+{
+	struct scanner	 s;
+	struct input	 in;
+	struct timespec	 start;
+
+	memset(r, 0, sizeof(*r));
+	memset(&s, 0, sizeof(s));
+	clock_gettime(CLOCK_MONOTONIC, &start);
+	tally_init(&r->tally, p->max_types);
+	s.p = p;
+	s.tally = &r->tally;
+	s.missing_len = strlen(p->missing_type);
+	s.states_cap = 64;
+	s.states = xcalloc(s.states_cap, sizeof(*s.states));
+	s.states[0] = ROWMATCH_START;
+
+	if (input_open(&in, path) == -1) {
+		stat_unopened(r, path);
+		describe_failure(r, path, &in, &s);
+		goto out;
+	}
+	if (S_ISREG(in.st.st_mode)) {
+		r->have_stat = 1;
+		r->size = (uint64_t)in.st.st_size;
+		r->mtime = in.st.st_mtim;
+	}
+	xmlerr_install(&s.xmlerr);
+	parse(&s, &in);
+	xmlerr_uninstall();
+	if (parsed_whole(&s, &in) && input_check_unchanged(&in) == 0) {
+		r->ok = 1;
+		clock_gettime(CLOCK_REALTIME, &r->finished);
+	} else
+		describe_failure(r, path, &in, &s);
+out:
+	input_close(&in);
+	scanner_free(&s);
+	r->duration = elapsed_since(&start);
+}
+
+void
+scan_result_free(struct scan_result *r)
+{
+	free(r->error);
+	tally_free(&r->tally);
+}

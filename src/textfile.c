@@ -1,0 +1,271 @@
+/*
+ * textfile.c: atomic replacement of the output file.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "exitcodes.h"
+#include "textfile.h"
+
+#define TEMP_SUFFIX	"XXXXXX"
+
+/*
+ * The temp file a signal handler must remove.  Armed only while the file
+ * exists under that name; the handler uses nothing but unlink() and raise().
+ */
+static char			 pending_temp[PATH_MAX];
+static volatile sig_atomic_t	 pending_armed;
+
+static void
+remove_temp_and_die(int sig)
+{
+	if (pending_armed)
+		unlink(pending_temp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction	 sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = remove_temp_and_die;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+}
+
+static void
+split_path(struct textfile *tf, const char *path)
+{
+	const char	*slash = strrchr(path, '/');
+
+	tf->path = xstrdup(path);
+	if (slash == NULL) {
+		tf->dir = xstrdup(".");
+		tf->base = xstrdup(path);
+	} else {
+		tf->dir = slash == path ? xstrdup("/") :
+		    xstrndup(path, (size_t)(slash - path));
+		tf->base = xstrdup(slash + 1);
+	}
+}
+
+static int
+is_stale_temp(const struct textfile *tf, const char *name)
+{
+	size_t	 n = strlen(tf->base), i;
+
+	if (name[0] != '.' || strncmp(name + 1, tf->base, n) != 0 ||
+	    name[n + 1] != '.' || strlen(name + n + 2) != strlen(TEMP_SUFFIX))
+		return 0;
+	for (i = n + 2; name[i] != '\0'; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+/* Only called with the lock held: no other run is writing these. */
+static void
+remove_stale_temps(const struct textfile *tf)
+{
+	DIR		*d;
+	struct dirent	*de;
+	int		 dfd;
+
+	if ((d = opendir(tf->dir)) == NULL)
+		return;
+	dfd = dirfd(d);
+	while ((de = readdir(d)) != NULL)
+		if (is_stale_temp(tf, de->d_name))
+			(void)unlinkat(dfd, de->d_name, 0);
+	closedir(d);
+}
+
+/*
+ * Takes the output's lock without waiting: a run that finds it held exits,
+ * so runs started every minute never pile up behind a slow one.  Returns
+ * EXIT_OK, EXIT_LOCKED or EXIT_OUTPUT.
+ */
+int
+textfile_lock(struct textfile *tf, const char *path, struct buf *err)
+{
+	struct buf	 lock = { 0 };
+
+	memset(tf, 0, sizeof(*tf));
+	tf->lock_fd = -1;
+	split_path(tf, path);
+	if (tf->base[0] == '\0') {
+		buf_printf(err, "%s: not a file name", path);
+		return EXIT_OUTPUT;
+	}
+	buf_printf(&lock, "%s/.%s.lock", tf->dir, tf->base);
+	tf->lock_fd = open(lock.data, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
+	if (tf->lock_fd == -1) {
+		buf_printf(err, "%s: %s", lock.data, strerror(errno));
+		buf_free(&lock);
+		return EXIT_OUTPUT;
+	}
+	if (flock(tf->lock_fd, LOCK_EX | LOCK_NB) == -1) {
+		if (errno == EWOULDBLOCK)
+			buf_printf(err, "%s: another run holds %s", path,
+			    lock.data);
+		else
+			buf_printf(err, "%s: %s", lock.data, strerror(errno));
+		buf_free(&lock);
+		return errno == EWOULDBLOCK ? EXIT_LOCKED : EXIT_OUTPUT;
+	}
+	buf_free(&lock);
+	catch_signals();
+	remove_stale_temps(tf);
+	return EXIT_OK;
+}
+
+/* The current output file, or NULL when there is none (or it is odd). */
+char *
+textfile_previous(const struct textfile *tf)
+{
+	struct buf	 text = { 0 };
+	char		 chunk[8192];
+	ssize_t		 n;
+	int		 fd;
+
+	if ((fd = open(tf->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+		return NULL;
+	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && text.len < (16u << 20))
+		buf_append(&text, chunk, (size_t)n);
+	close(fd);
+	if (n != 0) {
+		buf_free(&text);
+		return NULL;
+	}
+	return buf_steal(&text);
+}
+
+static int
+write_all(int fd, const char *p, size_t len)
+{
+	ssize_t	 n;
+
+	while (len > 0) {
+		if ((n = write(fd, p, len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+sync_directory(const char *dir)
+{
+	int	 fd, rc;
+
+	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		return -1;
+	rc = fsync(fd);
+	close(fd);
+	return rc;
+}
+
+static int
+create_temp(struct textfile *tf, struct buf *err)
+{
+	sigset_t	 all, old;
+	int		 fd, n;
+
+	n = snprintf(pending_temp, sizeof(pending_temp), "%s/.%s.%s",
+	    tf->dir, tf->base, TEMP_SUFFIX);
+	if (n < 0 || (size_t)n >= sizeof(pending_temp)) {
+		buf_printf(err, "%s: path too long", tf->path);
+		return -1;
+	}
+	/* No signal between the file's creation and the handler knowing. */
+	sigfillset(&all);
+	sigprocmask(SIG_BLOCK, &all, &old);
+	fd = mkostemp(pending_temp, O_CLOEXEC);
+	if (fd != -1)
+		pending_armed = 1;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (fd == -1)
+		buf_printf(err, "%s: cannot create a temp file: %s", tf->dir,
+		    strerror(errno));
+	return fd;
+}
+
+/*
+ * Writes the whole text to a temp file beside the target and renames it
+ * over the target.  Returns 0, or -1 with the target untouched and the temp
+ * file gone (unless only the final directory fsync failed).
+ */
+int
+textfile_replace(struct textfile *tf, const char *text, size_t len,
+    mode_t mode, struct buf *err)
+{
+	const char	*step;
+	int		 fd;
+
+	if ((fd = create_temp(tf, err)) == -1)
+		return -1;
+	step = "fchmod";
+	if (fchmod(fd, mode) == -1)
+		goto fail;
+	step = "write";
+	if (write_all(fd, text, len) == -1)
+		goto fail;
+	step = "fsync";
+	if (fsync(fd) == -1)
+		goto fail;
+	step = "close";
+	if (close(fd) == -1) {
+		fd = -1;
+		goto fail;
+	}
+	fd = -1;
+	step = "rename";
+	if (rename(pending_temp, tf->path) == -1)
+		goto fail;
+	pending_armed = 0;
+	if (sync_directory(tf->dir) == -1) {
+		buf_printf(err, "%s: written, but fsync of %s failed: %s",
+		    tf->path, tf->dir, strerror(errno));
+		return -1;
+	}
+	return 0;
+fail:
+	buf_printf(err, "%s: %s: %s", tf->path, step, strerror(errno));
+	if (fd != -1)
+		close(fd);
+	unlink(pending_temp);
+	pending_armed = 0;
+	return -1;
+}
+
+void
+textfile_close(struct textfile *tf)
+{
+	if (tf->lock_fd != -1)
+		close(tf->lock_fd);
+	free(tf->path);
+	free(tf->dir);
+	free(tf->base);
+	memset(tf, 0, sizeof(*tf));
+	tf->lock_fd = -1;
+}

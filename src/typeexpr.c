@@ -1,0 +1,155 @@
+/*
+ * typeexpr.c: compiling and classifying the --type expression.
+ */
+#include <string.h>
+
+#include <libxml/tree.h>
+#include <libxml/xpathInternals.h>
+
+#include "names.h"
+#include "typeexpr.h"
+#include "xmlerr.h"
+
+static const char *
+skip_space(const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
+		p++;
+	return p;
+}
+
+static const char *
+trim_end(const char *p, const char *end)
+{
+	while (end > p && (end[-1] == ' ' || end[-1] == '\t' ||
+	    end[-1] == '\n' || end[-1] == '\r'))
+		end--;
+	return end;
+}
+
+static int
+strip_prefix(const char **p, const char *end, const char *prefix)
+{
+	size_t	 n = strlen(prefix);
+
+	if ((size_t)(end - *p) < n || memcmp(*p, prefix, n) != 0)
+		return 0;
+	*p += n;
+	return 1;
+}
+
+/*
+ * Recognises '@name', 'attribute::name', 'name', 'child::name', each
+ * optionally inside 'string(...)'.  Anything else is left to XPath.
+ */
+static void
+classify(struct typeexpr *te, const char *src)
+{
+	const char	*p = src, *end = src + strlen(src);
+
+	te->kind = TYPE_XPATH;
+	p = skip_space(p, end);
+	end = trim_end(p, end);
+	if (strip_prefix(&p, end, "string(")) {
+		if (end == p || end[-1] != ')')
+			return;
+		p = skip_space(p, end - 1);
+		end = trim_end(p, end - 1);
+	}
+	if (strip_prefix(&p, end, "@") || strip_prefix(&p, end, "attribute::"))
+		te->kind = TYPE_ATTRIBUTE;
+	else {
+		(void)strip_prefix(&p, end, "child::");
+		te->kind = TYPE_CHILD_TEXT;
+	}
+	if (!names_is_ncname(p, (size_t)(end - p))) {
+		te->kind = TYPE_XPATH;
+		return;
+	}
+	te->name = xstrndup(p, (size_t)(end - p));
+}
+
+xmlXPathContextPtr
+typeexpr_context(const struct typeexpr *te, xmlDocPtr doc)
+{
+	xmlXPathContextPtr	 ctx;
+	size_t			 i;
+
+	if ((ctx = xmlXPathNewContext(doc)) == NULL)
+		return NULL;
+	for (i = 0; i < te->nns; i++)
+		xmlXPathRegisterNs(ctx, BAD_CAST te->ns[i].prefix,
+		    BAD_CAST te->ns[i].uri);
+	return ctx;
+}
+
+/*
+ * Evaluates the expression once on an empty row, so that an unknown
+ * function, variable or namespace prefix is a usage error now rather than
+ * a failure on every store later.
+ */
+static int
+dry_run(const struct typeexpr *te, xmlXPathCompExprPtr comp)
+{
+	xmlDocPtr		 doc;
+	xmlNodePtr		 row;
+	xmlXPathContextPtr	 ctx;
+	xmlXPathObjectPtr	 res = NULL;
+
+	doc = xmlNewDoc(BAD_CAST "1.0");
+	row = xmlNewDocNode(doc, NULL, BAD_CAST "row", NULL);
+	xmlDocSetRootElement(doc, row);
+	if ((ctx = typeexpr_context(te, doc)) != NULL) {
+		ctx->node = row;
+		res = xmlXPathCompiledEval(comp, ctx);
+		xmlXPathFreeContext(ctx);
+	}
+	xmlFreeDoc(doc);
+	if (res == NULL)
+		return -1;
+	xmlXPathFreeObject(res);
+	return 0;
+}
+
+int
+typeexpr_compile(struct typeexpr *te, const char *src,
+    const struct nsbinding *ns, size_t nns, struct buf *err)
+{
+	struct xmlerr_capture	 cap;
+	xmlXPathCompExprPtr	 comp;
+	int			 rc = 0;
+
+	memset(te, 0, sizeof(*te));
+	memset(&cap, 0, sizeof(cap));
+	te->ns = ns;
+	te->nns = nns;
+	xmlerr_install(&cap);
+	comp = xmlXPathCompile(BAD_CAST src);
+	if (comp == NULL || dry_run(te, comp) == -1) {
+		buf_printf(err, "invalid --type expression '%s': %s", src,
+		    xmlerr_first(&cap) != NULL ? xmlerr_first(&cap) :
+		    "not an XPath 1.0 expression");
+		rc = -1;
+	}
+	xmlerr_uninstall();
+	xmlerr_free(&cap);
+	if (rc == -1) {
+		xmlXPathFreeCompExpr(comp);
+		return -1;
+	}
+	classify(te, src);
+	if (te->kind == TYPE_XPATH)
+		te->comp = comp;
+	else
+		xmlXPathFreeCompExpr(comp);
+	return 0;
+}
+
+void
+typeexpr_free(struct typeexpr *te)
+{
+	free(te->name);
+	if (te->comp != NULL)
+		xmlXPathFreeCompExpr(te->comp);
+	memset(te, 0, sizeof(*te));
+}
