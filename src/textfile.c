@@ -105,12 +105,19 @@ int
 textfile_lock(struct textfile *tf, const char *path, struct buf *err)
 {
 	struct buf	 lock = { 0 };
+	struct stat	 st;
 
 	memset(tf, 0, sizeof(*tf));
 	tf->lock_fd = -1;
 	split_path(tf, path);
 	if (tf->base[0] == '\0') {
 		buf_printf(err, "%s: not a file name", path);
+		return EXIT_OUTPUT;
+	}
+	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		/* rename() would replace a device, a FIFO or a symlink. */
+		buf_printf(err, "%s: not a regular file, not replacing it "
+		    "(use -o - for standard output)", path);
 		return EXIT_OUTPUT;
 	}
 	buf_printf(&lock, "%s/.%s.lock", tf->dir, tf->base);

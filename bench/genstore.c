@@ -1,0 +1,65 @@
+/*
+ * genstore.c: writes a deterministic store of N rows to standard output,
+ * shaped like the stores xml2prom reads: <row id type status> with three
+ * child elements, a predefined entity and a CDATA section, types with
+ * skewed frequencies.  The same N always gives the same bytes.
+ *
+ * usage: genstore [ROWS]   (default 1000000, about 200 MB)
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+static const char *const types[] = {
+	"book", "dvd", "magazine", "cd", "map", "score", "game", "poster"
+};
+/* Cumulative weights out of 1000: a few types hold most of the rows. */
+static const int weights[] = { 520, 730, 850, 930, 965, 985, 995, 1000 };
+
+static const char *const categories[] = {
+	"fiction", "history", "science", "music", "travel", "children"
+};
+static const char *const statuses[] = {
+	"available", "lent", "archived", "lost"
+};
+
+static uint64_t state = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t
+next_random(void)
+{
+	state = state * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(state >> 33);
+}
+
+static const char *
+pick_type(void)
+{
+	int	 r = (int)(next_random() % 1000), i = 0;
+
+	while (r >= weights[i])
+		i++;
+	return types[i];
+}
+
+int
+main(int argc, char **argv)
+{
+	unsigned long	 rows = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
+	unsigned long	 i;
+
+	printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	    "<store version=\"3\" generator=\"genstore\">\n");
+	for (i = 1; i <= rows; i++) {
+		printf("  <row id=\"%lu\" type=\"%s\" status=\"%s\">\n"
+		    "    <category>%s</category>\n"
+		    "    <title>Title number %lu &amp; subtitle %u</title>\n"
+		    "    <note><![CDATA[shelf <%u> row %lu]]></note>\n"
+		    "  </row>\n",
+		    i, pick_type(), statuses[next_random() % 4],
+		    categories[next_random() % 6], i, next_random() % 1000,
+		    next_random() % 100, i);
+	}
+	printf("</store>\n");
+	return ferror(stdout) || fflush(stdout) ? 1 : 0;
+}
