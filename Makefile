@@ -66,3 +66,20 @@ clean:
 	rm -rf build
 
 .PHONY: all example check bench install uninstall clean
+
+# Tests and tools built from the same objects as the binary.
+build/unit: tests/unit.c $(LIB_OBJS) $(HEADERS)
+	@mkdir -p build
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ tests/unit.c $(LIB_OBJS) $(LDLIBS)
+
+unit: build/unit
+	build/unit
+.PHONY: unit
+
+build/genstore: bench/genstore.c
+	@mkdir -p build
+	$(CC) -O2 -o $@ bench/genstore.c
+
+build/floor: bench/floor.c
+	@mkdir -p build
+	$(CC) -O2 $(CPPFLAGS) -o $@ bench/floor.c $(XML_LIBS)

@@ -7,6 +7,7 @@
 #ifndef XML2PROM_XMLERR_H
 #define XML2PROM_XMLERR_H
 
+#include <libxml/parser.h>
 #include <libxml/xmlerror.h>
 #include <libxml/xmlversion.h>
 
@@ -20,11 +21,11 @@
 #endif
 
 struct xmlerr_capture {
-	struct buf	 first_fatal;	/* "line:col: message" */
-	struct buf	 first_error;
+	struct buf	 first;		/* "line:col: message" */
 };
 
 void	xmlerr_install(struct xmlerr_capture *);
+void	xmlerr_attach(struct xmlerr_capture *, xmlParserCtxtPtr);
 void	xmlerr_uninstall(void);
 void	xmlerr_record(struct xmlerr_capture *, XMLERR_CONST xmlError *);
 const char *xmlerr_first(const struct xmlerr_capture *);

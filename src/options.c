@@ -313,6 +313,9 @@ check_config(struct config *c, struct raw *raw, FILE *err)
 	if (!names_is_metric(c->expo.prefix))
 		return usage_error(err, "--prefix '%s': not a valid metric name",
 		    c->expo.prefix);
+	if (strchr(c->expo.prefix, ':') != NULL)
+		return usage_error(err, "--prefix '%s': colons are for recording "
+		    "rules, not exporters", c->expo.prefix);
 	if (rowpath_compile(&c->rows, raw->rows ? raw->rows : DEFAULT_ROWS,
 	    &msg) == -1 ||
 	    typeexpr_compile(&c->type, raw->type ? raw->type : DEFAULT_TYPE,

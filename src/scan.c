@@ -10,8 +10,8 @@
  * The SAX user data is the scanner itself, so that the callbacks libxml2
  * makes while it expands an entity reach the same state.
  */
-#include <errno.h>
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -48,6 +48,7 @@ struct scanner {
 	size_t			 rows_cap;
 	xmlXPathContextPtr	 xpath;		/* xpath: evaluation context */
 	size_t			 rows_open;	/* xpath: rows being built */
+	struct buf		 decoded;	/* attribute: value with entities */
 	struct buf		 error;		/* our own reason to stop */
 	struct xmlerr_capture	 xmlerr;
 };
@@ -131,6 +132,99 @@ is_type_name(const struct scanner *s, const xmlChar *name, const xmlChar *uri)
 	    strcmp((const char *)name, s->type_name) == 0);
 }
 
+/*
+ * Without entity substitution (never enabled: it would load external
+ * entities), libxml2 hands attribute values over with '&' written "&#38;"
+ * and references to declared entities kept as "&name;", for a tree builder
+ * to resolve.  The attribute fast path resolves them itself; it is only
+ * taken for values that contain '&'.
+ */
+static void
+append_char_ref(struct buf *out, const char *p, const char *end)
+{
+	unsigned long	 cp = 0;
+	int		 hex = *p == 'x', digit;
+	char		 u[4];
+
+	for (p += hex; p < end; p++) {
+		if (*p >= '0' && *p <= '9')
+			digit = *p - '0';
+		else if (hex && (*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')
+			digit = (*p | 0x20) - 'a' + 10;
+		else
+			return;
+		if ((cp = cp * (hex ? 16 : 10) + (unsigned long)digit) > 0x10ffff)
+			return;
+	}
+	if (cp < 0x80) {
+		u[0] = (char)cp;
+		buf_append(out, u, 1);
+	} else if (cp < 0x800) {
+		u[0] = (char)(0xc0 | (cp >> 6));
+		u[1] = (char)(0x80 | (cp & 0x3f));
+		buf_append(out, u, 2);
+	} else if (cp < 0x10000) {
+		u[0] = (char)(0xe0 | (cp >> 12));
+		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[2] = (char)(0x80 | (cp & 0x3f));
+		buf_append(out, u, 3);
+	} else {
+		u[0] = (char)(0xf0 | (cp >> 18));
+		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
+		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
+		u[3] = (char)(0x80 | (cp & 0x3f));
+		buf_append(out, u, 4);
+	}
+}
+
+static void
+decode_attribute(struct scanner *s, const char *p, const char *end,
+    struct buf *out, int depth)
+{
+	const char	*amp, *semi;
+	char		*name;
+	xmlEntityPtr	 ent;
+
+	/* Stops once over the limit: count_row refuses what is too long. */
+	while (p < end && out->len <= SCAN_MAX_TYPE_LEN) {
+		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL ||
+		    (semi = memchr(amp, ';', (size_t)(end - amp))) == NULL) {
+			buf_append(out, p, (size_t)(end - p));
+			return;
+		}
+		buf_append(out, p, (size_t)(amp - p));
+		p = semi + 1;
+		if (amp[1] == '#') {
+			append_char_ref(out, amp + 2, semi);
+			continue;
+		}
+		name = xstrndup(amp + 1, (size_t)(semi - amp - 1));
+		if ((ent = xmlGetPredefinedEntity(BAD_CAST name)) == NULL)
+			ent = xmlGetDocEntity(s->ctxt->myDoc, BAD_CAST name);
+		free(name);
+		if (ent != NULL && ent->content != NULL && depth < 8)
+			decode_attribute(s, (const char *)ent->content,
+			    (const char *)ent->content + ent->length, out,
+			    depth + 1);
+	}
+}
+
+static void
+count_attribute(struct scanner *s, const xmlChar *value, const xmlChar *end,
+    unsigned long line)
+{
+	size_t	 len = (size_t)(end - value);
+
+	if (memchr(value, '&', len) == NULL || s->ctxt->replaceEntities) {
+		count_row(s, (const char *)value, len, line);
+		return;
+	}
+	buf_reset(&s->decoded);
+	decode_attribute(s, (const char *)value, (const char *)end,
+	    &s->decoded, 0);
+	count_row(s, s->decoded.data, s->decoded.len, line);
+}
+
 /* Attribute: the whole job happens in the start tag. */
 
 static void
@@ -150,8 +244,7 @@ attr_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 	line = s->p->on_row != NULL ? current_line(s) : 0;
 	for (i = 0, a = attributes; i < nb_attributes; i++, a += 5) {
 		if (is_type_name(s, a[0], a[2])) {
-			count_row(s, (const char *)a[3], (size_t)(a[4] - a[3]),
-			    line);
+			count_attribute(s, a[3], a[4], line);
 			return;
 		}
 	}
@@ -216,9 +309,14 @@ child_text(void *user, const xmlChar *ch, int len)
 		r = &s->rows[i];
 		if (r->capture_depth == 0)
 			continue;
-		/* One byte past the limit is enough for count_row to refuse. */
-		room = SCAN_MAX_TYPE_LEN + 1 - r->text.len;
-		buf_append(&r->text, ch, (size_t)len < room ? (size_t)len : room);
+		room = SCAN_MAX_TYPE_LEN - r->text.len;
+		if ((size_t)len > room) {
+			/* Say so now: the rest may be gigabytes of entities. */
+			stop(s, "a row's type is longer than %d bytes",
+			    SCAN_MAX_TYPE_LEN);
+			return;
+		}
+		buf_append(&r->text, ch, (size_t)len);
 	}
 }
 
@@ -367,12 +465,6 @@ on_get_parameter_entity(void *user, const xmlChar *name)
 }
 
 static void
-on_xml_error(void *user, XMLERR_CONST xmlError *e)
-{
-	xmlerr_record(&((struct scanner *)user)->xmlerr, e);
-}
-
-static void
 setup_handlers(xmlSAXHandler *sax, enum type_kind kind)
 {
 	memset(sax, 0, sizeof(*sax));
@@ -382,7 +474,6 @@ setup_handlers(xmlSAXHandler *sax, enum type_kind kind)
 	sax->entityDecl = on_entity_decl;
 	sax->getEntity = on_get_entity;
 	sax->getParameterEntity = on_get_parameter_entity;
-	sax->serror = on_xml_error;
 	switch (kind) {
 	case TYPE_ATTRIBUTE:
 		sax->startElementNs = attr_start;
@@ -433,6 +524,7 @@ parse(struct scanner *s, struct input *in)
 		buf_puts(&s->error, "0: cannot create an XML parser");
 		return;
 	}
+	xmlerr_attach(&s->xmlerr, s->ctxt);
 	xmlCtxtUseOptions(s->ctxt, XML_PARSE_NONET);
 	s->ctxt->linenumbers = 1;
 	rowmatch_init(&s->match, s->p->rows, intern, s->ctxt);
@@ -465,6 +557,7 @@ scanner_free(struct scanner *s)
 		buf_free(&s->rows[i].text);
 	free(s->rows);
 	free(s->states);
+	buf_free(&s->decoded);
 	buf_free(&s->error);
 	xmlerr_free(&s->xmlerr);
 }

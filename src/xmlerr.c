@@ -28,6 +28,22 @@ xmlerr_install(struct xmlerr_capture *c)
 	xmlSetGenericErrorFunc(NULL, ignore_generic);
 }
 
+/*
+ * Errors of a parse, whichever part of libxml2 raises them.  The SAX
+ * handler's serror is not used: libxml2 2.9 calls it with the parser
+ * context instead of the user data for some errors (SAX2 "huge text node").
+ */
+void
+xmlerr_attach(struct xmlerr_capture *c, xmlParserCtxtPtr ctxt)
+{
+#if LIBXML_VERSION >= 21300
+	xmlCtxtSetErrorHandler(ctxt, record_structured, c);
+#else
+	(void)c;
+	(void)ctxt;
+#endif
+}
+
 void
 xmlerr_uninstall(void)
 {
@@ -36,20 +52,17 @@ xmlerr_uninstall(void)
 }
 
 /*
- * Keeps the first fatal error and the first plain one; warnings say nothing
- * about whether the data can be trusted, so they are not kept.
+ * Keeps the first error: later ones are mostly its consequences.  Warnings
+ * say nothing about whether the data can be trusted, so they are not kept.
  */
 void
 xmlerr_record(struct xmlerr_capture *c, XMLERR_CONST xmlError *e)
 {
-	struct buf	*into;
+	struct buf	*into = &c->first;
 	const char	*msg;
 	size_t		 len;
 
-	if (e == NULL || e->level < XML_ERR_ERROR)
-		return;
-	into = e->level == XML_ERR_FATAL ? &c->first_fatal : &c->first_error;
-	if (into->len > 0)
+	if (e == NULL || e->level < XML_ERR_ERROR || into->len > 0)
 		return;
 	msg = e->message != NULL ? e->message : "unknown error";
 	len = strlen(msg);
@@ -67,16 +80,11 @@ xmlerr_record(struct xmlerr_capture *c, XMLERR_CONST xmlError *e)
 const char *
 xmlerr_first(const struct xmlerr_capture *c)
 {
-	if (c->first_fatal.len > 0)
-		return c->first_fatal.data;
-	if (c->first_error.len > 0)
-		return c->first_error.data;
-	return NULL;
+	return c->first.len > 0 ? c->first.data : NULL;
 }
 
 void
 xmlerr_free(struct xmlerr_capture *c)
 {
-	buf_free(&c->first_fatal);
-	buf_free(&c->first_error);
+	buf_free(&c->first);
 }

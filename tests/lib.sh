@@ -1,0 +1,70 @@
+# lib.sh: what every test script shares: counting results, temp dirs, the
+# binary under test.  Sourced, not run.
+#
+# XML2PROM may name a wrapped binary (valgrind, a sanitizer build); the
+# scripts never assume it is ./xml2prom.
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+: "${XML2PROM:=$top/xml2prom}"
+passed=0
+failed=0
+
+ok() {
+	passed=$((passed + 1))
+	[ -n "${VERBOSE:-}" ] && printf 'ok - %s\n' "$*"
+	return 0
+}
+
+not_ok() {
+	failed=$((failed + 1))
+	printf 'not ok - %s\n' "$*"
+}
+
+# check DESCRIPTION COMMAND...: one result from a command's exit status.
+check() {
+	desc=$1
+	shift
+	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+}
+
+# A temp dir removed when the script exits, whatever happens.
+scratch=$(mktemp -d "${TMPDIR:-/tmp}/xml2prom-test.XXXXXX")
+cleanup_hooks=""
+on_exit() {
+	for hook in $cleanup_hooks; do "$hook"; done
+	rm -rf "$scratch"
+}
+trap on_exit EXIT
+trap 'exit 130' INT TERM
+
+# The closing line run-all adds up: "NAME: N passed, N failed".
+finish() {
+	printf '%s: %d passed, %d failed\n' "$1" "$passed" "$failed"
+	[ "$failed" -eq 0 ]
+}
+
+# Values that change every run, masked so outputs can be compared.
+normalize() {
+	sed -E 's/^([a-zA-Z_:][a-zA-Z0-9_:]*_(last_success_timestamp_seconds|read_duration_seconds)\{.*\}) [0-9.e+-]+$/\1 <varies>/'
+}
+
+# A free TCP port on 127.0.0.1.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_for SECONDS COMMAND...: retry until it succeeds or time runs out.
+wait_for() {
+	limit=$(( $(date +%s) + $1 ))
+	shift
+	until "$@" >/dev/null 2>&1; do
+		[ "$(date +%s)" -ge "$limit" ] && return 1
+		sleep 0.2
+	done
+}
+
+# promtool must not only accept a text but have nothing to say about it.
+promtool_clean() {
+	_out=$(promtool check metrics <"$1" 2>&1) || { printf '%s\n' "$_out"; return 1; }
+	[ -z "$_out" ] || { printf '%s\n' "$_out"; return 1; }
+}
