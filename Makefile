@@ -36,11 +36,17 @@ xml2prom: $(LIB_OBJS) src/main.o
 src/%.o: src/%.c $(HEADERS)
 	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -c -o $@ $<
 
-# The README's first command: build, run on the shipped example, show it.
-example: xml2prom
+# The README's two commands.  Each first installs what it lacks from
+# Debian's packages (tests/deps.sh), then builds in a fresh make, so that
+# pkg-config is asked after the install.
+example:
+	@tests/deps.sh build
+	@$(MAKE) -s xml2prom
 	./xml2prom -o - examples/store.xml
 
-check: xml2prom
+check:
+	@tests/deps.sh
+	@$(MAKE) -s xml2prom
 	tests/run-all
 
 bench: xml2prom
@@ -83,3 +89,34 @@ build/genstore: bench/genstore.c
 build/floor: bench/floor.c
 	@mkdir -p build
 	$(CC) -O2 $(CPPFLAGS) -o $@ bench/floor.c $(XML_LIBS)
+
+# Sanitizer builds (clang): the same sources with ASan and UBSan, any
+# finding fatal.  Fuzzers additionally link libFuzzer; the replay drivers
+# run a harness over the seed corpus without it.
+SAN_CC		?= clang
+SAN_FLAGS	 = -O1 -g -fno-omit-frame-pointer \
+		   -fsanitize=address,undefined -fno-sanitize-recover=all
+SAN_BUILD	 = $(SAN_CC) -std=c11 $(WARNINGS) $(SAN_FLAGS) $(CPPFLAGS)
+FUZZ_SECONDS	?= 60
+
+build/asan/xml2prom: $(LIB_SRCS) src/main.c $(HEADERS)
+	@mkdir -p build/asan
+	$(SAN_BUILD) -o $@ $(LIB_SRCS) src/main.c $(LDLIBS)
+
+build/asan/unit: tests/unit.c $(LIB_SRCS) $(HEADERS)
+	@mkdir -p build/asan
+	$(SAN_BUILD) -o $@ tests/unit.c $(LIB_SRCS) $(LDLIBS)
+
+build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HEADERS)
+	@mkdir -p build/fuzz
+	$(SAN_BUILD) -fsanitize=fuzzer -o $@ $< $(LIB_SRCS) $(LDLIBS)
+
+build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_SRCS) $(HEADERS)
+	@mkdir -p build/fuzz
+	$(SAN_BUILD) -o $@ $< tests/fuzz/replay.c $(LIB_SRCS) $(LDLIBS)
+
+# make fuzz [FUZZ_SECONDS=N]: each harness for N seconds, new inputs kept
+# in build/fuzz/corpus-*, crashes in build/fuzz/.
+fuzz: build/fuzz/scan build/fuzz/options
+	tests/fuzz/run $(FUZZ_SECONDS)
+.PHONY: fuzz

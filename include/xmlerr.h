@@ -20,6 +20,10 @@
 #define XMLERR_CONST
 #endif
 
+/* A C string where libxml2 takes a const xmlChar *, without BAD_CAST's
+ * cast-away of const. */
+#define XMLSTR(s)	((const xmlChar *)(s))
+
 struct xmlerr_capture {
 	struct buf	 first;		/* "line:col: message" */
 };

@@ -58,7 +58,7 @@ intern(void *arg, const char *name)
 {
 	xmlParserCtxtPtr	 ctxt = arg;
 
-	return (const char *)xmlDictLookup(ctxt->dict, BAD_CAST name, -1);
+	return (const char *)xmlDictLookup(ctxt->dict, XMLSTR(name), -1);
 }
 
 static unsigned long
@@ -199,8 +199,8 @@ decode_attribute(struct scanner *s, const char *p, const char *end,
 			continue;
 		}
 		name = xstrndup(amp + 1, (size_t)(semi - amp - 1));
-		if ((ent = xmlGetPredefinedEntity(BAD_CAST name)) == NULL)
-			ent = xmlGetDocEntity(s->ctxt->myDoc, BAD_CAST name);
+		if ((ent = xmlGetPredefinedEntity(XMLSTR(name))) == NULL)
+			ent = xmlGetDocEntity(s->ctxt->myDoc, XMLSTR(name));
 		free(name);
 		if (ent != NULL && ent->content != NULL && depth < 8)
 			decode_attribute(s, (const char *)ent->content,

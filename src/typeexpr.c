@@ -78,8 +78,8 @@ typeexpr_context(const struct typeexpr *te, xmlDocPtr doc)
 	if ((ctx = xmlXPathNewContext(doc)) == NULL)
 		return NULL;
 	for (i = 0; i < te->nns; i++)
-		xmlXPathRegisterNs(ctx, BAD_CAST te->ns[i].prefix,
-		    BAD_CAST te->ns[i].uri);
+		xmlXPathRegisterNs(ctx, XMLSTR(te->ns[i].prefix),
+		    XMLSTR(te->ns[i].uri));
 	return ctx;
 }
 
@@ -96,8 +96,8 @@ dry_run(const struct typeexpr *te, xmlXPathCompExprPtr comp)
 	xmlXPathContextPtr	 ctx;
 	xmlXPathObjectPtr	 res = NULL;
 
-	doc = xmlNewDoc(BAD_CAST "1.0");
-	row = xmlNewDocNode(doc, NULL, BAD_CAST "row", NULL);
+	doc = xmlNewDoc(XMLSTR("1.0"));
+	row = xmlNewDocNode(doc, NULL, XMLSTR("row"), NULL);
 	xmlDocSetRootElement(doc, row);
 	if ((ctx = typeexpr_context(te, doc)) != NULL) {
 		ctx->node = row;
@@ -124,7 +124,7 @@ typeexpr_compile(struct typeexpr *te, const char *src,
 	te->ns = ns;
 	te->nns = nns;
 	xmlerr_install(&cap);
-	comp = xmlXPathCompile(BAD_CAST src);
+	comp = xmlXPathCompile(XMLSTR(src));
 	if (comp == NULL || dry_run(te, comp) == -1) {
 		buf_printf(err, "invalid --type expression '%s': %s", src,
 		    xmlerr_first(&cap) != NULL ? xmlerr_first(&cap) :

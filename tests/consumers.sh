@@ -1,0 +1,97 @@
+#!/bin/bash
+# consumers.sh: xml2prom's files read by the real programs: node_exporter's
+# textfile collector and a Prometheus server scraping it.  Both listen on
+# 127.0.0.1 on free ports and are stopped when the script ends.
+. "$(dirname "$0")/lib.sh"
+
+py=/usr/bin/python3
+scrape="$top/tests/scrape.py"
+dir="$scratch/textfile"
+mkdir -p "$dir"
+store="$scratch/store.xml"
+cp "$top/examples/store.xml" "$store"
+
+stop_servers() {
+	[ -n "${ne_pid:-}" ] && kill "$ne_pid" 2>/dev/null
+	[ -n "${prom_pid:-}" ] && kill "$prom_pid" 2>/dev/null
+	wait 2>/dev/null
+}
+cleanup_hooks="stop_servers"
+
+ne_port=$(free_port)
+ne="http://127.0.0.1:$ne_port/metrics"
+prometheus-node-exporter --web.listen-address="127.0.0.1:$ne_port" \
+    --collector.disable-defaults --collector.textfile \
+    --collector.textfile.directory="$dir" >"$scratch/ne.log" 2>&1 &
+ne_pid=$!
+check "node_exporter starts" wait_for 20 curl -sf "$ne"
+
+# --- exact values, through node_exporter
+"$XML2PROM" -d "$dir" -l 'site=Lyon "Part-Dieu" \ ✓' "$store"
+check "node_exporter serves exactly the samples written" \
+    $py "$scrape" same "$ne" "$dir/store.prom"
+check "node_exporter sees the example's types" \
+    $py "$scrape" types "$ne" "$store" book dvd magazine
+odd="$top/tests/cases/type-escaping/store.xml"
+"$XML2PROM" -o "$dir/odd.prom" "$odd"
+check "label values with quotes, backslashes, newlines, UTF-8 survive" \
+    $py "$scrape" types "$ne" "$odd" 'say "hi"' 'back\slash' $'line\nbreak' \
+    $'tab\tand <angle> & amp ☺ &' '日本語' 'emoji 📚' 'Acme & co'
+check "node_exporter serves the odd file exactly" \
+    $py "$scrape" same "$ne" "$dir/odd.prom"
+rm -f "$dir/odd.prom"
+
+# --- hundreds of rewrites under continuous scraping
+printf '<s><row type="a"/><row type="b"/><row type="b"/></s>\n' >"$scratch/small.xml"
+rm -f "$scratch/stop"
+$py "$scrape" hammer "$ne" "$scratch/stop" 6 3 >"$scratch/hammer" &
+hammer=$!
+for i in $(seq 1 150); do
+	"$XML2PROM" -o "$dir/store.prom" "$store"
+	"$XML2PROM" -o "$dir/store.prom" "$scratch/small.xml"
+done
+touch "$scratch/stop"
+wait $hammer
+read -r scrapes bad < <(tail -n 1 "$scratch/hammer")
+grep '^# bad' "$scratch/hammer" | head -3
+check "300 rewrites under $scrapes scrapes: no scrape error, no partial value ($bad bad)" \
+    test "${bad:-1}" -eq 0 -a "${scrapes:-0}" -gt 50
+echo "# consumers: $scrapes scrapes during 300 rewrites, $bad bad"
+
+# --- a real Prometheus server scraping node_exporter
+prom_port=$(free_port)
+prom="http://127.0.0.1:$prom_port"
+cat >"$scratch/prometheus.yml" <<YML
+global:
+  scrape_interval: 1s
+  evaluation_interval: 1s
+scrape_configs:
+  - job_name: node
+    static_configs:
+      - targets: ['127.0.0.1:$ne_port']
+rule_files:
+  - $top/examples/alerts.rules.yml
+YML
+"$XML2PROM" -o "$dir/store.prom" "$store"
+prometheus --config.file="$scratch/prometheus.yml" \
+    --storage.tsdb.path="$scratch/tsdb" --web.listen-address="127.0.0.1:$prom_port" \
+    >"$scratch/prom.log" 2>&1 &
+prom_pid=$!
+check "prometheus starts" wait_for 30 curl -sf "$prom/-/ready"
+value_is() {	# value_is PROMQL VALUE
+	[ "$($py "$scrape" query "$prom" "$1" 2>/dev/null)" = "$2" ]
+}
+check "PromQL: the store's total through Prometheus" \
+    wait_for 30 value_is "store_total_rows{path=\"$store\"}" 6
+check "PromQL: rows by type through Prometheus" \
+    wait_for 10 value_is "store_rows{path=\"$store\",type=\"book\"}" 4
+cp "$scratch/small.xml" "$store"
+"$XML2PROM" -o "$dir/store.prom" "$store"
+check "PromQL: a rewrite shows in the next scrapes" \
+    wait_for 30 value_is "store_total_rows{path=\"$store\"}" 3
+check "PromQL: the alert rules load in the server" \
+    sh -c "curl -sf '$prom/api/v1/rules' | grep -q XmlStoreUnreadable"
+check "PromQL: no scrape error in the server's view" \
+    wait_for 10 value_is "node_textfile_scrape_error" 0
+
+finish consumers

@@ -1,0 +1,93 @@
+/*
+ * fuzz_scan.c: libFuzzer harness over the whole read path: a store's bytes
+ * are scanned (parse, row matching, type evaluation, tally) and rendered as
+ * exposition text, which must be valid UTF-8 and end with a newline.
+ * The first byte picks the --rows pattern and the --type expression, so
+ * that every scanner mode is fuzzed.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
+
+#include <libxml/parser.h>
+
+#include "expo.h"
+#include "names.h"
+#include "scan.h"
+
+int LLVMFuzzerTestOneInput(const unsigned char *, size_t);
+
+static const char *const patterns[] = { "/*/*", "//row", "*", "/s/row", "s//r" };
+static const char *const types[] = {
+	"@type", "string(name)", "concat(../@k, @type, count(*))", "name"
+};
+
+static void
+must(int cond, const char *what)
+{
+	if (!cond) {
+		fprintf(stderr, "fuzz_scan: %s\n", what);
+		abort();
+	}
+}
+
+int
+LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
+{
+	static struct rowpath	 rows[5];
+	static struct typeexpr	 type[4];
+	static int		 ready;
+	struct scan_params	 p;
+	struct scan_result	 r;
+	struct expo_params	 ep = { "store", NULL, 0, NULL, 0, NULL, 0 };
+	struct expo_file	 f;
+	struct buf		 out = { 0 }, err = { 0 };
+	char			 path[64];
+	int			 fd;
+	unsigned		 pick;
+
+	if (!ready) {
+		for (pick = 0; pick < 5; pick++)
+			must(rowpath_compile(&rows[pick], patterns[pick], &err) == 0,
+			    "pattern");
+		for (pick = 0; pick < 4; pick++)
+			must(typeexpr_compile(&type[pick], types[pick], NULL, 0,
+			    &err) == 0, "type");
+		ready = 1;
+	}
+	if (size == 0)
+		return 0;
+	pick = data[0];
+	data++, size--;
+	if ((fd = memfd_create("store", 0)) == -1)
+		return 0;
+	if (write(fd, data, size) != (ssize_t)size) {
+		close(fd);
+		return 0;
+	}
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	memset(&p, 0, sizeof(p));
+	p.rows = &rows[pick % 5];
+	p.type = &type[(pick / 5) % 4];
+	p.missing_type = "unknown";
+	p.max_types = 50;
+	scan_file(path, &p, &r);
+	must(r.ok || (r.error != NULL && strchr(r.error, '\n') == NULL),
+	    "a failure has a one-line reason");
+	f.path = path;
+	f.result = &r;
+	f.carried_success = NULL;
+	expo_render(&out, &ep, &f, 1);
+	must(out.len > 0 && out.data[out.len - 1] == '\n', "ends with newline");
+	must(names_is_utf8(out.data, out.len), "output is UTF-8");
+	must(strlen(out.data) == out.len, "no NUL in the output");
+	buf_free(&out);
+	scan_result_free(&r);
+	close(fd);
+	return 0;
+}

@@ -1,0 +1,44 @@
+#!/bin/bash
+# memory.sh: memory safety, continuously.  The unit tests and every
+# end-to-end case run again under ASan+UBSan (clang, any finding fatal) and
+# under valgrind (memcheck, full leak check, any error fatal); the fuzz
+# harnesses replay their seed corpus and then fuzz for FUZZ_SECONDS each.
+. "$(dirname "$0")/lib.sh"
+
+cd "$top" || exit 1
+seconds=${FUZZ_SECONDS:-30}
+make -s build/asan/xml2prom build/asan/unit build/fuzz/scan build/fuzz/options \
+    build/fuzz/replay-scan build/fuzz/replay-options >"$scratch/build" 2>&1
+check "sanitizer and fuzzer builds, warning-free" \
+    sh -c "! grep -E 'warning|error' '$scratch/build'"
+
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+check "ASan+UBSan: unit tests" sh -c "build/asan/unit >'$scratch/u' 2>&1"
+for suite in golden consistency textfile; do
+	check "ASan+UBSan: $suite" env XML2PROM="$top/build/asan/xml2prom" \
+	    sh -c "tests/$suite.sh >'$scratch/$suite' 2>&1" ||
+	    tail -5 "$scratch/$suite"
+done
+
+cat >"$scratch/vg" <<VG
+#!/bin/sh
+exec valgrind -q --error-exitcode=99 --leak-check=full \
+    --errors-for-leak-kinds=definite,indirect,possible "$top/xml2prom" "\$@"
+VG
+chmod +x "$scratch/vg"
+check "valgrind: unit tests" \
+    sh -c "valgrind -q --error-exitcode=99 --leak-check=full build/unit >/dev/null"
+for suite in golden consistency; do
+	check "valgrind: $suite" env XML2PROM="$scratch/vg" \
+	    sh -c "tests/$suite.sh >'$scratch/vg-$suite' 2>&1" ||
+	    tail -5 "$scratch/vg-$suite"
+done
+
+check "fuzz corpus replay: scan" \
+    sh -c "build/fuzz/replay-scan tests/fuzz/corpus/scan/* 2>&1 | grep -q 'replay: '"
+check "fuzz corpus replay: options" \
+    sh -c "build/fuzz/replay-options tests/fuzz/corpus/options/* 2>&1 | grep -q 'replay: '"
+check "fuzzing ${seconds}s per harness finds nothing" tests/fuzz/run "$seconds"
+
+finish memory
