@@ -1,0 +1,139 @@
+#!/bin/bash
+# kit.sh: what an operator installs and copies: make install/uninstall,
+# the systemd units, the cron file, the man page, the Grafana dashboard,
+# and the README's snippets, each checked against the file it comes from.
+. "$(dirname "$0")/lib.sh"
+cd "$top" || exit 1
+
+# --- make install / uninstall into a DESTDIR
+dest="$scratch/dest"
+make -s install DESTDIR="$dest" PREFIX=/usr >/dev/null
+(cd "$dest" && find . -type f | sort) >"$scratch/tree"
+cat >"$scratch/want" <<TREE
+./usr/bin/xml2prom
+./usr/lib/systemd/system/xml2prom.service
+./usr/lib/systemd/system/xml2prom.timer
+./usr/lib/systemd/system/xml2prom@.service
+./usr/lib/systemd/system/xml2prom@.timer
+./usr/share/man/man1/xml2prom.1
+TREE
+check "make install puts exactly the binary, man page and units" \
+    diff -u "$scratch/want" "$scratch/tree"
+check "the installed binary runs" \
+    sh -c "'$dest/usr/bin/xml2prom' -o - examples/store.xml | grep -q '^store_total_rows.* 6$'"
+check "the installed binary is executable by all, the rest read-only" \
+    sh -c "test \$(stat -c %a '$dest/usr/bin/xml2prom') = 755 &&
+        test \$(stat -c %a '$dest/usr/share/man/man1/xml2prom.1') = 644"
+touch "$dest/usr/bin/other-tool"
+make -s uninstall DESTDIR="$dest" PREFIX=/usr >/dev/null
+check "make uninstall removes exactly those files" \
+    test "$(cd "$dest" && find . -type f)" = "./usr/bin/other-tool"
+
+# --- systemd units
+units="$scratch/units"
+mkdir -p "$units"
+for u in xml2prom.service xml2prom.timer xml2prom@.service xml2prom@.timer; do
+	# verify insists that ExecStart's binary exists: point it at ours.
+	sed "s|/usr/local/bin/xml2prom|$top/xml2prom|" "examples/$u" >"$units/$u"
+done
+check "systemd-analyze verify: service and timer" \
+    sh -c "cd '$units' && systemd-analyze verify --man=no xml2prom.service xml2prom.timer"
+check "systemd-analyze verify: the templates" \
+    sh -c "cd '$units' && systemd-analyze verify --man=no xml2prom@library.service xml2prom@library.timer"
+for u in xml2prom.service xml2prom@.service; do
+	score=$(cd "$units" && systemd-analyze security --offline=true "$u" 2>/dev/null |
+	    sed -n 's/.*Overall exposure level for .*: \([0-9.]*\) .*/\1/p')
+	echo "# systemd-analyze security $u: ${score:-?}"
+	check "systemd-analyze security: $u exposure $score is SAFE (< 2.0)" \
+	    awk -v s="${score:-99}" 'BEGIN { exit !(s < 2.0) }'
+done
+check "the timer fires every minute" grep -q '^OnCalendar=\*-\*-\* \*:\*:00$' examples/xml2prom.timer
+check "the service is a oneshot with a start timeout under a minute" \
+    sh -c "grep -q '^Type=oneshot' examples/xml2prom.service &&
+        grep -q '^TimeoutStartSec=45s' examples/xml2prom.service"
+check "the service treats a held lock (exit 4) as success" \
+    grep -q '^SuccessExitStatus=4' examples/xml2prom.service
+check "the template reads its environment file" \
+    grep -q '^EnvironmentFile=/etc/xml2prom/%i.conf' examples/xml2prom@.service
+
+# --- the cron line, run as cron would, is silent on success
+line=$(grep -v '^#' examples/xml2prom.cron | grep -E '^[*0-9]' | head -1)
+set -f		# the time fields are '*'
+set -- $line
+set +f
+check "cron line: five time fields, a user, a command" \
+    test "$6" = prometheus -a "$7" = xml2prom
+command=${line#* * * * * prometheus }
+mkdir -p "$scratch/textfile"
+command=${command//\/var\/lib\/prometheus\/node-exporter/$scratch/textfile}
+command=${command//\/srv\/app\/store.xml/$top/examples/store.xml}
+(PATH="$top:$PATH" sh -c "$command") >"$scratch/cron.out" 2>&1
+check "cron line: exits 0" test $? -eq 0
+check "cron line: prints nothing on success (no mail)" test ! -s "$scratch/cron.out"
+check "cron line: writes store.prom" promtool_clean "$scratch/textfile/store.prom"
+
+# --- the man page
+check "mandoc -Tlint is clean" sh -c "mandoc -Tlint -W warning man/xml2prom.1"
+for opt in $(grep -oE '^ *(-[a-zA-Z], )?--[a-z-]+' <(./xml2prom --help) | grep -oE -- '--[a-z-]+'); do
+	check "man page documents $opt" grep -q -- "Fl Fl ${opt#--}" man/xml2prom.1
+done
+for status in 0 1 2 3 4; do
+	check "man page documents exit status $status" \
+	    sh -c "sed -n '/^.Sh EXIT STATUS/,/^.Sh EXAMPLES/p' man/xml2prom.1 | grep -q '^.It $status\$'"
+done
+
+# --- the Grafana dashboard
+py=/usr/bin/python3
+$py - examples/grafana-dashboard.json "$scratch/dash.rules.yml" "$scratch/dash.metrics" <<'PY'
+import json, re, sys
+dash = json.load(open(sys.argv[1]))
+exprs = [t["expr"] for p in dash["panels"] for t in p.get("targets", [])]
+exprs += [v["definition"] for v in dash["templating"]["list"] if v.get("definition")]
+assert dash["title"] and dash["uid"] and dash["panels"], "not a dashboard"
+with open(sys.argv[2], "w") as rules:
+    rules.write("groups:\n  - name: dashboard\n    rules:\n")
+    for i, e in enumerate(exprs):
+        m = re.match(r"label_values\((.*), *\w+\)$", e)
+        e = m.group(1) if m else e
+        e = e.replace("$instance", ".*").replace("$path", ".*")
+        rules.write("      - record: dashboard:expr%d\n        expr: %s\n" % (i, json.dumps(e)))
+names = set(re.findall(r"\b((?:store|node_textfile)_[a-z_]+)\b", " ".join(exprs)))
+open(sys.argv[3], "w").write("\n".join(sorted(names)) + "\n")
+PY
+check "dashboard: valid JSON with panels" test $? -eq 0
+check "dashboard: every PromQL expression parses (promtool)" \
+    sh -c "promtool check rules '$scratch/dash.rules.yml' >/dev/null"
+./xml2prom -o - examples/store.xml >"$scratch/written"
+prometheus-node-exporter --help >/dev/null 2>&1
+for name in $(cat "$scratch/dash.metrics"); do
+	case $name in
+	node_textfile_*) check "dashboard: $name is node_exporter's" \
+	    sh -c "echo node_textfile_mtime_seconds node_textfile_scrape_error | grep -qw $name" ;;
+	*) check "dashboard: $name is written by xml2prom" grep -q "^$name{" "$scratch/written" ;;
+	esac
+done
+check "dashboard: every family xml2prom writes is on it" \
+    sh -c "for f in \$(grep '^# TYPE' '$scratch/written' | cut -d' ' -f3); do
+        grep -qx \"\$f\" '$scratch/dash.metrics' || { echo missing \$f; exit 1; }; done"
+
+# --- README snippets: each block marked <!-- from: X --> is in X
+$py - README.md "$scratch/help" <<'PY' >"$scratch/snippets"
+import re, sys
+text = open(sys.argv[1]).read()
+for src, block in re.findall(r"<!-- from: (.+?) -->\n```\n(.*?)```\n", text, re.S):
+    print("%s\t%s" % (src, block.replace("\n", "\\n")))
+PY
+./xml2prom --help >"$scratch/help"
+check "README: snippets found" test "$(wc -l <"$scratch/snippets")" -ge 5
+while IFS=$'\t' read -r src block; do
+	[ "$src" = "xml2prom --help" ] && src="$scratch/help"
+	printf '%b' "$block" >"$scratch/block"
+	check "README: the snippet from $(basename "$src") is in it" \
+	    sh -c "while IFS= read -r l; do grep -qF -- \"\$l\" '$src' || { echo \"not in $src: \$l\"; exit 1; }; done <'$scratch/block'"
+done <"$scratch/snippets"
+check "examples/store.prom is what xml2prom writes for examples/store.xml" \
+    bash -c "diff -u <(grep -vE '_(last_success_timestamp_seconds|read_duration_seconds|file_modified_timestamp_seconds)\{' examples/store.prom) \
+        <(grep -vE '_(last_success_timestamp_seconds|read_duration_seconds|file_modified_timestamp_seconds)\{' '$scratch/written')"
+check "examples/store.prom passes promtool" promtool_clean examples/store.prom
+
+finish kit
