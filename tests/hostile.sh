@@ -20,7 +20,8 @@ for src in "$top"/tests/cases/hostile-* "$top"/tests/cases/err-* "$top"/tests/ca
 		/usr/bin/time -o usage -f '%M %e' "$XML2PROM" -o out.prom "$@" 2>err
 		echo $? >status
 	)
-	read -r rss secs <"$work/usage"
+	# GNU time puts "Command exited with non-zero status" first then.
+	read -r rss secs < <(tail -n 1 "$work/usage")
 	check "$name: exit status $(cat "$src/status")" cmp -s "$src/status" "$work/status"
 	check "$name: at most one line on stderr" test "$(wc -l <"$work/err")" -le 1
 	check "$name: peak RSS $((rss / 1024)) MiB under $((max_rss_kb / 1024)) MiB" \
