@@ -52,20 +52,22 @@ check:
 bench: xml2prom
 	bench/run
 
+UNITS		 = xml2prom.service xml2prom.timer xml2prom@.service xml2prom@.timer
+
+# The units name the binary where this install puts it.
 install: xml2prom
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(UNITDIR)
 	install -m 0755 xml2prom $(DESTDIR)$(BINDIR)/xml2prom
 	install -m 0644 man/xml2prom.1 $(DESTDIR)$(MANDIR)/man1/xml2prom.1
-	install -m 0644 examples/xml2prom.service examples/xml2prom.timer \
-		examples/xml2prom@.service examples/xml2prom@.timer \
-		$(DESTDIR)$(UNITDIR)/
+	for u in $(UNITS); do \
+		sed 's|/usr/local/bin/xml2prom|$(BINDIR)/xml2prom|' examples/$$u \
+		    >$(DESTDIR)$(UNITDIR)/$$u && \
+		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
+	done
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/xml2prom $(DESTDIR)$(MANDIR)/man1/xml2prom.1 \
-		$(DESTDIR)$(UNITDIR)/xml2prom.service \
-		$(DESTDIR)$(UNITDIR)/xml2prom.timer \
-		$(DESTDIR)$(UNITDIR)/xml2prom@.service \
-		$(DESTDIR)$(UNITDIR)/xml2prom@.timer
+	rm -f $(DESTDIR)$(BINDIR)/xml2prom $(DESTDIR)$(MANDIR)/man1/xml2prom.1
+	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
 
 clean:
 	rm -f xml2prom src/*.o

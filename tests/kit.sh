@@ -24,6 +24,10 @@ check "the installed binary runs" \
 check "the installed binary is executable by all, the rest read-only" \
     sh -c "test \$(stat -c %a '$dest/usr/bin/xml2prom') = 755 &&
         test \$(stat -c %a '$dest/usr/share/man/man1/xml2prom.1') = 644"
+check "installed units start the installed binary" \
+    sh -c "grep -h '^ExecStart=' '$dest'/usr/lib/systemd/system/*.service | grep -v '^ExecStart=/usr/bin/xml2prom ' | grep -q . && exit 1 || exit 0"
+check "installed units are mode 0644" \
+    sh -c "test \$(stat -c %a '$dest/usr/lib/systemd/system/xml2prom.timer') = 644"
 touch "$dest/usr/bin/other-tool"
 make -s uninstall DESTDIR="$dest" PREFIX=/usr >/dev/null
 check "make uninstall removes exactly those files" \
