@@ -60,6 +60,46 @@ check "the service treats a held lock (exit 4) as success" \
 check "the template reads its environment file" \
     grep -q '^EnvironmentFile=/etc/xml2prom/%i.conf' examples/xml2prom@.service
 
+# --- the units' commands, run as their user (no systemd runs here to start
+# them: this runs what ExecStart says, as User= would)
+user=$(sed -n 's/^User=//p' examples/xml2prom.service)
+group=$(sed -n 's/^Group=//p' examples/xml2prom.service)
+check "the units' user exists (created by Debian's prometheus package)" id "$user"
+svcdir="$scratch/svc"
+mkdir -p "$svcdir/textfile" "$svcdir/srv"
+cp examples/store.xml "$svcdir/srv/store.xml"
+chown -R "$user:$group" "$svcdir/textfile"
+chmod 0755 "$scratch" "$svcdir" "$svcdir/srv"
+as_service() {	# as_service UNIT [INSTANCE]: its ExecStart, paths moved to $svcdir
+	local exec
+	exec=$(sed -n 's/^ExecStart=//p' "examples/$1")
+	exec=${exec//\/usr\/local\/bin\/xml2prom/$top/xml2prom}
+	exec=${exec//\/var\/lib\/prometheus\/node-exporter/$svcdir/textfile}
+	exec=${exec//%i/${2:-}}
+	(
+		if [ -n "${2:-}" ]; then
+			set -a
+			. examples/xml2prom@example.conf
+			set +a
+			export STORE="$svcdir/srv/store.xml"
+		fi
+		umask 0077	# the unit says 0022; the mode must not depend on it
+		setpriv --reuid="$user" --regid="$group" --init-groups sh -c "$exec"
+	)
+}
+as_service xml2prom.service >"$scratch/svc.out" 2>&1
+status=$?
+check "xml2prom.service's command, as $user: exit 0, silent" \
+    test $status -eq 0 -a ! -s "$scratch/svc.out"
+check "xml2prom.service's command writes store.prom, readable by all" \
+    sh -c "promtool check metrics <'$svcdir/textfile/store.prom' &&
+        test \$(stat -c %a '$svcdir/textfile/store.prom') = 644"
+as_service xml2prom@.service library >"$scratch/svc.out" 2>&1
+check "xml2prom@library.service's command, with its environment file: exit 0" test $? -eq 0
+check "xml2prom@library.service writes library.prom with the file's options" \
+    grep -q '^store_rows{path="'"$svcdir"'/srv/store.xml",type="book",app="library"} 4$' \
+    "$svcdir/textfile/library.prom"
+
 # --- the cron line, run as cron would, is silent on success
 line=$(grep -v '^#' examples/xml2prom.cron | grep -E '^[*0-9]' | head -1)
 set -f		# the time fields are '*'
