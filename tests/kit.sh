@@ -75,6 +75,7 @@ as_service() {	# as_service UNIT [INSTANCE]: its ExecStart, paths moved to $svcd
 	exec=$(sed -n 's/^ExecStart=//p' "examples/$1")
 	exec=${exec//\/usr\/local\/bin\/xml2prom/$top/xml2prom}
 	exec=${exec//\/var\/lib\/prometheus\/node-exporter/$svcdir/textfile}
+	exec=${exec//\/srv\/app\/store.xml/$svcdir/srv/store.xml}
 	exec=${exec//%i/${2:-}}
 	(
 		if [ -n "${2:-}" ]; then
