@@ -61,7 +61,7 @@ done
 fresh_target
 "$XML2PROM" -o "$target" "$big" &
 pid=$!
-sleep 0.2
+wait_open $pid "$big"
 kill -TERM $pid
 wait $pid
 check "SIGTERM mid-read: killed by the signal" test $? -eq 143
@@ -120,7 +120,7 @@ check "8 overlapping runs: no temp file" no_temp
 cp "$big" "$scratch/moving.xml"
 "$XML2PROM" -o "$target" "$scratch/moving.xml" 2>"$scratch/err" &
 pid=$!
-sleep 0.15
+wait_open $pid "$scratch/moving.xml"
 printf '<store><row type="new"/></store>\n' >"$scratch/moving.xml"
 wait $pid
 check "a store truncated while read: exit 1" test $? -eq 1
@@ -132,7 +132,7 @@ check "a store truncated while read: named in one line" sh -c \
 cp "$big" "$scratch/moving.xml"
 "$XML2PROM" -o "$target" "$scratch/moving.xml" &
 pid=$!
-sleep 0.15
+wait_open $pid "$scratch/moving.xml"
 printf '<store><row type="new"/></store>\n' >"$scratch/replacement.xml"
 mv "$scratch/replacement.xml" "$scratch/moving.xml"
 wait $pid

@@ -68,3 +68,12 @@ promtool_clean() {
 	_out=$(promtool check metrics <"$1" 2>&1) || { printf '%s\n' "$_out"; return 1; }
 	[ -z "$_out" ] || { printf '%s\n' "$_out"; return 1; }
 }
+
+# wait_open PID FILE: until process PID has FILE open (at most 10 s).
+wait_open() {
+	_limit=$(( $(date +%s) + 10 ))
+	until ls -l "/proc/$1/fd" 2>/dev/null | grep -qF -- "$2"; do
+		[ "$(date +%s)" -ge "$_limit" ] && return 1
+		sleep 0.01
+	done
+}

@@ -41,12 +41,12 @@ rm -f "$out"/.other.prom.AbC123 "$out"/store.prom.bak "$out"/.store.prom.AbC12
 
 # --- a held lock: exit 4 at once, nothing read, nothing written
 cp "$out/store.prom" "$scratch/before"
-flock "$out/.store.prom.lock" sleep 5 &
+flock "$out/.store.prom.lock" sleep 10 &
 holder=$!
-sleep 0.3
+wait_for 5 sh -c "! flock -n '$out/.store.prom.lock' true"
 "$XML2PROM" -o "$out/store.prom" "$scratch/no-such-store.xml" 2>"$scratch/err"
 status=$?
-kill $holder 2>/dev/null; wait $holder 2>/dev/null
+pkill -P $holder 2>/dev/null; kill $holder 2>/dev/null; wait $holder 2>/dev/null
 check "a held lock exits 4" test $status -eq 4
 check "a held lock says so in one line" test "$(wc -l <"$scratch/err")" -eq 1
 check "a held lock reads no store" grep -q 'another run holds' "$scratch/err"
