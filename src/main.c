@@ -3,10 +3,12 @@
  * every store, render the metrics, replace the output file, and say with
  * the exit status how it went (see exitcodes.h).
  */
-#include <libxml/parser.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <libxml/parser.h>
 
 #include "dump.h"
 #include "exitcodes.h"
@@ -89,7 +91,8 @@ write_stdout(const struct buf *text)
 {
 	if (fwrite(text->data, 1, text->len, stdout) != text->len ||
 	    fflush(stdout) == EOF || ferror(stdout)) {
-		fputs("xml2prom: standard output: write failed\n", stderr);
+		fprintf(stderr, "xml2prom: standard output: %s\n",
+		    strerror(errno));
 		return EXIT_OUTPUT;
 	}
 	return EXIT_OK;

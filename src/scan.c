@@ -17,7 +17,6 @@
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/xpathInternals.h>
 
 #include "input.h"
