@@ -64,7 +64,8 @@ check "the template reads its environment file" \
 # them: this runs what ExecStart says, as User= would)
 user=$(sed -n 's/^User=//p' examples/xml2prom.service)
 group=$(sed -n 's/^Group=//p' examples/xml2prom.service)
-check "the units' user exists (created by Debian's prometheus package)" id "$user"
+check "the units' user exists (created by Debian's prometheus package)" \
+    sh -c "id '$user' >/dev/null"
 svcdir="$scratch/svc"
 mkdir -p "$svcdir/textfile" "$svcdir/srv"
 cp examples/store.xml "$svcdir/srv/store.xml"
