@@ -31,7 +31,6 @@ struct xmlerr_capture {
 void	xmlerr_install(struct xmlerr_capture *);
 void	xmlerr_attach(struct xmlerr_capture *, xmlParserCtxtPtr);
 void	xmlerr_uninstall(void);
-void	xmlerr_record(struct xmlerr_capture *, XMLERR_CONST xmlError *);
 const char *xmlerr_first(const struct xmlerr_capture *);
 void	xmlerr_free(struct xmlerr_capture *);
 

@@ -17,6 +17,7 @@
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
+#include <libxml/parserInternals.h>
 #include <libxml/xpathInternals.h>
 
 #include "input.h"
@@ -141,39 +142,14 @@ is_type_name(const struct scanner *s, const xmlChar *name, const xmlChar *uri)
 static void
 append_char_ref(struct buf *out, const char *p, const char *end)
 {
-	unsigned long	 cp = 0;
-	int		 hex = *p == 'x', digit;
-	char		 u[4];
+	xmlChar		 utf8[8];
+	unsigned long	 cp;
+	char		*stop;
 
-	for (p += hex; p < end; p++) {
-		if (*p >= '0' && *p <= '9')
-			digit = *p - '0';
-		else if (hex && (*p | 0x20) >= 'a' && (*p | 0x20) <= 'f')
-			digit = (*p | 0x20) - 'a' + 10;
-		else
-			return;
-		if ((cp = cp * (hex ? 16 : 10) + (unsigned long)digit) > 0x10ffff)
-			return;
-	}
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		buf_append(out, u, 1);
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xc0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3f));
-		buf_append(out, u, 2);
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xe0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[2] = (char)(0x80 | (cp & 0x3f));
-		buf_append(out, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3f));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3f));
-		u[3] = (char)(0x80 | (cp & 0x3f));
-		buf_append(out, u, 4);
-	}
+	cp = *p == 'x' ? strtoul(p + 1, &stop, 16) : strtoul(p, &stop, 10);
+	if (stop != end || cp == 0 || cp > 0x10ffff)
+		return;
+	buf_append(out, utf8, (size_t)xmlCopyCharMultiByte(utf8, (int)cp));
 }
 
 static void
@@ -214,7 +190,7 @@ count_attribute(struct scanner *s, const xmlChar *value, const xmlChar *end,
 {
 	size_t	 len = (size_t)(end - value);
 
-	if (memchr(value, '&', len) == NULL || s->ctxt->replaceEntities) {
+	if (memchr(value, '&', len) == NULL) {
 		count_row(s, (const char *)value, len, line);
 		return;
 	}

@@ -7,58 +7,15 @@
 
 #include "xmlerr.h"
 
-static void
-record_structured(void *arg, XMLERR_CONST xmlError *e)
-{
-	xmlerr_record(arg, e);
-}
-
-/* Generic (printf-style) reports only come with a structured twin: drop. */
-static void
-ignore_generic(void *arg, const char *fmt, ...)
-{
-	(void)arg;
-	(void)fmt;
-}
-
-void
-xmlerr_install(struct xmlerr_capture *c)
-{
-	xmlSetStructuredErrorFunc(c, record_structured);
-	xmlSetGenericErrorFunc(NULL, ignore_generic);
-}
-
-/*
- * Errors of a parse, whichever part of libxml2 raises them.  The SAX
- * handler's serror is not used: libxml2 2.9 calls it with the parser
- * context instead of the user data for some errors (SAX2 "huge text node").
- */
-void
-xmlerr_attach(struct xmlerr_capture *c, xmlParserCtxtPtr ctxt)
-{
-#if LIBXML_VERSION >= 21300
-	xmlCtxtSetErrorHandler(ctxt, record_structured, c);
-#else
-	(void)c;
-	(void)ctxt;
-#endif
-}
-
-void
-xmlerr_uninstall(void)
-{
-	xmlSetStructuredErrorFunc(NULL, NULL);
-	xmlSetGenericErrorFunc(NULL, NULL);
-}
 
 /*
  * Keeps the first error: later ones are mostly its consequences.  Warnings
  * say nothing about whether the data can be trusted, so they are not kept.
  */
-void
-xmlerr_record(struct xmlerr_capture *c, XMLERR_CONST xmlError *e)
+static void
+record(void *capture, XMLERR_CONST xmlError *e)
 {
-	struct buf	*into = &c->first;
+	struct buf	*into = &((struct xmlerr_capture *)capture)->first;
 	const char	*msg;
 	size_t		 len;
 
@@ -75,6 +32,44 @@ xmlerr_record(struct xmlerr_capture *c, XMLERR_CONST xmlError *e)
 	for (len = 0; len < into->len; len++)
 		if (into->data[len] == '\n' || into->data[len] == '\r')
 			into->data[len] = ' ';
+}
+
+/* Generic (printf-style) reports only come with a structured twin: drop. */
+static void
+ignore_generic(void *arg, const char *fmt, ...)
+{
+	(void)arg;
+	(void)fmt;
+}
+
+void
+xmlerr_install(struct xmlerr_capture *c)
+{
+	xmlSetStructuredErrorFunc(c, record);
+	xmlSetGenericErrorFunc(NULL, ignore_generic);
+}
+
+/*
+ * Errors of a parse, whichever part of libxml2 raises them.  The SAX
+ * handler's serror is not used: libxml2 2.9 calls it with the parser
+ * context instead of the user data for some errors (SAX2 "huge text node").
+ */
+void
+xmlerr_attach(struct xmlerr_capture *c, xmlParserCtxtPtr ctxt)
+{
+#if LIBXML_VERSION >= 21300
+	xmlCtxtSetErrorHandler(ctxt, record, c);
+#else
+	(void)c;
+	(void)ctxt;
+#endif
+}
+
+void
+xmlerr_uninstall(void)
+{
+	xmlSetStructuredErrorFunc(NULL, NULL);
+	xmlSetGenericErrorFunc(NULL, NULL);
 }
 
 const char *
