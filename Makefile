@@ -23,6 +23,7 @@ ALL_CFLAGS	 = -std=c11 $(WARNINGS) $(CFLAGS)
 LDLIBS		+= $(XML_LIBS) $(Z_LIBS)
 
 LIB_SRCS	 = src/buf.c src/names.c src/tally.c src/rowpath.c \
+		   src/xmlcompat.c src/xpscope.c src/rowtree.c \
 		   src/typeexpr.c src/xmlerr.c src/input.c src/scan.c \
 		   src/expo.c src/textfile.c src/dump.c src/options.c
 LIB_OBJS	 = $(LIB_SRCS:.c=.o)

@@ -19,6 +19,15 @@
 /* A type longer than this is bad data, not a label value. */
 #define SCAN_MAX_TYPE_LEN	1024
 
+/*
+ * The work entities may cost (see on_get_entity in scan.c): each expansion
+ * SCAN_ENTITY_COST plus its length, at most SCAN_ENTITY_FACTOR times the
+ * bytes read so far, past a grace for small stores.
+ */
+#define SCAN_ENTITY_COST	64
+#define SCAN_ENTITY_FACTOR	20
+#define SCAN_ENTITY_GRACE	(16u << 20)
+
 /* Called for each row when set (--dump). */
 typedef void scan_row_fn(void *arg, unsigned long line, const char *type,
     size_t len);

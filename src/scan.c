@@ -5,10 +5,12 @@
  * --type expression, keep the per-element work to what that kind needs:
  *   attribute    the type is in the start tag: nothing else is looked at;
  *   child text   the text of one child element is collected per row;
- *   xpath        a tree is built for each row (and a bare skeleton of its
- *                open ancestors, for '../@x'), evaluated, then freed.
+ *   xpath        a tree is built for each row (and a skeleton of its open
+ *                ancestors, for '../@x'; see rowtree.h), evaluated, freed.
  * The SAX user data is the scanner itself, so that the callbacks libxml2
- * makes while it expands an entity reach the same state.
+ * makes while it expands an entity reach the same state.  Entities are
+ * expanded by libxml2 (see xmlcompat.c); this file decides which may be:
+ * declared internal ones only, within a budget of work.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -17,14 +19,15 @@
 
 #include <libxml/SAX2.h>
 #include <libxml/parser.h>
-#include <libxml/parserInternals.h>
 #include <libxml/xpathInternals.h>
 
 #include "input.h"
+#include "rowtree.h"
 #include "scan.h"
+#include "xmlcompat.h"
 #include "xmlerr.h"
 
-/* A row whose type is the text of a child, while that text is read. */
+/* An open row: the line it starts on and, for a child-text type, that text. */
 struct open_row {
 	size_t		 depth;
 	size_t		 capture_depth;	/* the child being read, or 0 */
@@ -43,12 +46,13 @@ struct scanner {
 	uint64_t		*states;	/* per open element; [0] document */
 	size_t			 depth;
 	size_t			 states_cap;
-	struct open_row		*rows;		/* child text: open rows */
+	struct open_row		*rows;		/* child text, xpath: open rows */
 	size_t			 nrows;
 	size_t			 rows_cap;
+	struct rowtree		 tree;		/* xpath: the rows being built */
 	xmlXPathContextPtr	 xpath;		/* xpath: evaluation context */
-	size_t			 rows_open;	/* xpath: rows being built */
-	struct buf		 decoded;	/* attribute: value with entities */
+	const struct input	*in;
+	uint64_t		 entity_work;	/* see on_get_entity */
 	struct buf		 error;		/* our own reason to stop */
 	struct xmlerr_capture	 xmlerr;
 };
@@ -58,13 +62,14 @@ intern(void *arg, const char *name)
 {
 	xmlParserCtxtPtr	 ctxt = arg;
 
-	return (const char *)xmlDictLookup(ctxt->dict, XMLSTR(name), -1);
+	return (const char *)xmlDictLookup(xmlcompat_dict(ctxt), XMLSTR(name),
+	    -1);
 }
 
 static unsigned long
 current_line(const struct scanner *s)
 {
-	return (unsigned long)xmlSAX2GetLineNumber(s->ctxt);
+	return xmlcompat_document_line(s->ctxt);
 }
 
 static void stop(struct scanner *, const char *, ...)
@@ -132,74 +137,6 @@ is_type_name(const struct scanner *s, const xmlChar *name, const xmlChar *uri)
 	    strcmp((const char *)name, s->type_name) == 0);
 }
 
-/*
- * Without entity substitution (never enabled: it would load external
- * entities), libxml2 hands attribute values over with '&' written "&#38;"
- * and references to declared entities kept as "&name;", for a tree builder
- * to resolve.  The attribute fast path resolves them itself; it is only
- * taken for values that contain '&'.
- */
-static void
-append_char_ref(struct buf *out, const char *p, const char *end)
-{
-	xmlChar		 utf8[8];
-	unsigned long	 cp;
-	char		*stop;
-
-	cp = *p == 'x' ? strtoul(p + 1, &stop, 16) : strtoul(p, &stop, 10);
-	if (stop != end || cp == 0 || cp > 0x10ffff)
-		return;
-	buf_append(out, utf8, (size_t)xmlCopyCharMultiByte(utf8, (int)cp));
-}
-
-static void
-decode_attribute(struct scanner *s, const char *p, const char *end,
-    struct buf *out, int depth)
-{
-	const char	*amp, *semi;
-	char		*name;
-	xmlEntityPtr	 ent;
-
-	/* Stops once over the limit: count_row refuses what is too long. */
-	while (p < end && out->len <= SCAN_MAX_TYPE_LEN) {
-		if ((amp = memchr(p, '&', (size_t)(end - p))) == NULL ||
-		    (semi = memchr(amp, ';', (size_t)(end - amp))) == NULL) {
-			buf_append(out, p, (size_t)(end - p));
-			return;
-		}
-		buf_append(out, p, (size_t)(amp - p));
-		p = semi + 1;
-		if (amp[1] == '#') {
-			append_char_ref(out, amp + 2, semi);
-			continue;
-		}
-		name = xstrndup(amp + 1, (size_t)(semi - amp - 1));
-		if ((ent = xmlGetPredefinedEntity(XMLSTR(name))) == NULL)
-			ent = xmlGetDocEntity(s->ctxt->myDoc, XMLSTR(name));
-		free(name);
-		if (ent != NULL && ent->content != NULL && depth < 8)
-			decode_attribute(s, (const char *)ent->content,
-			    (const char *)ent->content + ent->length, out,
-			    depth + 1);
-	}
-}
-
-static void
-count_attribute(struct scanner *s, const xmlChar *value, const xmlChar *end,
-    unsigned long line)
-{
-	size_t	 len = (size_t)(end - value);
-
-	if (memchr(value, '&', len) == NULL) {
-		count_row(s, (const char *)value, len, line);
-		return;
-	}
-	buf_reset(&s->decoded);
-	decode_attribute(s, (const char *)value, (const char *)end,
-	    &s->decoded, 0);
-	count_row(s, s->decoded.data, s->decoded.len, line);
-}
-
 /* Attribute: the whole job happens in the start tag. */
 
 static void
@@ -219,7 +156,8 @@ attr_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 	line = s->p->on_row != NULL ? current_line(s) : 0;
 	for (i = 0, a = attributes; i < nb_attributes; i++, a += 5) {
 		if (is_type_name(s, a[0], a[2])) {
-			count_attribute(s, a[3], a[4], line);
+			count_row(s, (const char *)a[3],
+			    (size_t)(a[4] - a[3]), line);
 			return;
 		}
 	}
@@ -234,6 +172,25 @@ leave(void *user, const xmlChar *localname, const xmlChar *prefix,
 
 	(void)localname, (void)prefix, (void)uri;
 	s->depth--;
+}
+
+static void
+open_row(struct scanner *s)
+{
+	struct open_row	*r;
+
+	if (s->nrows == s->rows_cap) {
+		s->rows_cap = s->rows_cap ? s->rows_cap * 2 : 4;
+		s->rows = xreallocarray(s->rows, s->rows_cap, sizeof(*s->rows));
+		memset(s->rows + s->nrows, 0,
+		    (s->rows_cap - s->nrows) * sizeof(*s->rows));
+	}
+	r = &s->rows[s->nrows++];
+	r->depth = s->depth;
+	r->capture_depth = 0;
+	r->captured = 0;
+	r->line = s->p->on_row != NULL ? current_line(s) : 0;
+	buf_reset(&r->text);
 }
 
 /* Child text: collect the text of each open row's first matching child. */
@@ -257,20 +214,8 @@ child_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 		    s->depth == r->depth + 1 && is_type_name(s, localname, uri))
 			r->capture_depth = s->depth;
 	}
-	if ((set & s->match.final) == 0)
-		return;
-	if (s->nrows == s->rows_cap) {
-		s->rows_cap = s->rows_cap ? s->rows_cap * 2 : 4;
-		s->rows = xreallocarray(s->rows, s->rows_cap, sizeof(*s->rows));
-		memset(s->rows + s->nrows, 0,
-		    (s->rows_cap - s->nrows) * sizeof(*s->rows));
-	}
-	r = &s->rows[s->nrows++];
-	r->depth = s->depth;
-	r->capture_depth = 0;
-	r->captured = 0;
-	r->line = s->p->on_row != NULL ? current_line(s) : 0;
-	buf_reset(&r->text);
+	if (set & s->match.final)
+		open_row(s);
 }
 
 static void
@@ -318,7 +263,7 @@ child_end(void *user, const xmlChar *localname, const xmlChar *prefix,
 	s->depth--;
 }
 
-/* XPath: libxml2's own tree builder, for the rows and their ancestors. */
+/* XPath: a tree of each row, see rowtree.h. */
 
 static void
 tree_start(void *user, const xmlChar *localname, const xmlChar *prefix,
@@ -326,41 +271,54 @@ tree_start(void *user, const xmlChar *localname, const xmlChar *prefix,
     int nb_attributes, int nb_defaulted, const xmlChar **attributes)
 {
 	struct scanner	*s = user;
+	int		 is_row;
 
-	xmlSAX2StartElementNs(s->ctxt, localname, prefix, uri, nb_namespaces,
-	    namespaces, nb_attributes, nb_defaulted, attributes);
-	if (enter(s, localname) & s->match.final)
-		s->rows_open++;
+	(void)nb_defaulted;
+	is_row = (enter(s, localname) & s->match.final) != 0;
+	if (is_row)
+		open_row(s);
+	rowtree_start(&s->tree, localname, prefix, uri, nb_namespaces,
+	    namespaces, nb_attributes, attributes, is_row);
 }
 
-/* Text outside rows is never needed: only attributes of ancestors are. */
 static void
 tree_text(void *user, const xmlChar *ch, int len)
 {
-	struct scanner	*s = user;
-
-	if (s->rows_open > 0)
-		xmlSAX2Characters(s->ctxt, ch, len);
+	rowtree_text(&((struct scanner *)user)->tree, ch, len, XML_TEXT_NODE);
 }
 
 static void
 tree_cdata(void *user, const xmlChar *ch, int len)
 {
-	struct scanner	*s = user;
-
-	if (s->rows_open > 0)
-		xmlSAX2CDataBlock(s->ctxt, ch, len);
+	rowtree_text(&((struct scanner *)user)->tree, ch, len,
+	    XML_CDATA_SECTION_NODE);
 }
 
 static void
-evaluate_row(struct scanner *s, xmlNodePtr row)
+tree_comment(void *user, const xmlChar *value)
+{
+	rowtree_comment(&((struct scanner *)user)->tree, value);
+}
+
+static void
+tree_pi(void *user, const xmlChar *target, const xmlChar *data)
+{
+	rowtree_pi(&((struct scanner *)user)->tree, target, data);
+}
+
+static void
+evaluate_row(struct scanner *s, xmlNodePtr row, unsigned long line)
 {
 	xmlXPathObjectPtr	 res;
 	xmlChar			*type;
 	const char		*why;
 
+	if (row == NULL) {
+		stop(s, "%s", "out of memory building a row");
+		return;
+	}
 	if (s->xpath == NULL &&
-	    (s->xpath = typeexpr_context(s->p->type, s->ctxt->myDoc)) == NULL) {
+	    (s->xpath = typeexpr_context(s->p->type, s->tree.doc)) == NULL) {
 		stop(s, "%s", "cannot set up XPath evaluation");
 		return;
 	}
@@ -373,7 +331,7 @@ evaluate_row(struct scanner *s, xmlNodePtr row)
 	}
 	if ((type = xmlXPathCastToString(res)) != NULL) {
 		count_row(s, (const char *)type, strlen((const char *)type),
-		    (unsigned long)xmlGetLineNo(row));
+		    line);
 		xmlFree(type);
 	}
 	xmlXPathFreeObject(res);
@@ -384,18 +342,15 @@ tree_end(void *user, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri)
 {
 	struct scanner	*s = user;
-	xmlNodePtr	 node = s->ctxt->node;
+	int		 is_row = (s->states[s->depth] & s->match.final) != 0;
 
-	if (s->states[s->depth] & s->match.final) {
-		evaluate_row(s, node);
-		s->rows_open--;
+	(void)localname, (void)prefix, (void)uri;
+	if (is_row) {
+		s->nrows--;
+		evaluate_row(s, rowtree_current(&s->tree),
+		    s->rows[s->nrows].line);
 	}
-	xmlSAX2EndElementNs(s->ctxt, localname, prefix, uri);
-	/* Outside any row, an element that ends is never looked at again. */
-	if (s->rows_open == 0 && node != NULL) {
-		xmlUnlinkNode(node);
-		xmlFreeNode(node);
-	}
+	rowtree_end(&s->tree, is_row);
 	s->depth--;
 }
 
@@ -427,10 +382,44 @@ on_entity_decl(void *user, const xmlChar *name, int type, const xmlChar *id,
 	    system, content);
 }
 
+/*
+ * Every reference to a general entity asks here, in text and in attribute
+ * values alike, however deep.  Only declared internal entities are
+ * expanded: a value that depends on an undeclared entity (legal after an
+ * unread external DTD) or on an external one (never loaded) is unknown,
+ * so the store fails rather than count it under a guess.  Each expansion
+ * costs its length in work; a store whose entities make it more work than
+ * a plain store many times its size fails at once, on every libxml2
+ * release, whatever its own amplification limits.
+ */
 static xmlEntityPtr
 on_get_entity(void *user, const xmlChar *name)
 {
-	return xmlSAX2GetEntity(((struct scanner *)user)->ctxt, name);
+	struct scanner	*s = user;
+	xmlEntityPtr	 ent;
+	uint64_t	 budget;
+
+	ent = xmlSAX2GetEntity(s->ctxt, name);
+	if (ent == NULL) {
+		stop(s, "entity '%s' is not declared in the document",
+		    (const char *)name);
+		return NULL;
+	}
+	if (ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY) {
+		stop(s, "entity '%s' is external: xml2prom loads no external "
+		    "entity", (const char *)name);
+		return NULL;
+	}
+	if (ent->etype == XML_INTERNAL_PREDEFINED_ENTITY)
+		return ent;
+	s->entity_work += SCAN_ENTITY_COST + (uint64_t)ent->length;
+	budget = SCAN_ENTITY_GRACE + SCAN_ENTITY_FACTOR * s->in->bytes_out;
+	if (s->entity_work > budget) {
+		stop(s, "entities expand to more than %d times the store's "
+		    "size: refused", SCAN_ENTITY_FACTOR);
+		return NULL;
+	}
+	return ent;
 }
 
 static xmlEntityPtr
@@ -465,6 +454,8 @@ setup_handlers(xmlSAXHandler *sax, enum type_kind kind)
 		sax->endElementNs = tree_end;
 		sax->characters = sax->ignorableWhitespace = tree_text;
 		sax->cdataBlock = tree_cdata;
+		sax->comment = tree_comment;
+		sax->processingInstruction = tree_pi;
 		break;
 	}
 }
@@ -500,19 +491,21 @@ parse(struct scanner *s, struct input *in)
 		return;
 	}
 	xmlerr_attach(&s->xmlerr, s->ctxt);
-	xmlCtxtUseOptions(s->ctxt, XML_PARSE_NONET);
-	s->ctxt->linenumbers = 1;
+	xmlCtxtUseOptions(s->ctxt, xmlcompat_options());
+	xmlcompat_refuse_external(s->ctxt);
 	rowmatch_init(&s->match, s->p->rows, intern, s->ctxt);
 	if (s->p->type->name != NULL)
 		s->type_name = intern(s->ctxt, s->p->type->name);
+	if (s->p->type->kind == TYPE_XPATH)
+		rowtree_init(&s->tree, xmlcompat_dict(s->ctxt));
 	(void)xmlParseDocument(s->ctxt);
 }
 
 static int
 parsed_whole(const struct scanner *s, const struct input *in)
 {
-	return s->ctxt != NULL && s->ctxt->wellFormed && s->error.len == 0 &&
-	    in->error.len == 0;
+	return s->ctxt != NULL && xmlcompat_well_formed(s->ctxt) &&
+	    s->error.len == 0 && in->error.len == 0;
 }
 
 static void
@@ -522,17 +515,15 @@ scanner_free(struct scanner *s)
 
 	if (s->xpath != NULL)
 		xmlXPathFreeContext(s->xpath);
+	rowtree_free(&s->tree);
 	if (s->ctxt != NULL) {
-		if (s->ctxt->myDoc != NULL)
-			xmlFreeDoc(s->ctxt->myDoc);
-		s->ctxt->myDoc = NULL;
+		xmlFreeDoc(xmlcompat_take_doc(s->ctxt));
 		xmlFreeParserCtxt(s->ctxt);
 	}
 	for (i = 0; i < s->rows_cap; i++)
 		buf_free(&s->rows[i].text);
 	free(s->rows);
 	free(s->states);
-	buf_free(&s->decoded);
 	buf_free(&s->error);
 	xmlerr_free(&s->xmlerr);
 }
@@ -593,6 +584,7 @@ scan_file(const char *path, const struct scan_params *p,
 		r->size = (uint64_t)in.st.st_size;
 		r->mtime = in.st.st_mtim;
 	}
+	s.in = &in;
 	xmlerr_install(&s.xmlerr);
 	parse(&s, &in);
 	xmlerr_uninstall();

@@ -1,6 +1,7 @@
 /*
  * typeexpr.c: compiling and classifying the --type expression.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include <libxml/tree.h>
@@ -9,6 +10,7 @@
 #include "names.h"
 #include "typeexpr.h"
 #include "xmlerr.h"
+#include "xpscope.h"
 
 static const char *
 skip_space(const char *p, const char *end)
@@ -116,6 +118,7 @@ typeexpr_compile(struct typeexpr *te, const char *src,
     const struct nsbinding *ns, size_t nns, struct buf *err)
 {
 	struct xmlerr_capture	 cap;
+	struct buf		 why = { 0 };
 	xmlXPathCompExprPtr	 comp;
 	int			 rc = 0;
 
@@ -137,6 +140,15 @@ typeexpr_compile(struct typeexpr *te, const char *src,
 		xmlXPathFreeCompExpr(comp);
 		return -1;
 	}
+	if (xpscope_check(src, &why) == -1) {
+		buf_printf(err, "invalid --type expression '%s': %s; an "
+		    "expression sees the row, its descendants, and its "
+		    "ancestors' names and attributes", src, why.data);
+		buf_free(&why);
+		xmlXPathFreeCompExpr(comp);
+		return -1;
+	}
+	buf_free(&why);
 	classify(te, src);
 	if (te->kind == TYPE_XPATH)
 		te->comp = comp;

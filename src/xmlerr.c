@@ -12,10 +12,31 @@
  * Keeps the first error: later ones are mostly its consequences.  Warnings
  * say nothing about whether the data can be trusted, so they are not kept.
  */
+/*
+ * Where in the store: libxml2 gives the position in the text it was
+ * reading, which for an error inside an entity's replacement text is a
+ * line of that text (and on 2.9 to 2.12, of a parser of its own).  Then
+ * the line of the store where the entity is referenced is given instead,
+ * without a column.
+ */
+static void
+print_position(struct buf *into, const struct xmlerr_capture *c,
+    XMLERR_CONST xmlError *e)
+{
+	if (c->ctxt != NULL && (e->ctxt != c->ctxt ||
+	    xmlcompat_in_entity(c->ctxt))) {
+		buf_printf(into, "%lu: ", xmlcompat_document_line(c->ctxt));
+		return;
+	}
+	if (e->line > 0)
+		buf_printf(into, "%d:%d: ", e->line, e->int2 > 0 ? e->int2 : 1);
+}
+
 static void
 record(void *capture, XMLERR_CONST xmlError *e)
 {
-	struct buf	*into = &((struct xmlerr_capture *)capture)->first;
+	struct xmlerr_capture *c = capture;
+	struct buf	*into = &c->first;
 	const char	*msg;
 	size_t		 len;
 
@@ -25,8 +46,7 @@ record(void *capture, XMLERR_CONST xmlError *e)
 	len = strlen(msg);
 	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
 		len--;
-	if (e->line > 0)
-		buf_printf(into, "%d:%d: ", e->line, e->int2 > 0 ? e->int2 : 1);
+	print_position(into, c, e);
 	buf_append(into, msg, len);
 	/* Some messages carry an embedded newline: keep one line. */
 	for (len = 0; len < into->len; len++)
@@ -57,11 +77,9 @@ xmlerr_install(struct xmlerr_capture *c)
 void
 xmlerr_attach(struct xmlerr_capture *c, xmlParserCtxtPtr ctxt)
 {
+	c->ctxt = ctxt;
 #if LIBXML_VERSION >= 21300
 	xmlCtxtSetErrorHandler(ctxt, record, c);
-#else
-	(void)c;
-	(void)ctxt;
 #endif
 }
 

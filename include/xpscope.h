@@ -1,0 +1,24 @@
+/*
+ * xpscope.h: what an XPath 1.0 expression looks at, relative to the row it
+ * is evaluated on.  A streaming read keeps only the row (its attributes,
+ * namespaces and whole subtree) and its ancestors' names, namespaces and
+ * attributes: not their text, not their other children, not the rest of
+ * the document.  An expression that would need any of that could only be
+ * answered wrongly, so it is refused before any store is read.
+ *
+ * The check is an abstract evaluation of the expression over the places a
+ * node can be in (the row, inside it, an ancestor, the document root,
+ * elsewhere), following each axis step from each place.  It is
+ * conservative: what it accepts is exactly answerable on the row's tree;
+ * a few expressions that happen to be answerable are refused too.
+ */
+#ifndef XML2PROM_XPSCOPE_H
+#define XML2PROM_XPSCOPE_H
+
+#include "buf.h"
+
+/* 0 if the expression only looks where a row's tree can see; else -1
+ * with the reason in `why`. */
+int	xpscope_check(const char *expr, struct buf *why);
+
+#endif

@@ -1,0 +1,113 @@
+/*
+ * xmlcompat.c: libxml2's API differences, and the options of every parse.
+ */
+#include <libxml/parserInternals.h>
+
+#include "xmlcompat.h"
+
+/*
+ * Internal entities are substituted by libxml2 itself (NOENT), so that a
+ * value arrives the same way in a start tag, in text and in the tree of a
+ * row: expanded to any depth, attribute values normalized (XML 1.0
+ * 3.3.3), under libxml2's own amplification limits.  Nothing external is
+ * ever loaded: NONET, NO_XXE where the release has it, and a loader that
+ * refuses everything (xmlcompat_refuse_external).  BIG_LINES: line numbers
+ * past 65535.
+ */
+int
+xmlcompat_options(void)
+{
+	int	 options = XML_PARSE_NONET | XML_PARSE_NOENT |
+		    XML_PARSE_BIG_LINES;
+
+#if LIBXML_VERSION >= 21300
+	options |= XML_PARSE_NO_XXE;
+#endif
+	return options;
+}
+
+static xmlParserInputPtr
+refuse(const char *url, const char *id, xmlParserCtxtPtr ctxt)
+{
+	(void)url, (void)id, (void)ctxt;
+	return NULL;
+}
+
+/*
+ * NOENT alone would have libxml2 2.9 to 2.12 load external parameter
+ * entities and external parsed entities: every load goes through this
+ * loader, which loads nothing.  (The scanner also refuses a reference to
+ * an external entity before libxml2 tries: see scan.c.)
+ */
+void
+xmlcompat_refuse_external(xmlParserCtxtPtr ctxt)
+{
+	(void)ctxt;
+	xmlSetExternalEntityLoader(refuse);
+}
+
+xmlDictPtr
+xmlcompat_dict(xmlParserCtxtPtr ctxt)
+{
+#if LIBXML_VERSION >= 21400
+	return xmlCtxtGetDict(ctxt);
+#else
+	return ctxt->dict;
+#endif
+}
+
+/* The document the SAX2 prolog handlers built (it holds the entities),
+ * handed over to the caller to free. */
+xmlDocPtr
+xmlcompat_take_doc(xmlParserCtxtPtr ctxt)
+{
+#if LIBXML_VERSION >= 21400
+	return xmlCtxtGetDocument(ctxt);
+#else
+	xmlDocPtr	 doc = ctxt->myDoc;
+
+	ctxt->myDoc = NULL;
+	return doc;
+#endif
+}
+
+int
+xmlcompat_well_formed(xmlParserCtxtPtr ctxt)
+{
+#if LIBXML_VERSION >= 21400
+	return (xmlCtxtGetStatus(ctxt) & XML_STATUS_NOT_WELL_FORMED) == 0;
+#else
+	return ctxt->wellFormed;
+#endif
+}
+
+/*
+ * The line in the store itself, not in an entity's replacement text that
+ * libxml2 2.13 and later parse as an input of their own: a row that comes
+ * from an entity is reported where the entity is referenced.
+ */
+unsigned long
+xmlcompat_document_line(xmlParserCtxtPtr ctxt)
+{
+	int	 line = 0;
+
+#if LIBXML_VERSION >= 21500
+	if (xmlCtxtGetInputPosition(ctxt, 0, NULL, &line, NULL, NULL) == -1)
+		line = 0;
+#else
+	if (ctxt->inputNr > 0 && ctxt->inputTab[0] != NULL)
+		line = ctxt->inputTab[0]->line;
+#endif
+	return line > 0 ? (unsigned long)line : 0;
+}
+
+/* Is the parser inside an entity's text rather than the store itself? */
+int
+xmlcompat_in_entity(xmlParserCtxtPtr ctxt)
+{
+#if LIBXML_VERSION >= 21500
+	return xmlCtxtGetInputPosition(ctxt, 1, NULL, NULL, NULL, NULL) == 0;
+#else
+	return ctxt->inputNr > 1;
+#endif
+}
