@@ -74,6 +74,12 @@ expo_format_seconds(struct buf *out, struct timespec t)
 	char	 frac[16];
 	size_t	 n;
 
+	/* Before 1970, tv_sec rounds down: -1.5 s is { -2, 500000000 }. */
+	if (t.tv_sec < 0 && t.tv_nsec > 0) {
+		buf_putc(out, '-');
+		t.tv_sec = -(t.tv_sec + 1);
+		t.tv_nsec = 1000000000L - t.tv_nsec;
+	}
 	buf_printf(out, "%lld", (long long)t.tv_sec);
 	if (t.tv_nsec == 0)
 		return;

@@ -66,6 +66,26 @@ looks_like_bomb(struct input *in)
 	return in->bytes_out / (uint64_t)consumed > INPUT_MAX_EXPANSION;
 }
 
+/*
+ * zlib's message, without the name it gives the stream ("<fd:3>: "): the
+ * caller names the store.
+ */
+static void
+gz_failure(struct input *in, int zerr, const char *msg)
+{
+	const char	*colon;
+
+	if (zerr == Z_ERRNO) {
+		buf_puts(&in->error, strerror(errno));
+		return;
+	}
+	if (msg != NULL && strncmp(msg, "<fd:", 4) == 0 &&
+	    (colon = strstr(msg, ": ")) != NULL)
+		msg = colon + 2;
+	buf_printf(&in->error, "gzip: %s",
+	    msg != NULL && *msg != '\0' ? msg : "corrupt data");
+}
+
 int
 input_read(void *arg, char *dst, int len)
 {
@@ -75,10 +95,18 @@ input_read(void *arg, char *dst, int len)
 
 	if (in->error.len > 0)
 		return -1;
-	if ((n = gzread(in->gz, dst, (unsigned)len)) < 0) {
+	n = gzread(in->gz, dst, (unsigned)len);
+	/*
+	 * A stream cut short ends like a whole one, with 0 bytes: only
+	 * gzerror() tells it ended before its trailer ("unexpected end of
+	 * file"), and its counts would be partial.
+	 */
+	if (n <= 0) {
 		msg = gzerror(in->gz, &zerr);
-		buf_puts(&in->error, zerr == Z_ERRNO ? strerror(errno) : msg);
-		return -1;
+		if (n < 0 || zerr != Z_OK) {
+			gz_failure(in, zerr, msg);
+			return -1;
+		}
 	}
 	in->bytes_out += (uint64_t)n;
 	if (looks_like_bomb(in)) {

@@ -236,19 +236,30 @@ has_suffix(const char *s, size_t len, const char *suffix)
 	return len > n && memcmp(s + len - n, suffix, n) == 0;
 }
 
-/* DIR/NAME.prom, NAME being the first FILE's name less .xml, .gz. */
-static void
-derive_output(struct config *c, const char *dir)
+/*
+ * DIR/NAME.prom, NAME being the first FILE's last component (trailing
+ * slashes aside) less .xml, .xml.gz or .gz.
+ */
+static int
+derive_output(struct config *c, const char *dir, FILE *err)
 {
-	const char	*file = c->files[0], *slash, *name;
+	const char	*file = c->files[0], *name, *end;
 	size_t		 len;
 	struct buf	 path = { 0 };
 
-	slash = strrchr(file, '/');
-	name = slash != NULL ? slash + 1 : file;
+	end = file + strlen(file);
+	while (end > file + 1 && end[-1] == '/')
+		end--;
+	for (name = end; name > file && name[-1] != '/'; name--)
+		continue;
 	if (strcmp(file, "-") == 0)
-		name = "stdin";
-	len = strlen(name);
+		name = "stdin", end = name + 5;
+	len = (size_t)(end - name);
+	if (len == 0 || (len == 1 && *name == '/') ||
+	    (len == 1 && *name == '.') || (len == 2 && name[0] == '.' &&
+	    name[1] == '.'))
+		return usage_error(err, "cannot name the output after '%s': "
+		    "use --output", file);
 	if (has_suffix(name, len, ".xml.gz"))
 		len -= 7;
 	else if (has_suffix(name, len, ".gz") || has_suffix(name, len, ".xml"))
@@ -257,6 +268,7 @@ derive_output(struct config *c, const char *dir)
 	buf_append(&path, name, len);
 	buf_puts(&path, ".prom");
 	c->output_path = buf_steal(&path);
+	return 0;
 }
 
 static int
@@ -273,8 +285,8 @@ check_output(struct config *c, const struct raw *raw, FILE *err)
 		c->output_path = strcmp(raw->output, "-") == 0 ? NULL :
 		    xstrdup(raw->output);
 	else
-		derive_output(c, raw->textfile_dir != NULL ?
-		    raw->textfile_dir : DEFAULT_TEXTFILE_DIR);
+		return derive_output(c, raw->textfile_dir != NULL ?
+		    raw->textfile_dir : DEFAULT_TEXTFILE_DIR, err);
 	return 0;
 }
 
@@ -325,11 +337,14 @@ check_config(struct config *c, struct raw *raw, FILE *err)
 	return rc;
 }
 
+/* libxml2 gives its version as a number, 21503 for 2.15.3. */
 static void
 print_version(void)
 {
-	printf("xml2prom %s (libxml2 %s, built with %s)\n", VERSION,
-	    xmlParserVersion, LIBXML_DOTTED_VERSION);
+	long	 v = strtol(xmlParserVersion, NULL, 10);
+
+	printf("xml2prom %s (libxml2 %ld.%ld.%ld, built with %s)\n", VERSION,
+	    v / 10000, v / 100 % 100, v % 100, LIBXML_DOTTED_VERSION);
 }
 
 static int

@@ -17,6 +17,7 @@
 #include "textfile.h"
 
 #define TEMP_SUFFIX	"XXXXXX"
+#define LOCK_MODE	0644
 
 /*
  * The temp file a signal handler must remove.  Armed only while the file
@@ -97,6 +98,37 @@ remove_stale_temps(const struct textfile *tf)
 }
 
 /*
+ * The lock file is opened, never followed or waited on: a symlink there
+ * could make a root run create a file anywhere, and a FIFO would block
+ * every run.  Its mode is set whatever the umask, so that a run as root
+ * under umask 077 does not lock out later runs as the service user.
+ */
+static int
+open_lock(const char *path, struct buf *err)
+{
+	struct stat	 st;
+	int		 fd;
+
+	fd = open(path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
+	    O_NOCTTY | O_CLOEXEC, LOCK_MODE);
+	if (fd == -1) {
+		buf_printf(err, "%s: %s", path, errno == ELOOP ?
+		    "a symbolic link, not a lock file: remove it" :
+		    strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		buf_printf(err, "%s: not a regular file, not a lock file: "
+		    "remove it", path);
+		close(fd);
+		return -1;
+	}
+	if (st.st_uid == geteuid() && (st.st_mode & 07777) != LOCK_MODE)
+		(void)fchmod(fd, LOCK_MODE);
+	return fd;
+}
+
+/*
  * Takes the output's lock without waiting: a run that finds it held exits,
  * so runs started every minute never pile up behind a slow one.  Returns
  * EXIT_OK, EXIT_LOCKED or EXIT_OUTPUT.
@@ -121,9 +153,7 @@ textfile_lock(struct textfile *tf, const char *path, struct buf *err)
 		return EXIT_OUTPUT;
 	}
 	buf_printf(&lock, "%s/.%s.lock", tf->dir, tf->base);
-	tf->lock_fd = open(lock.data, O_RDONLY | O_CREAT | O_CLOEXEC, 0644);
-	if (tf->lock_fd == -1) {
-		buf_printf(err, "%s: %s", lock.data, strerror(errno));
+	if ((tf->lock_fd = open_lock(lock.data, err)) == -1) {
 		buf_free(&lock);
 		return EXIT_OUTPUT;
 	}
