@@ -20,6 +20,11 @@ not_ok() {
 	printf 'not ok - %s\n' "$*"
 }
 
+# A check that cannot run here, said so, counted neither way.
+skip() {
+	printf '# skip - %s\n' "$*"
+}
+
 # check DESCRIPTION COMMAND...: one result from a command's exit status.
 check() {
 	desc=$1

@@ -82,6 +82,10 @@ test_seconds(void)
 	CHECK(seconds_is(0, 1, "0.000000001"));
 	CHECK(seconds_is(12, 120000000, "12.12"));
 	CHECK(seconds_is(1000000, 0, "1000000"));	/* never 1e+06 */
+	/* before 1970: tv_sec rounds down, the text must not */
+	CHECK(seconds_is(-2, 500000000, "-1.5"));
+	CHECK(seconds_is(-1, 999999999, "-0.000000001"));
+	CHECK(seconds_is(-3, 0, "-3"));
 }
 
 static void
