@@ -52,6 +52,21 @@ for call in write fsync rename; do
 	"$XML2PROM" -o "$target" "$small"
 	check "SIGKILL at $call: the next run removes the temp file" no_temp
 done
+# strace kills on entry, so "SIGKILL at rename" never lets rename run.
+# The second fsync is the directory's, after rename has returned: a kill
+# there leaves the new file in place, whole.
+fresh_target
+printf '<s><row type="new"/></s>\n' >"$scratch/new.xml"
+( strace -o /dev/null -e trace=fsync -e inject=fsync:signal=SIGKILL:when=2 \
+    "$XML2PROM" -o "$target" "$scratch/new.xml"; echo $? >"$scratch/status" ) 2>/dev/null
+check "SIGKILL between rename and the directory fsync: the run was killed" \
+    test "$(cat "$scratch/status")" -eq 137
+check "SIGKILL between rename and the directory fsync: the new file in place" \
+    grep -q '^store_rows{.*type="new"} 1$' "$target"
+check "SIGKILL between rename and the directory fsync: the new file, whole" \
+    promtool_clean "$target"
+check "SIGKILL between rename and the directory fsync: no temp file" no_temp
+
 for sig in SIGTERM SIGINT SIGHUP; do
 	kill_at "$sig at fsync" fsync $sig 2>/dev/null
 	check "$sig at fsync: temp file removed at once" no_temp
