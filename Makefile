@@ -110,16 +110,21 @@ build/asan/unit: tests/unit.c $(LIB_SRCS) $(HEADERS)
 	@mkdir -p build/asan
 	$(SAN_BUILD) -o $@ tests/unit.c $(LIB_SRCS) $(LDLIBS)
 
-build/fuzz/%: tests/fuzz/fuzz_%.c $(LIB_SRCS) $(HEADERS)
-	@mkdir -p build/fuzz
-	$(SAN_BUILD) -fsanitize=fuzzer -o $@ $< $(LIB_SRCS) $(LDLIBS)
+# The reference (libxml2's XPath on the whole tree) is linked into every
+# harness; only fuzz_diff uses it.
+FUZZ_SRCS	 = $(LIB_SRCS) tests/fuzz/reference.c
+FUZZ_DEPS	 = $(FUZZ_SRCS) $(HEADERS) tests/fuzz/reference.h
 
-build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(LIB_SRCS) $(HEADERS)
+build/fuzz/%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS)
 	@mkdir -p build/fuzz
-	$(SAN_BUILD) -o $@ $< tests/fuzz/replay.c $(LIB_SRCS) $(LDLIBS)
+	$(SAN_BUILD) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(FUZZ_SRCS) $(LDLIBS)
+
+build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS)
+	@mkdir -p build/fuzz
+	$(SAN_BUILD) -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(FUZZ_SRCS) $(LDLIBS)
 
 # make fuzz [FUZZ_SECONDS=N]: each harness for N seconds, new inputs kept
 # in build/fuzz/corpus-*, crashes in build/fuzz/.
-fuzz: build/fuzz/scan build/fuzz/options
+fuzz: build/fuzz/scan build/fuzz/options build/fuzz/diff
 	tests/fuzz/run $(FUZZ_SECONDS)
 .PHONY: fuzz

@@ -44,6 +44,8 @@ struct scan_params {
 struct scan_result {
 	int		 ok;		/* the whole store was read */
 	char		*error;		/* why not: "FILE[:LINE:COL]: ..." */
+	int		 refused;	/* by xml2prom's own rules, not the
+					   parser's (entities, limits) */
 	struct tally	 tally;
 	int		 have_stat;
 	uint64_t	 size;

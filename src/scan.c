@@ -469,8 +469,10 @@ describe_failure(struct scan_result *r, const char *path, struct input *in,
 
 	if (in->error.len > 0)
 		buf_printf(&msg, "%s: %s", path, in->error.data);
-	else if (s->error.len > 0)
+	else if (s->error.len > 0) {
 		buf_printf(&msg, "%s:%s", path, s->error.data);
+		r->refused = 1;
+	}
 	else if (xml != NULL)
 		buf_printf(&msg, "%s:%s", path, xml);
 	else

@@ -71,13 +71,19 @@ xmlcompat_take_doc(xmlParserCtxtPtr ctxt)
 #endif
 }
 
+/*
+ * Well-formed, namespaces included: libxml2 reads on past an undefined
+ * prefix, naming the element 'p:k' in its tree but 'k' in its events, so
+ * no answer about such a store could be trusted (lxml refuses it too).
+ */
 int
 xmlcompat_well_formed(xmlParserCtxtPtr ctxt)
 {
 #if LIBXML_VERSION >= 21400
-	return (xmlCtxtGetStatus(ctxt) & XML_STATUS_NOT_WELL_FORMED) == 0;
+	return (xmlCtxtGetStatus(ctxt) & (XML_STATUS_NOT_WELL_FORMED |
+	    XML_STATUS_NOT_NS_WELL_FORMED)) == 0;
 #else
-	return ctxt->wellFormed;
+	return ctxt->wellFormed && ctxt->nsWellFormed;
 #endif
 }
 

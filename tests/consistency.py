@@ -1,0 +1,99 @@
+#!/usr/bin/python3
+"""consistency.py: one truth, against an independent reference.
+
+usage: consistency.py XML2PROM PATTERNS EXPRESSIONS FAST STORE...
+
+PATTERNS, EXPRESSIONS and FAST are files of one --rows pattern or one
+--type expression per line (FAST: the expressions a streaming fast path
+takes).  For every store x pattern x expression, xml2prom's counts must
+equal lxml's (Debian's python3-lxml, parsing with entities substituted,
+DTD attribute defaults and CDATA kept as such, then XPath on each row of
+the whole tree); for the
+FAST expressions, xml2prom's streamed counts must also equal its own row
+trees' (concat(X, "") has the value of X but never takes a fast path).  A
+store lxml refuses must fail in xml2prom too.  Prints a 'STORE: ok N' or
+'STORE: not ok' line per store, with the differences.
+"""
+import subprocess
+import sys
+from collections import Counter
+
+from lxml import etree
+from prometheus_client.parser import text_string_to_metric_families
+
+
+def rows_xpath(pattern):
+    """The XPath selecting what an xml2prom --rows pattern matches."""
+    path = '' if pattern.startswith('/') else '//'
+    for i, step in enumerate(pattern.lstrip('/').split('/')):
+        if step == '':
+            continue
+        if i > 0:
+            path += '/'
+        path += '*' if step == '*' else "*[local-name()='%s']" % step
+    return pattern[:len(pattern) - len(pattern.lstrip('/'))] + path \
+        if pattern.startswith('/') else path
+
+
+def lxml_counts(tree, pattern, expr):
+    if tree is None:
+        return 'refused'
+    counts = Counter()
+    for row in tree.xpath(rows_xpath(pattern)):
+        value = row.xpath('string(%s)' % expr)
+        counts[value if value != '' else 'unknown'] += 1
+    return (sum(counts.values()), dict(counts))
+
+
+def xml2prom_counts(binary, store, pattern, expr):
+    run = subprocess.run([binary, '-o', '-', '--max-types=100000',
+                          '-r', pattern, '-t', expr, store],
+                         capture_output=True, text=True, check=False)
+    total, counts = None, {}
+    for family in text_string_to_metric_families(run.stdout):
+        for sample in family.samples:
+            if sample.name == 'store_total_rows':
+                total = int(sample.value)
+            elif sample.name == 'store_rows':
+                counts[sample.labels['type']] = int(sample.value)
+    return 'refused' if total is None else (total, counts)
+
+
+def lines(path):
+    with open(path, encoding='utf-8') as f:
+        return [line.rstrip('\n') for line in f if line.strip()]
+
+
+def main():
+    binary = sys.argv[1]
+    patterns, exprs, fast = (lines(p) for p in sys.argv[2:5])
+    parser = etree.XMLParser(resolve_entities=True, attribute_defaults=True,
+                             strip_cdata=False,
+                             no_network=True, load_dtd=False)
+    for store in sys.argv[5:]:
+        try:
+            tree = etree.parse(store, parser)
+        except etree.XMLSyntaxError:
+            tree = None
+        compared, bad = 0, []
+        for pattern in patterns:
+            for expr in exprs:
+                mine = xml2prom_counts(binary, store, pattern, expr)
+                want = lxml_counts(tree, pattern, expr)
+                compared += 1
+                if mine != want:
+                    bad.append("-r '%s' -t '%s': lxml %s, xml2prom %s"
+                               % (pattern, expr, want, mine))
+                if expr in fast:
+                    tree_way = xml2prom_counts(binary, store, pattern,
+                                               'concat(%s, "")' % expr)
+                    compared += 1
+                    if tree_way != mine:
+                        bad.append("-r '%s' -t '%s': streamed %s, tree %s"
+                                   % (pattern, expr, mine, tree_way))
+        print('%s: %s %d' % (store, 'not ok' if bad else 'ok', compared))
+        for line in bad[:5]:
+            print('#   ' + line)
+
+
+main()
