@@ -99,7 +99,7 @@ build/floor: bench/floor.c
 SAN_CC		?= clang
 SAN_FLAGS	 = -O1 -g -fno-omit-frame-pointer \
 		   -fsanitize=address,undefined -fno-sanitize-recover=all
-SAN_BUILD	 = $(SAN_CC) -std=c11 $(WARNINGS) $(SAN_FLAGS) $(CPPFLAGS)
+SAN_BUILD	 = $(SAN_CC) -std=c11 $(WARNINGS) $(SAN_FLAGS) $(CPPFLAGS) $(LDFLAGS)
 FUZZ_SECONDS	?= 60
 
 build/asan/xml2prom: $(LIB_SRCS) src/main.c $(HEADERS)
@@ -128,3 +128,12 @@ build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS)
 fuzz: build/fuzz/scan build/fuzz/options build/fuzz/diff
 	tests/fuzz/run $(FUZZ_SECONDS)
 .PHONY: fuzz
+
+# make compat LIBXML2_PREFIX=DIR: the suites against the libxml2 installed
+# in DIR (built from its own sources; see the README).  Outside make check,
+# which tests the system's libxml2.
+compat:
+	@test -n "$(LIBXML2_PREFIX)" || \
+	    { echo "usage: make compat LIBXML2_PREFIX=DIR"; exit 2; }
+	tests/compat.sh $(LIBXML2_PREFIX)
+.PHONY: compat

@@ -14,6 +14,7 @@ trees' (concat(X, "") has the value of X but never takes a fast path).  A
 store lxml refuses must fail in xml2prom too.  Prints a 'STORE: ok N' or
 'STORE: not ok' line per store, with the differences.
 """
+import re
 import subprocess
 import sys
 from collections import Counter
@@ -64,8 +65,20 @@ def lines(path):
         return [line.rstrip('\n') for line in f if line.strip()]
 
 
+def same_libxml2(binary):
+    """Is lxml's libxml2 the one xml2prom runs on?  Only then must xml2prom
+    refuse what lxml refuses: libxml2's limits change between releases
+    (2.9 refuses entities nested 8 deep, 2.13 expands them)."""
+    out = subprocess.run([binary, '--version'], capture_output=True,
+                         text=True, check=False).stdout
+    mine = re.search(r'libxml2 (\d+)\.(\d+)\.(\d+)', out)
+    return mine is not None and \
+        tuple(int(g) for g in mine.groups()) == etree.LIBXML_VERSION[:3]
+
+
 def main():
     binary = sys.argv[1]
+    strict = same_libxml2(binary)
     patterns, exprs, fast = (lines(p) for p in sys.argv[2:5])
     parser = etree.XMLParser(resolve_entities=True, attribute_defaults=True,
                              strip_cdata=False,
@@ -81,7 +94,9 @@ def main():
                 mine = xml2prom_counts(binary, store, pattern, expr)
                 want = lxml_counts(tree, pattern, expr)
                 compared += 1
-                if mine != want:
+                if want == 'refused' and not strict:
+                    pass    # another libxml2's limits: not comparable
+                elif mine != want:
                     bad.append("-r '%s' -t '%s': lxml %s, xml2prom %s"
                                % (pattern, expr, want, mine))
                 if expr in fast:

@@ -5,7 +5,8 @@
 #   setup      optional: makes large or generated inputs, run first
 #   stdin.xml  optional: given as standard input
 #   stdout     the expected standard output (times masked, see normalize)
-#   stderr     the expected standard error
+#   stderr     the expected standard error; '<libxml2>' in it stands for
+#              libxml2's own wording, which changes between releases
 #   status     the expected exit status
 # A case runs in a copy of its directory, with every input's mtime set to
 # 1700000000, so outputs are byte-for-byte stable.  Every exposition text
@@ -25,6 +26,14 @@ exposition_part() {
 		sed -n '/^# xml2prom --dump:/,$p' "$1"
 	else
 		cat "$1"
+	fi
+}
+
+stderr_matches() {	# EXPECTED ACTUAL
+	if grep -q '<libxml2>' "$1" 2>/dev/null; then
+		/usr/bin/python3 "$top/tests/template-match.py" "$1" "$2"
+	else
+		diff -u "$1" "$2"
 	fi
 }
 
@@ -49,11 +58,12 @@ run_case() {
 	normalize <"$work/actual.out" >"$work/actual.norm"
 	if [ $regen -eq 1 ]; then
 		cp "$work/actual.norm" "$src/stdout"
-		cp "$work/actual.err" "$src/stderr"
+		stderr_matches "$src/stderr" "$work/actual.err" >/dev/null ||
+		    cp "$work/actual.err" "$src/stderr"
 		cp "$work/actual.status" "$src/status"
 	fi
 	check "$name: stdout" diff -u "$src/stdout" "$work/actual.norm"
-	check "$name: stderr" diff -u "$src/stderr" "$work/actual.err"
+	check "$name: stderr" stderr_matches "$src/stderr" "$work/actual.err"
 	check "$name: status" diff -u "$src/status" "$work/actual.status"
 	if [ -s "$work/actual.out" ] && grep -q '^# TYPE' "$work/actual.out"; then
 		exposition_part "$work/actual.out" >"$work/expo.prom"
