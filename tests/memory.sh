@@ -10,14 +10,15 @@
 cd "$top" || exit 1
 seconds=${FUZZ_SECONDS:-30}
 make -s build/asan/xml2prom build/asan/unit build/fuzz/scan build/fuzz/options \
-    build/fuzz/replay-scan build/fuzz/replay-options >"$scratch/build" 2>&1
+    build/fuzz/diff build/fuzz/replay-scan build/fuzz/replay-options \
+    build/fuzz/replay-diff >"$scratch/build" 2>&1
 check "sanitizer and fuzzer builds, warning-free" \
     sh -c "! grep -E 'warning|error' '$scratch/build'"
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 check "ASan+UBSan: unit tests" sh -c "build/asan/unit >'$scratch/u' 2>&1"
-export HOSTILE_LIMITS=0
+export HOSTILE_LIMITS=0 CONSISTENCY_QUICK=1
 for suite in golden consistency textfile hostile consumers; do
 	check "ASan+UBSan: $suite" env XML2PROM="$top/build/asan/xml2prom" \
 	    sh -c "tests/$suite.sh >'$scratch/$suite' 2>&1" ||
@@ -42,6 +43,8 @@ check "fuzz corpus replay: scan" \
     sh -c "build/fuzz/replay-scan tests/fuzz/corpus/scan/* 2>&1 | grep -q 'replay: '"
 check "fuzz corpus replay: options" \
     sh -c "build/fuzz/replay-options tests/fuzz/corpus/options/* 2>&1 | grep -q 'replay: '"
+check "fuzz corpus replay: diff (fast paths = row trees = XPath on the whole tree)" \
+    sh -c "build/fuzz/replay-diff tests/fuzz/corpus/diff/* 2>&1 | grep -q 'replay: '"
 check "fuzzing ${seconds}s per harness finds nothing" tests/fuzz/run "$seconds"
 
 finish memory
