@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "buf.h"
+#include "failure.h"
 
 /* How much a compressed store may expand before it is taken for a bomb. */
 #define INPUT_MAX_EXPANSION	200
@@ -25,6 +26,7 @@ struct input {
 	struct stat	 st;		/* of the open file, before reading */
 	uint64_t	 bytes_out;	/* bytes handed to the parser */
 	struct buf	 error;		/* why reading stopped, if it did */
+	enum failure	 failure;	/* its kind */
 };
 
 int	input_open(struct input *, const char *path);

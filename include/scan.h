@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <time.h>
 
+#include "failure.h"
 #include "rowpath.h"
 #include "tally.h"
 #include "typeexpr.h"
@@ -44,8 +45,7 @@ struct scan_params {
 struct scan_result {
 	int		 ok;		/* the whole store was read */
 	char		*error;		/* why not: "FILE[:LINE:COL]: ..." */
-	int		 refused;	/* by xml2prom's own rules, not the
-					   parser's (entities, limits) */
+	enum failure	 failure;	/* its kind */
 	struct tally	 tally;
 	int		 have_stat;
 	uint64_t	 size;

@@ -16,6 +16,7 @@
 
 struct xmlerr_capture {
 	struct buf		 first;	/* "line:col: message" */
+	int			 code;	/* its xmlParserErrors code */
 	xmlParserCtxtPtr	 ctxt;	/* the parse, once attached */
 };
 
@@ -23,6 +24,7 @@ void	xmlerr_install(struct xmlerr_capture *);
 void	xmlerr_attach(struct xmlerr_capture *, xmlParserCtxtPtr);
 void	xmlerr_uninstall(void);
 const char *xmlerr_first(const struct xmlerr_capture *);
+int	xmlerr_is_limit(const struct xmlerr_capture *);
 void	xmlerr_free(struct xmlerr_capture *);
 
 #endif

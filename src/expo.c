@@ -11,6 +11,7 @@ enum family {
 	TOTAL_ROWS,
 	ROWS,
 	READ_SUCCESS,
+	READ_FAILURE,
 	LAST_SUCCESS,
 	FILE_SIZE,
 	FILE_MODIFIED,
@@ -30,6 +31,9 @@ static const struct {
 	[ROWS] = { "rows", "Rows in store by type" },
 	[READ_SUCCESS] = { "read_success",
 	    "1 if the store was read in full by the last run, 0 if not" },
+	[READ_FAILURE] = { "read_failure",
+	    "1 if the last run could not read the store, labelled with why: "
+	    "missing, permission, io, parse, entity, limit or changed" },
 	[LAST_SUCCESS] = { "last_success_timestamp_seconds",
 	    "Unix time of the last run that read the store in full" },
 	[FILE_SIZE] = { "file_size_bytes", "Size of the store file in bytes" },
@@ -109,17 +113,18 @@ expo_type_reported(const struct expo_params *ep, const char *type, size_t len)
 	return ep->ninclude == 0 || in_list(ep->include, ep->ninclude, type, len);
 }
 
+/* path, then the family's own label (type or reason) if any, then -l's. */
 static void
 series_labels(struct buf *out, const struct expo_params *ep, const char *path,
-    const char *type, size_t type_len)
+    const char *name, const char *value, size_t len)
 {
 	size_t	 i;
 
 	buf_puts(out, "{path=\"");
 	expo_escape_label_value(out, path, strlen(path));
-	if (type != NULL) {
-		buf_puts(out, "\",type=\"");
-		expo_escape_label_value(out, type, type_len);
+	if (name != NULL) {
+		buf_printf(out, "\",%s=\"", name);
+		expo_escape_label_value(out, value, len);
 	}
 	for (i = 0; i < ep->nlabels; i++) {
 		buf_printf(out, "\",%s=\"", ep->labels[i].name);
@@ -134,7 +139,8 @@ sample(struct buf *out, const struct expo_params *ep, enum family f,
     const char *path, const char *type, size_t type_len)
 {
 	buf_printf(out, "%s_%s", ep->prefix, families[f].suffix);
-	series_labels(out, ep, path, type, type_len);
+	series_labels(out, ep, path, type != NULL ? "type" : NULL, type,
+	    type_len);
 	buf_putc(out, ' ');
 }
 
@@ -201,6 +207,14 @@ render_value(struct buf *out, const struct expo_params *ep, enum family fam,
 	case READ_SUCCESS:
 		sample(out, ep, fam, f->path, NULL, 0);
 		buf_putc(out, r->ok ? '1' : '0');
+		break;
+	case READ_FAILURE:
+		if (r->ok)
+			return 0;
+		buf_printf(out, "%s_%s", ep->prefix, families[fam].suffix);
+		series_labels(out, ep, f->path, "reason",
+		    failure_name(r->failure), strlen(failure_name(r->failure)));
+		buf_puts(out, " 1");
 		break;
 	case LAST_SUCCESS:
 		if (!r->ok && f->carried_success == NULL)
@@ -297,7 +311,7 @@ expo_previous_success(const struct expo_params *ep, const char *path,
 	char		*found = NULL;
 
 	buf_printf(&key, "%s_%s", ep->prefix, families[LAST_SUCCESS].suffix);
-	series_labels(&key, ep, path, NULL, 0);
+	series_labels(&key, ep, path, NULL, NULL, 0);
 	buf_putc(&key, ' ');
 	for (line = previous; line != NULL && *line != '\0';
 	    line = eol[0] != '\0' ? eol + 1 : eol) {

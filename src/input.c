@@ -8,6 +8,23 @@
 
 #include "input.h"
 
+static enum failure
+errno_failure(int e)
+{
+	return e == ENOENT || e == ENOTDIR ? FAILURE_MISSING :
+	    e == EACCES || e == EPERM ? FAILURE_PERMISSION : FAILURE_IO;
+}
+
+/* The first reason to stop is the one told. */
+static void
+fail(struct input *in, enum failure f, const char *msg)
+{
+	if (in->error.len > 0)
+		return;
+	buf_puts(&in->error, msg);
+	in->failure = f;
+}
+
 int
 input_open(struct input *in, const char *path)
 {
@@ -19,29 +36,29 @@ input_open(struct input *in, const char *path)
 	else	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
 		in->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
 	if (in->fd == -1) {
-		buf_puts(&in->error, strerror(errno));
+		fail(in, errno_failure(errno), strerror(errno));
 		return -1;
 	}
 	if (fstat(in->fd, &in->st) == -1) {
-		buf_puts(&in->error, strerror(errno));
+		fail(in, FAILURE_IO, strerror(errno));
 		goto fail;
 	}
 	if (S_ISDIR(in->st.st_mode)) {
-		buf_puts(&in->error, strerror(EISDIR));
+		fail(in, FAILURE_IO, strerror(EISDIR));
 		goto fail;
 	}
 	if (strcmp(path, "-") != 0 && !S_ISREG(in->st.st_mode)) {
-		buf_puts(&in->error, "not a regular file");
+		fail(in, FAILURE_IO, "not a regular file");
 		goto fail;
 	}
 	if ((flags = fcntl(in->fd, F_GETFL)) == -1 ||
 	    fcntl(in->fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
-		buf_puts(&in->error, strerror(errno));
+		fail(in, FAILURE_IO, strerror(errno));
 		goto fail;
 	}
 	/* zlib reads a file that is not gzip as it is ("transparent"). */
 	if ((in->gz = gzdopen(in->fd, "rb")) == NULL) {
-		buf_puts(&in->error, "cannot set up decompression");
+		fail(in, FAILURE_IO, "cannot set up decompression");
 		goto fail;
 	}
 	/* From here gzclose() closes in->fd. */
@@ -76,12 +93,13 @@ gz_failure(struct input *in, int zerr, const char *msg)
 	const char	*colon;
 
 	if (zerr == Z_ERRNO) {
-		buf_puts(&in->error, strerror(errno));
+		fail(in, errno_failure(errno), strerror(errno));
 		return;
 	}
 	if (msg != NULL && strncmp(msg, "<fd:", 4) == 0 &&
 	    (colon = strstr(msg, ": ")) != NULL)
 		msg = colon + 2;
+	in->failure = FAILURE_IO;
 	buf_printf(&in->error, "gzip: %s",
 	    msg != NULL && *msg != '\0' ? msg : "corrupt data");
 }
@@ -110,6 +128,7 @@ input_read(void *arg, char *dst, int len)
 	}
 	in->bytes_out += (uint64_t)n;
 	if (looks_like_bomb(in)) {
+		in->failure = FAILURE_LIMIT;
 		buf_printf(&in->error, "compressed data expands more than %d "
 		    "times: refused as a decompression bomb",
 		    INPUT_MAX_EXPANSION);
@@ -130,13 +149,18 @@ input_check_unchanged(struct input *in)
 	if (!S_ISREG(in->st.st_mode))
 		return 0;
 	if (fstat(in->fd, &now) == -1) {
-		buf_puts(&in->error, strerror(errno));
+		fail(in, FAILURE_IO, strerror(errno));
 		return -1;
 	}
 	if (now.st_size != in->st.st_size ||
 	    now.st_mtim.tv_sec != in->st.st_mtim.tv_sec ||
 	    now.st_mtim.tv_nsec != in->st.st_mtim.tv_nsec) {
-		buf_puts(&in->error, "changed while being read");
+		/* Said first: whatever the parser made of it follows from it. */
+		buf_reset(&in->error);
+		buf_printf(&in->error, "changed while being read (%lld bytes "
+		    "when opened, %lld now): read again next run",
+		    (long long)in->st.st_size, (long long)now.st_size);
+		in->failure = FAILURE_CHANGED;
 		return -1;
 	}
 	return 0;

@@ -170,7 +170,8 @@ check_labels(struct config *c, const struct raw *raw, FILE *err)
 			return usage_error(err, "--label: '%s' is not a valid "
 			    "label name", c->labels[i].name);
 		if (strcmp(c->labels[i].name, "path") == 0 ||
-		    strcmp(c->labels[i].name, "type") == 0)
+		    strcmp(c->labels[i].name, "type") == 0 ||
+		    strcmp(c->labels[i].name, "reason") == 0)
 			return usage_error(err, "--label: '%s' is xml2prom's own "
 			    "label", c->labels[i].name);
 		if (!names_is_utf8(eq + 1, strlen(eq + 1)))

@@ -54,6 +54,7 @@ struct scanner {
 	const struct input	*in;
 	uint64_t		 entity_work;	/* see on_get_entity */
 	struct buf		 error;		/* our own reason to stop */
+	enum failure		 failure;	/* its kind */
 	struct xmlerr_capture	 xmlerr;
 };
 
@@ -72,17 +73,18 @@ current_line(const struct scanner *s)
 	return xmlcompat_document_line(s->ctxt);
 }
 
-static void stop(struct scanner *, const char *, ...)
-    __attribute__((format(printf, 2, 3)));
+static void stop(struct scanner *, enum failure, const char *, ...)
+    __attribute__((format(printf, 3, 4)));
 
 /* Stops the parse for a reason of ours; the first reason is the one told. */
 static void
-stop(struct scanner *s, const char *fmt, ...)
+stop(struct scanner *s, enum failure f, const char *fmt, ...)
 {
 	va_list	 ap;
 
 	if (s->error.len > 0)
 		return;
+	s->failure = f;
 	buf_printf(&s->error, "%lu: ", current_line(s));
 	va_start(ap, fmt);
 	buf_vprintf(&s->error, fmt, ap);
@@ -100,12 +102,12 @@ count_row(struct scanner *s, const char *type, size_t len, unsigned long line)
 		len = s->missing_len;
 	}
 	if (len > SCAN_MAX_TYPE_LEN) {
-		stop(s, "a row's type is longer than %d bytes",
+		stop(s, FAILURE_LIMIT, "a row's type is longer than %d bytes",
 		    SCAN_MAX_TYPE_LEN);
 		return;
 	}
 	if (tally_add(s->tally, type, len) == -1) {
-		stop(s, "more than %zu distinct types (see --max-types)",
+		stop(s, FAILURE_LIMIT, "more than %zu distinct types (see --max-types)",
 		    s->tally->max_types);
 		return;
 	}
@@ -232,7 +234,7 @@ child_text(void *user, const xmlChar *ch, int len)
 		room = SCAN_MAX_TYPE_LEN - r->text.len;
 		if ((size_t)len > room) {
 			/* Say so now: the rest may be gigabytes of entities. */
-			stop(s, "a row's type is longer than %d bytes",
+			stop(s, FAILURE_LIMIT, "a row's type is longer than %d bytes",
 			    SCAN_MAX_TYPE_LEN);
 			return;
 		}
@@ -314,18 +316,18 @@ evaluate_row(struct scanner *s, xmlNodePtr row, unsigned long line)
 	const char		*why;
 
 	if (row == NULL) {
-		stop(s, "%s", "out of memory building a row");
+		stop(s, FAILURE_LIMIT, "%s", "out of memory building a row");
 		return;
 	}
 	if (s->xpath == NULL &&
 	    (s->xpath = typeexpr_context(s->p->type, s->tree.doc)) == NULL) {
-		stop(s, "%s", "cannot set up XPath evaluation");
+		stop(s, FAILURE_LIMIT, "%s", "cannot set up XPath evaluation");
 		return;
 	}
 	s->xpath->node = row;
 	if ((res = xmlXPathCompiledEval(s->p->type->comp, s->xpath)) == NULL) {
 		why = xmlerr_first(&s->xmlerr);
-		stop(s, "the --type expression failed on this row: %s",
+		stop(s, FAILURE_PARSE, "the --type expression failed on this row: %s",
 		    why != NULL ? why : "unknown error");
 		return;
 	}
@@ -401,12 +403,12 @@ on_get_entity(void *user, const xmlChar *name)
 
 	ent = xmlSAX2GetEntity(s->ctxt, name);
 	if (ent == NULL) {
-		stop(s, "entity '%s' is not declared in the document",
+		stop(s, FAILURE_ENTITY, "entity '%s' is not declared in the document",
 		    (const char *)name);
 		return NULL;
 	}
 	if (ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY) {
-		stop(s, "entity '%s' is external: xml2prom loads no external "
+		stop(s, FAILURE_ENTITY, "entity '%s' is external: xml2prom loads no external "
 		    "entity", (const char *)name);
 		return NULL;
 	}
@@ -415,7 +417,7 @@ on_get_entity(void *user, const xmlChar *name)
 	s->entity_work += SCAN_ENTITY_COST + (uint64_t)ent->length;
 	budget = SCAN_ENTITY_GRACE + SCAN_ENTITY_FACTOR * s->in->bytes_out;
 	if (s->entity_work > budget) {
-		stop(s, "entities expand to more than %d times the store's "
+		stop(s, FAILURE_LIMIT, "entities expand to more than %d times the store's "
 		    "size: refused", SCAN_ENTITY_FACTOR);
 		return NULL;
 	}
@@ -467,16 +469,20 @@ describe_failure(struct scan_result *r, const char *path, struct input *in,
 	struct buf	 msg = { 0 };
 	const char	*xml = xmlerr_first(&s->xmlerr);
 
-	if (in->error.len > 0)
+	if (in->error.len > 0) {
 		buf_printf(&msg, "%s: %s", path, in->error.data);
-	else if (s->error.len > 0) {
+		r->failure = in->failure;
+	} else if (s->error.len > 0) {
 		buf_printf(&msg, "%s:%s", path, s->error.data);
-		r->refused = 1;
-	}
-	else if (xml != NULL)
+		r->failure = s->failure;
+	} else if (xml != NULL) {
 		buf_printf(&msg, "%s:%s", path, xml);
-	else
+		r->failure = xmlerr_is_limit(&s->xmlerr) ? FAILURE_LIMIT :
+		    FAILURE_PARSE;
+	} else {
 		buf_printf(&msg, "%s: not well-formed XML", path);
+		r->failure = FAILURE_PARSE;
+	}
 	r->error = buf_steal(&msg);
 }
 
@@ -590,7 +596,8 @@ scan_file(const char *path, const struct scan_params *p,
 	xmlerr_install(&s.xmlerr);
 	parse(&s, &in);
 	xmlerr_uninstall();
-	if (parsed_whole(&s, &in) && input_check_unchanged(&in) == 0) {
+	/* A store cut or rewritten under us is said so, however it parsed. */
+	if (input_check_unchanged(&in) == 0 && parsed_whole(&s, &in)) {
 		r->ok = 1;
 		clock_gettime(CLOCK_REALTIME, &r->finished);
 	} else

@@ -42,6 +42,7 @@ record(void *capture, XMLERR_CONST xmlError *e)
 
 	if (e == NULL || e->level < XML_ERR_ERROR || into->len > 0)
 		return;
+	c->code = e->code;
 	msg = e->message != NULL ? e->message : "unknown error";
 	len = strlen(msg);
 	while (len > 0 && (msg[len - 1] == '\n' || msg[len - 1] == ' '))
@@ -100,4 +101,22 @@ void
 xmlerr_free(struct xmlerr_capture *c)
 {
 	buf_free(&c->first);
+}
+
+/*
+ * Did libxml2 stop on one of its limits rather than on bad XML?  Codes
+ * where the releases agree (entity loop, name too long, 2.11's resource
+ * limit); the rest say XML_PARSE_HUGE or amplification in their text.
+ */
+int
+xmlerr_is_limit(const struct xmlerr_capture *c)
+{
+	const char	*msg = xmlerr_first(c);
+
+	if (c->code == XML_ERR_ENTITY_LOOP || c->code == XML_ERR_NAME_TOO_LONG ||
+	    c->code == 114)	/* XML_ERR_RESOURCE_LIMIT, 2.11 on */
+		return 1;
+	return msg != NULL && (strstr(msg, "XML_PARSE_HUGE") != NULL ||
+	    strstr(msg, "mplification") != NULL ||
+	    strstr(msg, "too long") != NULL || strstr(msg, "huge") != NULL);
 }

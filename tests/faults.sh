@@ -143,6 +143,10 @@ check "a store truncated while read: read_success 0" \
     grep -q '^store_read_success{.*} 0$' "$target"
 check "a store truncated while read: named in one line" sh -c \
     "test \$(wc -l <'$scratch/err') -eq 1 && grep -q moving.xml '$scratch/err'"
+check "a store truncated while read: said to have changed, not to be broken" \
+    grep -q 'moving.xml: changed while being read' "$scratch/err"
+check "a store truncated while read: reason \"changed\" in the metrics" \
+    grep -q '^store_read_failure{.*,reason="changed"} 1$' "$target"
 # ...but one replaced by rename is read whole, as it was when opened.
 cp "$big" "$scratch/moving.xml"
 "$XML2PROM" -o "$target" "$scratch/moving.xml" &

@@ -104,6 +104,16 @@ if id nobody >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
 else
 	skip "unwritable directory: needs root to switch to nobody"
 fi
+if id nobody >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+	cp "$store" "$scratch/secret.xml"
+	chmod 0600 "$scratch/secret.xml"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    "$XML2PROM" -o - "$scratch/secret.xml" >"$scratch/secret.prom" 2>/dev/null
+	check "an unreadable store gives reason=\"permission\"" \
+	    grep -q '^store_read_failure{.*,reason="permission"} 1$' "$scratch/secret.prom"
+else
+	skip "unreadable store: needs root to switch to nobody"
+fi
 "$XML2PROM" -o /dev/null "$store" 2>"$scratch/err"
 check "a device as output is refused with exit 3" test $? -eq 3
 check "a device as output is left a device" test -c /dev/null
