@@ -24,13 +24,17 @@
 
 struct config {
 	char			*output_path;	/* NULL: standard output */
+	int			 output_derived; /* named after FILE (-d) */
 	struct rowpath		 rows;
 	struct typeexpr		 type;
 	struct expo_params	 expo;
 	const char		*missing_type;
+	const char		*rows_src;	/* as given, for messages */
+	const char		*type_src;
 	size_t			 max_types;
 	mode_t			 mode;
 	int			 dump;
+	int			 check;		/* --check: write nothing */
 	int			 quiet;
 	int			 verbose;
 	char *const		*files;

@@ -47,6 +47,8 @@ struct scan_result {
 	char		*error;		/* why not: "FILE[:LINE:COL]: ..." */
 	enum failure	 failure;	/* its kind */
 	struct tally	 tally;
+	uint64_t	 empty_types;	/* rows counted as the missing type */
+	char		*first_row;	/* --dump: what the first row holds */
 	int		 have_stat;
 	uint64_t	 size;
 	struct timespec	 mtime;

@@ -26,6 +26,9 @@ struct textfile {
 
 int	textfile_lock(struct textfile *, const char *path, struct buf *err);
 char	*textfile_previous(const struct textfile *);
+char	*textfile_read(const char *path);
+int	textfile_probe(struct textfile *, mode_t, struct buf *err);
+char	**textfile_others(const struct textfile *);
 int	textfile_replace(struct textfile *, const char *, size_t, mode_t,
 	    struct buf *err);
 void	textfile_close(struct textfile *);

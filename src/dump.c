@@ -51,6 +51,11 @@ dump_counts(const struct dump *d, const struct scan_result *r)
 	}
 	free(sorted);
 	fprintf(d->out, "%s: total %" PRIu64 "\n", d->path, r->tally.total_rows);
+	if (r->first_row != NULL)
+		fprintf(d->out, "%s: the first row, %s\n", d->path,
+		    r->first_row);
+	else
+		fprintf(d->out, "%s: no element matches --rows\n", d->path);
 }
 
 /* A comment line, so that what follows the counts is still exposition text. */

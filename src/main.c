@@ -20,8 +20,30 @@
 static void
 complain(const struct config *c, const char *msg)
 {
+	/* Under --dump 2>&1, the rows so far come first, whole lines. */
+	fflush(stdout);
 	if (!c->quiet)
 		fprintf(stderr, "xml2prom: %s\n", msg);
+}
+
+/*
+ * -v: the counts, and the two ways a wrong option reads as success: no
+ * element matches --rows, or --type is empty for every row.  (Said only
+ * when asked: a store may legitimately be empty, and cron mails stderr.)
+ */
+static void
+say_what_was_read(const struct config *c, const char *file,
+    const struct scan_result *r)
+{
+	fprintf(stderr, "xml2prom: %s: %llu rows, %zu types\n", file,
+	    (unsigned long long)r->tally.total_rows, r->tally.ntypes);
+	if (r->tally.total_rows == 0)
+		fprintf(stderr, "xml2prom: %s: no element matches --rows '%s' "
+		    "(--dump shows what the rows hold)\n", file, c->rows_src);
+	else if (r->empty_types == r->tally.total_rows)
+		fprintf(stderr, "xml2prom: %s: --type '%s' is empty for every "
+		    "row, all counted as '%s' (--dump shows what the rows "
+		    "hold)\n", file, c->type_src, c->missing_type);
 }
 
 /* Reads every FILE; returns how many failed. */
@@ -50,10 +72,7 @@ scan_all(const struct config *c, struct scan_result *results)
 			failed++;
 			complain(c, results[i].error);
 		} else if (c->verbose)
-			fprintf(stderr, "xml2prom: %s: %llu rows, %zu types\n",
-			    c->files[i],
-			    (unsigned long long)results[i].tally.total_rows,
-			    results[i].tally.ntypes);
+			say_what_was_read(c, c->files[i], &results[i]);
 		if (c->dump)
 			dump_counts(&d, &results[i]);
 	}
@@ -86,6 +105,46 @@ render(const struct config *c, const struct textfile *tf,
 	free(previous);
 }
 
+/*
+ * --check: what would go wrong when the real run writes, said without
+ * writing: the output can be written (a temp file was made and removed),
+ * and no other .prom file in the directory carries series of the same
+ * stores, which node_exporter would reject ("collected before with the
+ * same name and label values") while its scrape error stays 0.
+ */
+static void
+check_report(const struct config *c, const struct textfile *tf)
+{
+	struct buf	 needle = { 0 };
+	char		**others, **o, *text;
+	size_t		 i;
+
+	printf("xml2prom: check: %s can be written (lock taken, temp file "
+	    "created and removed)\n", c->output_path);
+	others = textfile_others(tf);
+	for (o = others; *o != NULL; o++) {
+		if ((text = textfile_read(*o)) == NULL)
+			continue;
+		for (i = 0; i < c->nfiles; i++) {
+			buf_reset(&needle);
+			buf_puts(&needle, "{path=\"");
+			expo_escape_label_value(&needle, c->files[i],
+			    strlen(c->files[i]));
+			buf_putc(&needle, '"');
+			if (strstr(text, needle.data) != NULL)
+				printf("xml2prom: check: %s also has series of "
+				    "%s: node_exporter rejects series given "
+				    "twice; remove the stale file\n", *o,
+				    c->files[i]);
+		}
+		free(text);
+	}
+	for (o = others; *o != NULL; o++)
+		free(*o);
+	free(others);
+	buf_free(&needle);
+}
+
 static int
 write_stdout(const struct buf *text)
 {
@@ -96,6 +155,80 @@ write_stdout(const struct buf *text)
 		return EXIT_OUTPUT;
 	}
 	return EXIT_OK;
+}
+
+/* Is FILE one of this run's stores, its path as escaped in a label? */
+static int
+is_our_store(const struct config *c, const char *escaped, size_t len)
+{
+	struct buf	 mine = { 0 };
+	size_t		 i;
+	int		 found = 0;
+
+	for (i = 0; i < c->nfiles && !found; i++) {
+		buf_reset(&mine);
+		expo_escape_label_value(&mine, c->files[i], strlen(c->files[i]));
+		found = mine.len == len && memcmp(mine.data, escaped, len) == 0;
+	}
+	buf_free(&mine);
+	return found;
+}
+
+/*
+ * Under -d the output is named after the store, so two stores of the same
+ * name (/srv/a/store.xml, /srv/b/store.xml, in two cron lines) would take
+ * turns replacing each other's store.prom.  The previous file says whose it
+ * is: a run for another store is refused.
+ */
+static int
+check_same_stores(const struct config *c, const struct textfile *tf)
+{
+	char		*previous = textfile_previous(tf), *line, *end;
+	struct buf	 key = { 0 };
+	int		 status = EXIT_OK;
+
+	buf_printf(&key, "%s_read_success{path=\"", c->expo.prefix);
+	for (line = previous; line != NULL && status == EXIT_OK &&
+	    (line = strstr(line, key.data)) != NULL; line = end) {
+		line += key.len;
+		for (end = line; *end != '\0' && *end != '"'; end++)
+			if (*end == '\\' && end[1] != '\0')
+				end++;
+		if (is_our_store(c, line, (size_t)(end - line)))
+			continue;
+		fprintf(stderr, "xml2prom: %s holds the metrics of %.*s: two "
+		    "stores of the same name would overwrite each other; "
+		    "name this one's output with --output (or remove %s if "
+		    "that store is gone)\n", c->output_path, (int)(end - line),
+		    line, c->output_path);
+		status = EXIT_USAGE;
+	}
+	buf_free(&key);
+	free(previous);
+	return status;
+}
+
+static int
+replace_output(const struct config *c, struct textfile *tf,
+    const struct buf *text)
+{
+	struct buf	 err = { 0 };
+	int		 status = EXIT_OK;
+
+	if (c->check) {
+		if (textfile_probe(tf, c->mode, &err) == -1)
+			status = EXIT_OUTPUT;
+		else
+			check_report(c, tf);
+	} else if (textfile_replace(tf, text->data, text->len, c->mode,
+	    &err) == -1)
+		status = EXIT_OUTPUT;
+	else if (c->verbose)
+		fprintf(stderr, "xml2prom: wrote %s\n", c->output_path);
+	if (status != EXIT_OK)
+		fprintf(stderr, "xml2prom: %s\n", err.data);
+	buf_free(&err);
+	return status;
 }
 
 static int
@@ -115,6 +248,11 @@ run(const struct config *c)
 			return status;
 		}
 		locked = 1;
+		if (c->output_derived &&
+		    (status = check_same_stores(c, &tf)) != EXIT_OK) {
+			textfile_close(&tf);
+			return status;
+		}
 	}
 	results = xcalloc(c->nfiles, sizeof(*results));
 	failed = scan_all(c, results);
@@ -125,12 +263,8 @@ run(const struct config *c)
 	if (!locked) {
 		if (write_stdout(&text) != EXIT_OK)
 			status = EXIT_OUTPUT;
-	} else if (textfile_replace(&tf, text.data, text.len, c->mode,
-	    &err) == -1) {
-		fprintf(stderr, "xml2prom: %s\n", err.data);
+	} else if (replace_output(c, &tf, &text) != EXIT_OK)
 		status = EXIT_OUTPUT;
-	} else if (c->verbose)
-		fprintf(stderr, "xml2prom: wrote %s\n", c->output_path);
 	if (locked)
 		textfile_close(&tf);
 	for (i = 0; i < c->nfiles; i++)

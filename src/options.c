@@ -33,6 +33,7 @@ static const char usage_text[] =
 "      --max-types=N        fail a store with more than N types (default 1000)\n"
 "      --mode=OCTAL         output file mode (default 0644)\n"
 "      --dump               print what was read; write nothing\n"
+"      --check              read, and check the output could be written; write nothing\n"
 "  -q, --quiet              no messages about stores that failed\n"
 "  -v, --verbose            say what was read and written\n"
 "  -h, --help               print this help\n"
@@ -41,7 +42,7 @@ static const char usage_text[] =
 "Exit status: 0 all read; 1 a FILE failed; 2 usage; 3 output not written;\n"
 "4 another run holds the lock.  See xml2prom(1).\n";
 
-enum { OPT_MISSING_TYPE = 256, OPT_MAX_TYPES, OPT_MODE, OPT_DUMP };
+enum { OPT_MISSING_TYPE = 256, OPT_MAX_TYPES, OPT_MODE, OPT_DUMP, OPT_CHECK };
 
 static const struct option long_options[] = {
 	{ "output",		required_argument, NULL, 'o' },
@@ -57,6 +58,7 @@ static const struct option long_options[] = {
 	{ "max-types",		required_argument, NULL, OPT_MAX_TYPES },
 	{ "mode",		required_argument, NULL, OPT_MODE },
 	{ "dump",		no_argument,	   NULL, OPT_DUMP },
+	{ "check",		no_argument,	   NULL, OPT_CHECK },
 	{ "quiet",		no_argument,	   NULL, 'q' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "help",		no_argument,	   NULL, 'h' },
@@ -282,12 +284,30 @@ check_output(struct config *c, const struct raw *raw, FILE *err)
 		return usage_error(err, "%s", "--output: empty path");
 	if (raw->textfile_dir != NULL && raw->textfile_dir[0] == '\0')
 		return usage_error(err, "%s", "--textfile-dir: empty path");
+	if (raw->output != NULL && strcmp(raw->output, "-") != 0 &&
+	    !has_suffix(raw->output, strlen(raw->output), ".prom"))
+		return usage_error(err, "--output '%s': node_exporter reads "
+		    "only files named *.prom", raw->output);
 	if (raw->output != NULL)
 		c->output_path = strcmp(raw->output, "-") == 0 ? NULL :
 		    xstrdup(raw->output);
-	else
+	else {
+		c->output_derived = 1;
 		return derive_output(c, raw->textfile_dir != NULL ?
 		    raw->textfile_dir : DEFAULT_TEXTFILE_DIR, err);
+	}
+	return 0;
+}
+
+static int
+check_modes(const struct config *c, FILE *err)
+{
+	if (c->check && c->dump)
+		return usage_error(err, "%s", "--check and --dump exclude "
+		    "each other");
+	if (c->check && c->output_path == NULL)
+		return usage_error(err, "%s", "--check checks an output file, "
+		    "not standard output");
 	return 0;
 }
 
@@ -319,6 +339,7 @@ check_config(struct config *c, struct raw *raw, FILE *err)
 	int		 rc = 0;
 
 	if (check_files(c, err) || check_output(c, raw, err) ||
+	    check_modes(c, err) ||
 	    check_numbers(c, raw, err) || check_filters(c, err) ||
 	    check_labels(c, raw, err) || check_namespaces(c, raw, err))
 		return -1;
@@ -329,10 +350,10 @@ check_config(struct config *c, struct raw *raw, FILE *err)
 	if (strchr(c->expo.prefix, ':') != NULL)
 		return usage_error(err, "--prefix '%s': colons are for recording "
 		    "rules, not exporters", c->expo.prefix);
-	if (rowpath_compile(&c->rows, raw->rows ? raw->rows : DEFAULT_ROWS,
-	    &msg) == -1 ||
-	    typeexpr_compile(&c->type, raw->type ? raw->type : DEFAULT_TYPE,
-	    c->ns, c->nns, &msg) == -1)
+	c->rows_src = raw->rows != NULL ? raw->rows : DEFAULT_ROWS;
+	c->type_src = raw->type != NULL ? raw->type : DEFAULT_TYPE;
+	if (rowpath_compile(&c->rows, c->rows_src, &msg) == -1 ||
+	    typeexpr_compile(&c->type, c->type_src, c->ns, c->nns, &msg) == -1)
 		rc = usage_error(err, "%s", msg.data);
 	buf_free(&msg);
 	return rc;
@@ -348,14 +369,70 @@ print_version(void)
 	    v / 10000, v / 100 % 100, v % 100, LIBXML_DOTTED_VERSION);
 }
 
+static size_t
+min3(size_t a, size_t b, size_t c)
+{
+	return a < b ? (a < c ? a : c) : (b < c ? b : c);
+}
+
+/*
+ * Edit distance with transpositions (optimal string alignment), for
+ * suggesting the option a typo meant: --rwos is one slip from --rows.
+ */
+static size_t
+distance(const char *a, size_t na, const char *b)
+{
+	size_t	 nb = strlen(b), i, j, d[32][32];
+
+	if (na >= 32 || nb >= 32)
+		return SIZE_MAX;
+	for (i = 0; i <= na; i++)
+		d[i][0] = i;
+	for (j = 0; j <= nb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= na; i++)
+		for (j = 1; j <= nb; j++) {
+			d[i][j] = min3(d[i - 1][j] + 1, d[i][j - 1] + 1,
+			    d[i - 1][j - 1] + (a[i - 1] != b[j - 1]));
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < d[i][j])
+				d[i][j] = d[i - 2][j - 2] + 1;
+		}
+	return d[na][nb];
+}
+
+static const char *
+nearest_option(const char *arg)
+{
+	const struct option	*o, *best = NULL;
+	size_t			 len, d, best_d = SIZE_MAX;
+
+	if (strncmp(arg, "--", 2) != 0)
+		return NULL;
+	arg += 2;
+	len = strcspn(arg, "=");
+	for (o = long_options; o->name != NULL; o++)
+		if ((d = distance(arg, len, o->name)) < best_d) {
+			best_d = d;
+			best = o;
+		}
+	/* Two slips in a long name, one in a short one. */
+	return best != NULL && best_d > 0 && best_d <= (len > 5 ? 2 : 1) ?
+	    best->name : NULL;
+}
+
 static int
 bad_option(FILE *err, const char *arg)
 {
-	char	 shortopt[3] = { '-', (char)optopt, '\0' };
+	char		 shortopt[3] = { '-', (char)optopt, '\0' };
+	const char	*near;
 
 	/* getopt leaves optind past a cluster like -qz: name the letter. */
 	if (optopt != 0 && optopt < 256)
 		arg = shortopt;
+	else if ((near = nearest_option(arg)) != NULL)
+		return usage_error(err, "unknown option %.*s: did you mean "
+		    "--%s?", (int)strcspn(arg, "="), arg, near);
 	return usage_error(err, "unknown option or missing argument: %s", arg);
 }
 
@@ -386,6 +463,7 @@ collect(struct config *c, struct raw *raw, int argc, char **argv, FILE *err,
 		case OPT_MAX_TYPES: raw->max_types = optarg; break;
 		case OPT_MODE: raw->mode = optarg; break;
 		case OPT_DUMP: c->dump = 1; break;
+		case OPT_CHECK: c->check = 1; break;
 		case 'h':
 			fputs(usage_text, stdout);
 			*done = OPTIONS_DONE;

@@ -40,6 +40,7 @@ struct scanner {
 	xmlParserCtxtPtr	 ctxt;
 	const struct scan_params *p;
 	struct tally		*tally;
+	struct scan_result	*result;
 	struct rowmatch		 match;
 	const char		*type_name;	/* interned, for the fast paths */
 	size_t			 missing_len;
@@ -53,6 +54,12 @@ struct scanner {
 	xmlXPathContextPtr	 xpath;		/* xpath: evaluation context */
 	const struct input	*in;
 	uint64_t		 entity_work;	/* see on_get_entity */
+	startElementNsSAX2Func	 kind_start;	/* --dump: wrapped handlers */
+	endElementNsSAX2Func	 kind_end;
+	size_t			 shape_depth;	/* --dump: the first row, open */
+	int			 shape_done;
+	struct buf		 shape;		/* its attributes, children */
+	size_t			 shape_children;
 	struct buf		 error;		/* our own reason to stop */
 	enum failure		 failure;	/* its kind */
 	struct xmlerr_capture	 xmlerr;
@@ -100,6 +107,7 @@ count_row(struct scanner *s, const char *type, size_t len, unsigned long line)
 	if (len == 0) {
 		type = s->p->missing_type;
 		len = s->missing_len;
+		s->result->empty_types++;
 	}
 	if (len > SCAN_MAX_TYPE_LEN) {
 		stop(s, FAILURE_LIMIT, "a row's type is longer than %d bytes",
@@ -357,6 +365,56 @@ tree_end(void *user, const xmlChar *localname, const xmlChar *prefix,
 }
 
 /*
+ * --dump: what the first row holds (its attributes' and children's names),
+ * for an operator whose expression finds nothing.  Wraps the handlers of
+ * the scan's kind, so that a run without --dump pays nothing for it.
+ */
+static void
+shape_start(void *user, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
+    int nb_attributes, int nb_defaulted, const xmlChar **attributes)
+{
+	struct scanner	*s = user;
+	int		 i;
+
+	s->kind_start(user, localname, prefix, uri, nb_namespaces, namespaces,
+	    nb_attributes, nb_defaulted, attributes);
+	if (s->shape_done)
+		return;
+	if (s->shape_depth == 0 && (s->states[s->depth] & s->match.final)) {
+		s->shape_depth = s->depth;
+		buf_printf(&s->shape, "line %lu: <%s>, attributes:",
+		    current_line(s), (const char *)localname);
+		for (i = 0; i < nb_attributes; i++)
+			buf_printf(&s->shape, "%s %s", i > 0 ? "," : "",
+			    (const char *)attributes[5 * i]);
+		if (nb_attributes == 0)
+			buf_puts(&s->shape, " none");
+		buf_puts(&s->shape, "; children:");
+	} else if (s->shape_depth != 0 && s->depth == s->shape_depth + 1 &&
+	    s->shape_children++ < 16)
+		buf_printf(&s->shape, "%s %s", s->shape_children > 1 ? "," : "",
+		    (const char *)localname);
+}
+
+static void
+shape_end(void *user, const xmlChar *localname, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct scanner	*s = user;
+
+	if (!s->shape_done && s->shape_depth != 0 &&
+	    s->depth == s->shape_depth) {
+		if (s->shape_children == 0)
+			buf_puts(&s->shape, " none");
+		else if (s->shape_children > 16)
+			buf_puts(&s->shape, ", ...");
+		s->shape_done = 1;
+	}
+	s->kind_end(user, localname, prefix, uri);
+}
+
+/*
  * libxml2's own handlers for the prolog, so that entities declared in an
  * internal subset work.  External entities and DTDs are never loaded:
  * there is no resolveEntity or externalSubset handler, and the parser runs
@@ -431,7 +489,7 @@ on_get_parameter_entity(void *user, const xmlChar *name)
 }
 
 static void
-setup_handlers(xmlSAXHandler *sax, enum type_kind kind)
+setup_handlers(struct scanner *s, xmlSAXHandler *sax, enum type_kind kind)
 {
 	memset(sax, 0, sizeof(*sax));
 	sax->initialized = XML_SAX2_MAGIC;
@@ -459,6 +517,12 @@ setup_handlers(xmlSAXHandler *sax, enum type_kind kind)
 		sax->comment = tree_comment;
 		sax->processingInstruction = tree_pi;
 		break;
+	}
+	if (s->p->on_row != NULL) {
+		s->kind_start = sax->startElementNs;
+		s->kind_end = sax->endElementNs;
+		sax->startElementNs = shape_start;
+		sax->endElementNs = shape_end;
 	}
 }
 
@@ -491,7 +555,7 @@ parse(struct scanner *s, struct input *in)
 {
 	xmlSAXHandler	 sax;
 
-	setup_handlers(&sax, s->p->type->kind);
+	setup_handlers(s, &sax, s->p->type->kind);
 	s->ctxt = xmlCreateIOParserCtxt(&sax, s, input_read, NULL, in,
 	    XML_CHAR_ENCODING_NONE);
 	if (s->ctxt == NULL) {
@@ -533,6 +597,7 @@ scanner_free(struct scanner *s)
 	free(s->rows);
 	free(s->states);
 	buf_free(&s->error);
+	buf_free(&s->shape);
 	xmlerr_free(&s->xmlerr);
 }
 
@@ -577,6 +642,7 @@ scan_file(const char *path, const struct scan_params *p,
 	tally_init(&r->tally, p->max_types);
 	s.p = p;
 	s.tally = &r->tally;
+	s.result = r;
 	s.missing_len = strlen(p->missing_type);
 	s.states_cap = 64;
 	s.states = xcalloc(s.states_cap, sizeof(*s.states));
@@ -597,6 +663,8 @@ scan_file(const char *path, const struct scan_params *p,
 	parse(&s, &in);
 	xmlerr_uninstall();
 	/* A store cut or rewritten under us is said so, however it parsed. */
+	if (s.shape_done)
+		r->first_row = xstrdup(s.shape.data);
 	if (input_check_unchanged(&in) == 0 && parsed_whole(&s, &in)) {
 		r->ok = 1;
 		clock_gettime(CLOCK_REALTIME, &r->finished);
@@ -612,5 +680,6 @@ void
 scan_result_free(struct scan_result *r)
 {
 	free(r->error);
+	free(r->first_row);
 	tally_free(&r->tally);
 }

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -98,25 +99,47 @@ remove_stale_temps(const struct textfile *tf)
 }
 
 /*
+ * Debian ships the textfile directory as root's, 0755: the usual first
+ * failure of a run as the service user.  Say which directory, which user,
+ * and what to do, not the name of a lock file nobody has heard of.
+ */
+static void
+not_writable(struct buf *err, const char *dir)
+{
+	struct passwd	*pw = getpwuid(geteuid());
+	char		 uid[32];
+	const char	*user = uid;
+
+	snprintf(uid, sizeof(uid), "uid %lu", (unsigned long)geteuid());
+	if (pw != NULL)
+		user = pw->pw_name;
+	buf_printf(err, "%s: not writable by user %s, which xml2prom runs as: "
+	    "as root, chown %s %s (see xml2prom(1), FILES)", dir, user,
+	    user, dir);
+}
+
+/*
  * The lock file is opened, never followed or waited on: a symlink there
  * could make a root run create a file anywhere, and a FIFO would block
  * every run.  Its mode is set whatever the umask, so that a run as root
  * under umask 077 does not lock out later runs as the service user.
  */
 static int
-open_lock(const char *path, struct buf *err)
+open_lock(const char *path, const char *dir, struct buf *err)
 {
 	struct stat	 st;
 	int		 fd;
 
 	fd = open(path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
 	    O_NOCTTY | O_CLOEXEC, LOCK_MODE);
-	if (fd == -1) {
+	if (fd == -1 && errno == EACCES)
+		not_writable(err, dir);
+	else if (fd == -1)
 		buf_printf(err, "%s: %s", path, errno == ELOOP ?
 		    "a symbolic link, not a lock file: remove it" :
 		    strerror(errno));
+	if (fd == -1)
 		return -1;
-	}
 	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
 		buf_printf(err, "%s: not a regular file, not a lock file: "
 		    "remove it", path);
@@ -153,7 +176,7 @@ textfile_lock(struct textfile *tf, const char *path, struct buf *err)
 		return EXIT_OUTPUT;
 	}
 	buf_printf(&lock, "%s/.%s.lock", tf->dir, tf->base);
-	if ((tf->lock_fd = open_lock(lock.data, err)) == -1) {
+	if ((tf->lock_fd = open_lock(lock.data, tf->dir, err)) == -1) {
 		buf_free(&lock);
 		return EXIT_OUTPUT;
 	}
@@ -176,12 +199,19 @@ textfile_lock(struct textfile *tf, const char *path, struct buf *err)
 char *
 textfile_previous(const struct textfile *tf)
 {
+	return textfile_read(tf->path);
+}
+
+/* A .prom file's text (at most 16 MiB), or NULL. */
+char *
+textfile_read(const char *path)
+{
 	struct buf	 text = { 0 };
 	char		 chunk[8192];
 	ssize_t		 n;
 	int		 fd;
 
-	if ((fd = open(tf->path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
 		return NULL;
 	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && text.len < (16u << 20))
 		buf_append(&text, chunk, (size_t)n);
@@ -241,7 +271,9 @@ create_temp(struct textfile *tf, struct buf *err)
 	if (fd != -1)
 		pending_armed = 1;
 	sigprocmask(SIG_SETMASK, &old, NULL);
-	if (fd == -1)
+	if (fd == -1 && errno == EACCES)
+		not_writable(err, tf->dir);
+	else if (fd == -1)
 		buf_printf(err, "%s: cannot create a temp file: %s", tf->dir,
 		    strerror(errno));
 	return fd;
@@ -305,4 +337,55 @@ textfile_close(struct textfile *tf)
 	free(tf->base);
 	memset(tf, 0, sizeof(*tf));
 	tf->lock_fd = -1;
+}
+
+/*
+ * --check: proves the real run could write, by creating a temp file beside
+ * the output with the output's mode and removing it.  Writes nothing else.
+ */
+int
+textfile_probe(struct textfile *tf, mode_t mode, struct buf *err)
+{
+	int	 fd, rc = 0;
+
+	if ((fd = create_temp(tf, err)) == -1)
+		return -1;
+	if (fchmod(fd, mode) == -1) {
+		buf_printf(err, "%s: fchmod: %s", tf->path, strerror(errno));
+		rc = -1;
+	}
+	close(fd);
+	unlink(pending_temp);
+	pending_armed = 0;
+	return rc;
+}
+
+/* The other *.prom files of the output's directory, NULL-terminated. */
+char **
+textfile_others(const struct textfile *tf)
+{
+	DIR		*d;
+	struct dirent	*de;
+	char		**v = NULL;
+	size_t		 n = 0, len;
+	struct buf	 path = { 0 };
+
+	if ((d = opendir(tf->dir)) != NULL) {
+		while ((de = readdir(d)) != NULL) {
+			len = strlen(de->d_name);
+			if (len <= 5 || de->d_name[0] == '.' ||
+			    strcmp(de->d_name + len - 5, ".prom") != 0 ||
+			    strcmp(de->d_name, tf->base) == 0)
+				continue;
+			buf_reset(&path);
+			buf_printf(&path, "%s/%s", tf->dir, de->d_name);
+			v = xreallocarray(v, n + 2, sizeof(*v));
+			v[n++] = xstrdup(path.data);
+		}
+		closedir(d);
+	}
+	v = xreallocarray(v, n + 1, sizeof(*v));
+	v[n] = NULL;
+	buf_free(&path);
+	return v;
 }

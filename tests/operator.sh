@@ -1,0 +1,98 @@
+#!/bin/bash
+# operator.sh: what an operator meets on a real host, following the README
+# and the man page: the textfile directory's ownership, names that collide,
+# outputs node_exporter would never read, typos, --check, --dump and -v
+# as the way to find a wrong option.
+. "$(dirname "$0")/lib.sh"
+
+store="$top/examples/store.xml"
+as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
+root=0
+[ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && root=1
+
+# --- Debian's textfile directory is root's, 0755
+if [ $root -eq 1 ]; then
+	mkdir -p "$scratch/textfile"
+	chmod 0755 "$scratch" "$scratch/textfile"
+	as_nobody "$XML2PROM" -d "$scratch/textfile" "$store" 2>"$scratch/err"
+	check "an unwritable textfile directory exits 3" test $? -eq 3
+	check "...in one line naming the directory, the user and the fix" \
+	    grep -qx "xml2prom: $scratch/textfile: not writable by user nobody, which xml2prom runs as: as root, chown nobody $scratch/textfile (see xml2prom(1), FILES)" "$scratch/err"
+	as_nobody "$XML2PROM" --check -d "$scratch/textfile" "$store" >"$scratch/check.out" 2>"$scratch/err"
+	check "--check as that user says the same, exit 3" \
+	    sh -c "test $? -eq 3 && grep -q 'not writable by user nobody' '$scratch/err'"
+	chown nobody "$scratch/textfile"
+	as_nobody "$XML2PROM" --check -d "$scratch/textfile" "$store" >"$scratch/check.out" 2>"$scratch/err"
+	check "after the chown the README gives, --check passes" test $? -eq 0
+	check "--check writes no output" test ! -e "$scratch/textfile/store.prom"
+	check "--check leaves no temp file" \
+	    test -z "$(find "$scratch/textfile" -name '.store.prom.??????')"
+	as_nobody "$XML2PROM" -d "$scratch/textfile" "$store"
+	check "...and the run writes" test -f "$scratch/textfile/store.prom"
+else
+	skip "textfile directory ownership: needs root to switch to nobody"
+fi
+
+# --- two stores of the same name under -d
+mkdir -p "$scratch/a" "$scratch/b" "$scratch/out"
+cp "$store" "$scratch/a/store.xml"
+printf '<s><row type="b"/></s>\n' >"$scratch/b/store.xml"
+"$XML2PROM" -d "$scratch/out" "$scratch/a/store.xml"
+cp "$scratch/out/store.prom" "$scratch/before"
+"$XML2PROM" -d "$scratch/out" "$scratch/b/store.xml" 2>"$scratch/err"
+check "a second store of the same name under -d is a usage error" test $? -eq 2
+check "...which leaves the first store's file as it was" \
+    cmp -s "$scratch/before" "$scratch/out/store.prom"
+check "...and says whose file it is and what to do" \
+    grep -q "holds the metrics of $scratch/a/store.xml: .*--output" "$scratch/err"
+"$XML2PROM" -o "$scratch/out/b-store.prom" "$scratch/b/store.xml"
+check "...while --output names it freely" test $? -eq 0
+"$XML2PROM" -d "$scratch/out" "$scratch/a/store.xml"
+check "the store that owns the name still runs" test $? -eq 0
+"$XML2PROM" -d "$scratch/out" - <"$store"
+check "standard input under -d writes stdin.prom" test -f "$scratch/out/stdin.prom"
+
+# --- outputs node_exporter never reads, typos
+"$XML2PROM" -o "$scratch/out/x.txt" "$store" 2>"$scratch/err"
+check "--output not ending in .prom is a usage error" test $? -eq 2
+check "...that says why" grep -q 'node_exporter reads only files named \*\.prom' "$scratch/err"
+check "...and writes nothing" test ! -e "$scratch/out/x.txt"
+"$XML2PROM" --rwos=//item "$store" 2>"$scratch/err"
+check "a typo'd long option suggests the right one" \
+    grep -qx "xml2prom: unknown option --rwos: did you mean --rows?" "$scratch/err"
+
+# --- stale files: --check names a file that repeats a store's series
+cp "$scratch/out/store.prom" "$scratch/out/stroe.prom"
+"$XML2PROM" --check -d "$scratch/out" "$scratch/a/store.xml" >"$scratch/report"
+check "--check names another .prom holding the same store's series" \
+    grep -q "$scratch/out/stroe.prom also has series of $scratch/a/store.xml" "$scratch/report"
+"$XML2PROM" --check -o - "$store" 2>/dev/null
+check "--check on standard output is a usage error" test $? -eq 2
+
+# --- a wrong expression or pattern: said under -v and --dump, not by default
+"$XML2PROM" -o - -r /store/itme "$store" 2>"$scratch/err" >/dev/null
+check "no row matched: silent by default (cron would mail every minute)" \
+    test ! -s "$scratch/err"
+"$XML2PROM" -v -o - -r /store/itme "$store" 2>"$scratch/err" >/dev/null
+check "no row matched: -v says which --rows" \
+    grep -q "no element matches --rows '/store/itme'" "$scratch/err"
+"$XML2PROM" -v -o - -t 'string(@alpha_2)' "$store" 2>"$scratch/err" >/dev/null
+check "every type empty: -v says which --type" \
+    grep -q "\-\-type 'string(@alpha_2)' is empty for every row" "$scratch/err"
+"$XML2PROM" --dump -t 'string(@alpha_2)' "$store" >"$scratch/dump"
+check "--dump shows what the first row holds" \
+    grep -q ': the first row, line 4: <row>, attributes: id, type, status; children: title, author, note$' "$scratch/dump"
+
+# --- --dump 2>&1: whole lines, rows before the failure that follows them
+printf '<s>\n<row type="a"/>\n<row type="b"/>\n<broken>\n' >"$scratch/broken.xml"
+"$XML2PROM" --dump "$scratch/broken.xml" "$store" >"$scratch/both" 2>&1
+check "--dump 2>&1: the failure comes after the rows read before it" \
+    sh -c "grep -n '' '$scratch/both' | grep -E 'broken.xml:(2|3): row|xml2prom: .*broken.xml' | cut -d: -f1 | sort -n -c"
+check "--dump 2>&1: no line is cut by another" \
+    sh -c "! grep -vE '^(# |[a-z_]+(\\{| )|xml2prom: |$scratch/|examples/|.*: (row|count|total|the first row|no element|failed))' '$scratch/both'"
+
+# --- the man page renders its file names as they are
+check "man page: the lock file renders as .NAME.prom.lock" \
+    sh -c "mandoc -Tascii '$top/man/xml2prom.1' | col -b | grep -q 'dir/\\.name\\.prom\\.lock'"
+
+finish operator
