@@ -5,6 +5,7 @@ PREFIX		?= /usr/local
 BINDIR		?= $(PREFIX)/bin
 MANDIR		?= $(PREFIX)/share/man
 UNITDIR		?= $(PREFIX)/lib/systemd/system
+SYSCONFDIR	?= /etc
 DESTDIR		?=
 
 CC		?= cc
@@ -65,10 +66,24 @@ install: xml2prom
 		    >$(DESTDIR)$(UNITDIR)/$$u && \
 		chmod 0644 $(DESTDIR)$(UNITDIR)/$$u || exit 1; \
 	done
+	@# What the operator edits lives in /etc, and is never overwritten.
+	install -d $(DESTDIR)$(SYSCONFDIR)/xml2prom
+	test -e $(DESTDIR)$(SYSCONFDIR)/xml2prom/example.conf || \
+	    install -m 0644 examples/xml2prom@example.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/xml2prom/example.conf
+	@echo "xml2prom: the textfile directory must be writable by the user" \
+	    "xml2prom runs as, e.g.: chown prometheus /var/lib/prometheus/node-exporter"
 
+# Removes what install put, an example.conf only if still as shipped, and
+# the directories install made when nothing else is left in them.
 uninstall:
 	rm -f $(DESTDIR)$(BINDIR)/xml2prom $(DESTDIR)$(MANDIR)/man1/xml2prom.1
 	for u in $(UNITS); do rm -f $(DESTDIR)$(UNITDIR)/$$u; done
+	if cmp -s examples/xml2prom@example.conf \
+	    $(DESTDIR)$(SYSCONFDIR)/xml2prom/example.conf; then \
+		rm -f $(DESTDIR)$(SYSCONFDIR)/xml2prom/example.conf; fi
+	for d in $(SYSCONFDIR)/xml2prom $(UNITDIR) $(dir $(UNITDIR)); do \
+		rmdir $(DESTDIR)$$d 2>/dev/null || true; done
 
 clean:
 	rm -f xml2prom src/*.o

@@ -10,6 +10,7 @@ dest="$scratch/dest"
 make -s install DESTDIR="$dest" PREFIX=/usr >/dev/null
 (cd "$dest" && find . -type f | sort) >"$scratch/tree"
 cat >"$scratch/want" <<TREE
+./etc/xml2prom/example.conf
 ./usr/bin/xml2prom
 ./usr/lib/systemd/system/xml2prom.service
 ./usr/lib/systemd/system/xml2prom.timer
@@ -17,8 +18,13 @@ cat >"$scratch/want" <<TREE
 ./usr/lib/systemd/system/xml2prom@.timer
 ./usr/share/man/man1/xml2prom.1
 TREE
-check "make install puts exactly the binary, man page and units" \
+check "make install puts exactly the binary, man page, units and example.conf" \
     diff -u "$scratch/want" "$scratch/tree"
+echo 'STORE=/srv/mine.xml' >"$dest/etc/xml2prom/example.conf"
+make -s install DESTDIR="$dest" PREFIX=/usr >/dev/null
+check "make install never overwrites an edited /etc/xml2prom/example.conf" \
+    grep -qx 'STORE=/srv/mine.xml' "$dest/etc/xml2prom/example.conf"
+cp examples/xml2prom@example.conf "$dest/etc/xml2prom/example.conf"
 check "the installed binary runs" \
     sh -c "'$dest/usr/bin/xml2prom' -o - examples/store.xml | grep -q '^store_total_rows.* 6$'"
 check "the installed binary is executable by all, the rest read-only" \
@@ -32,6 +38,8 @@ touch "$dest/usr/bin/other-tool"
 make -s uninstall DESTDIR="$dest" PREFIX=/usr >/dev/null
 check "make uninstall removes exactly those files" \
     test "$(cd "$dest" && find . -type f)" = "./usr/bin/other-tool"
+check "make uninstall removes the directories only it used" \
+    test ! -e "$dest/etc/xml2prom" -a ! -e "$dest/usr/lib/systemd" -a -d "$dest/usr/bin"
 
 # --- systemd units
 units="$scratch/units"
