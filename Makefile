@@ -89,7 +89,11 @@ clean:
 	rm -f xml2prom src/*.o
 	rm -rf build
 
-.PHONY: all example check bench install uninstall clean
+# make deb: build/xml2prom_VERSION_ARCH.deb (examples/deb/build).
+deb:
+	@examples/deb/build
+
+.PHONY: all example check bench install uninstall clean deb
 
 # Tests and tools built from the same objects as the binary.
 build/unit: tests/unit.c $(LIB_OBJS) $(HEADERS)

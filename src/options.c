@@ -14,7 +14,7 @@
 #include "options.h"
 #include "scan.h"
 
-#define VERSION	"1.0.0"
+#define VERSION	"1.1.0"
 
 static const char usage_text[] =
 "usage: xml2prom [OPTION]... FILE...\n"

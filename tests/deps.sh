@@ -28,6 +28,10 @@ systemd-analyze		systemd
 setpriv			util-linux
 flock			util-linux
 gzip			gzip
+lintian			lintian
+dpkg-shlibdeps		dpkg-dev
+man			man-db
+python-lxml		python3-lxml
 '
 
 present() {
@@ -37,6 +41,7 @@ present() {
 	fuzzer-runtime)	echo 'int LLVMFuzzerTestOneInput(const char *d, long n){(void)d;(void)n;return 0;}' |
 			    clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 ;;
 	python-prom-client) /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null ;;
+	python-lxml)	/usr/bin/python3 -c 'import lxml.etree' 2>/dev/null ;;
 	*)		command -v "$1" >/dev/null 2>&1 ;;
 	esac
 }
