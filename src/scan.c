@@ -56,6 +56,10 @@ struct scanner {
 	uint64_t		 entity_work;	/* see on_get_entity */
 	startElementNsSAX2Func	 kind_start;	/* --dump: wrapped handlers */
 	endElementNsSAX2Func	 kind_end;
+	charactersSAXFunc	 kind_text;
+	cdataBlockSAXFunc	 kind_cdata;
+	unsigned long		 event_line;	/* --dump: where the last event
+						   ended: where a tag starts */
 	size_t			 shape_depth;	/* --dump: the first row, open */
 	int			 shape_done;
 	struct buf		 shape;		/* its attributes, children */
@@ -97,6 +101,19 @@ stop(struct scanner *s, enum failure f, const char *fmt, ...)
 	buf_vprintf(&s->error, fmt, ap);
 	va_end(ap);
 	xmlStopParser(s->ctxt);
+}
+
+/*
+ * --dump's line for a row: where its start tag begins.  libxml2 reports a
+ * start tag once it has read all of it, maybe lines later; the event
+ * before it ended where the tag begins.
+ */
+static unsigned long
+row_line(const struct scanner *s)
+{
+	if (s->p->on_row == NULL)
+		return 0;
+	return s->event_line != 0 ? s->event_line : current_line(s);
 }
 
 static void
@@ -163,7 +180,7 @@ attr_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 	(void)nb_defaulted;
 	if ((enter(s, localname) & s->match.final) == 0)
 		return;
-	line = s->p->on_row != NULL ? current_line(s) : 0;
+	line = row_line(s);
 	for (i = 0, a = attributes; i < nb_attributes; i++, a += 5) {
 		if (is_type_name(s, a[0], a[2])) {
 			count_row(s, (const char *)a[3],
@@ -199,7 +216,7 @@ open_row(struct scanner *s)
 	r->depth = s->depth;
 	r->capture_depth = 0;
 	r->captured = 0;
-	r->line = s->p->on_row != NULL ? current_line(s) : 0;
+	r->line = row_line(s);
 	buf_reset(&r->text);
 }
 
@@ -379,6 +396,7 @@ shape_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 
 	s->kind_start(user, localname, prefix, uri, nb_namespaces, namespaces,
 	    nb_attributes, nb_defaulted, attributes);
+	s->event_line = current_line(s);
 	if (s->shape_done)
 		return;
 	if (s->shape_depth == 0 && (s->states[s->depth] & s->match.final)) {
@@ -412,6 +430,27 @@ shape_end(void *user, const xmlChar *localname, const xmlChar *prefix,
 		s->shape_done = 1;
 	}
 	s->kind_end(user, localname, prefix, uri);
+	s->event_line = current_line(s);
+}
+
+static void
+shape_text(void *user, const xmlChar *ch, int len)
+{
+	struct scanner	*s = user;
+
+	if (s->kind_text != NULL)
+		s->kind_text(user, ch, len);
+	s->event_line = current_line(s);
+}
+
+static void
+shape_cdata(void *user, const xmlChar *ch, int len)
+{
+	struct scanner	*s = user;
+
+	if (s->kind_cdata != NULL)
+		s->kind_cdata(user, ch, len);
+	s->event_line = current_line(s);
 }
 
 /*
@@ -521,8 +560,12 @@ setup_handlers(struct scanner *s, xmlSAXHandler *sax, enum type_kind kind)
 	if (s->p->on_row != NULL) {
 		s->kind_start = sax->startElementNs;
 		s->kind_end = sax->endElementNs;
+		s->kind_text = sax->characters;
+		s->kind_cdata = sax->cdataBlock;
 		sax->startElementNs = shape_start;
 		sax->endElementNs = shape_end;
+		sax->characters = sax->ignorableWhitespace = shape_text;
+		sax->cdataBlock = shape_cdata;
 	}
 }
 
