@@ -2,9 +2,11 @@
 # memory.sh: memory safety, continuously.  The unit tests and the suites
 # that drive the binary through its code paths run again under ASan+UBSan
 # (clang, any finding fatal) and under valgrind (memcheck, full leak check,
-# any error fatal); the fuzz harnesses replay their seed corpus and then
-# fuzz for FUZZ_SECONDS each.  (faults.sh is left out: it times kills
-# against a 1M-row run and tests the file protocol, not memory.)
+# any error fatal); the fuzz harnesses (scan, options, and diff: fast path =
+# row tree = libxml2's XPath on the whole tree) replay their seed corpus and
+# then fuzz for FUZZ_SECONDS each.  consistency.sh runs a sample of its
+# combinations there (CONSISTENCY_QUICK).  (faults.sh is left out: it times
+# kills against a 1M-row run and tests the file protocol, not memory.)
 . "$(dirname "$0")/lib.sh"
 
 cd "$top" || exit 1
@@ -19,7 +21,7 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 check "ASan+UBSan: unit tests" sh -c "build/asan/unit >'$scratch/u' 2>&1"
 export HOSTILE_LIMITS=0 CONSISTENCY_QUICK=1
-for suite in golden consistency textfile hostile consumers; do
+for suite in golden consistency textfile operator hostile consumers; do
 	check "ASan+UBSan: $suite" env XML2PROM="$top/build/asan/xml2prom" \
 	    sh -c "tests/$suite.sh >'$scratch/$suite' 2>&1" ||
 	    tail -5 "$scratch/$suite"
