@@ -38,6 +38,7 @@ struct rowmatch {
 #define ROWMATCH_START	((uint64_t)1)	/* the state set of the document */
 
 int	rowpath_compile(struct rowpath *, const char *, struct buf *err);
+int	rowpath_may_nest(const struct rowpath *);
 void	rowpath_free(struct rowpath *);
 void	rowmatch_init(struct rowmatch *, const struct rowpath *,
 	    const char *(*intern)(void *, const char *), void *);

@@ -5,7 +5,9 @@
  * declarations, text and CDATA coalesced as libxml2's own tree builder
  * coalesces them, comments, processing instructions) and, above them, a
  * skeleton of their ancestors: names, namespaces and attributes only.
- * That is exactly what an expression may look at (see xpscope.h).
+ * That is exactly what an expression may look at (see xpscope.h).  Given
+ * what the expression needs, rows hold no more: only their attributes, or
+ * the attributes of some children, when it reads no text.
  *
  * libxml2's own SAX2 tree builder is not used: from 2.13 on, it makes
  * libxml2 copy an entity's nodes into the tree without reporting them as
@@ -17,6 +19,7 @@
 #include <libxml/tree.h>
 
 #include "buf.h"
+#include "xpscope.h"
 
 struct rowtree {
 	xmlDocPtr	 doc;
@@ -25,9 +28,14 @@ struct rowtree {
 	xmlElementType	 pending_type;	/* text or CDATA */
 	struct buf	 pending;	/* text not yet in a node */
 	struct buf	 value;		/* an attribute value, NUL-terminated */
+	const struct xpscope_demand *demand; /* NULL: rows whole */
+	size_t		 row_depth;	/* below the open row, when pruning */
+	size_t		 skipping;	/* open elements not built */
+	const xmlChar	*children[XPSCOPE_MAX_CHILDREN]; /* interned */
 };
 
-void	rowtree_init(struct rowtree *, xmlDictPtr);
+void	rowtree_init(struct rowtree *, xmlDictPtr,
+	    const struct xpscope_demand *);
 void	rowtree_free(struct rowtree *);
 void	rowtree_start(struct rowtree *, const xmlChar *localname,
 	    const xmlChar *prefix, const xmlChar *uri, int nb_namespaces,

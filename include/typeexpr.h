@@ -13,6 +13,7 @@
 #include <libxml/xpath.h>
 
 #include "buf.h"
+#include "xpscope.h"
 
 enum type_kind {
 	TYPE_ATTRIBUTE,
@@ -31,6 +32,7 @@ struct typeexpr {
 	xmlXPathCompExprPtr	 comp;	/* TYPE_XPATH */
 	const struct nsbinding	*ns;
 	size_t			 nns;
+	struct xpscope_demand	 demand;	/* TYPE_XPATH: the tree it needs */
 };
 
 int	typeexpr_compile(struct typeexpr *, const char *,

@@ -17,8 +17,25 @@
 
 #include "buf.h"
 
-/* 0 if the expression only looks where a row's tree can see; else -1
- * with the reason in `why`. */
-int	xpscope_check(const char *expr, struct buf *why);
+/*
+ * What the row's tree must hold for the expression: always the row's
+ * attributes and namespaces (and its ancestors'); its whole content when
+ * `full`; else only its children named in `children` (local names), with
+ * their attributes but nothing inside them.  '@type', 'amount/@currency'
+ * or 'concat(name(..), @id)' need no text, so no text is built.
+ */
+#define XPSCOPE_MAX_CHILDREN	8
+
+struct xpscope_demand {
+	int		 full;
+	size_t		 nchildren;
+	char		*children[XPSCOPE_MAX_CHILDREN];
+};
+
+/* 0 if the expression only looks where a row's tree can see, with what it
+ * needs in `demand`; else -1 with the reason in `why`. */
+int	xpscope_check(const char *expr, struct xpscope_demand *,
+	    struct buf *why);
+void	xpscope_demand_free(struct xpscope_demand *);
 
 #endif

@@ -67,6 +67,21 @@ rowpath_compile(struct rowpath *rp, const char *src, struct buf *err)
 	}
 }
 
+/*
+ * Can a row lie inside another row?  Only a step reached by '//' (or a
+ * pattern that starts anywhere) lets rows sit at different depths.
+ */
+int
+rowpath_may_nest(const struct rowpath *rp)
+{
+	size_t	 i;
+
+	for (i = 0; i < rp->nsteps; i++)
+		if (rp->descendant[i])
+			return 1;
+	return 0;
+}
+
 void
 rowpath_free(struct rowpath *rp)
 {

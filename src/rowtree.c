@@ -6,9 +6,16 @@
 #include "rowtree.h"
 #include "xmlcompat.h"
 
+/*
+ * `demand`, when not NULL, is what the expression needs of a row (rows must
+ * not nest: a row's ancestors are always built whole).
+ */
 void
-rowtree_init(struct rowtree *t, xmlDictPtr dict)
+rowtree_init(struct rowtree *t, xmlDictPtr dict,
+    const struct xpscope_demand *demand)
 {
+	size_t	 i;
+
 	memset(t, 0, sizeof(*t));
 	t->doc = xmlNewDoc(XMLSTR("1.0"));
 	if (t->doc == NULL)
@@ -17,6 +24,29 @@ rowtree_init(struct rowtree *t, xmlDictPtr dict)
 	t->doc->dict = dict;
 	xmlDictReference(dict);
 	t->pending_type = XML_TEXT_NODE;
+	if (demand != NULL && !demand->full) {
+		t->demand = demand;
+		for (i = 0; i < demand->nchildren; i++)
+			t->children[i] = xmlDictLookup(dict,
+			    XMLSTR(demand->children[i]), -1);
+	}
+}
+
+/* Is this element, inside a row, left out of the row's tree? */
+static int
+left_out(struct rowtree *t, const xmlChar *localname)
+{
+	size_t	 i;
+
+	if (t->skipping > 0)
+		return 1;
+	if (t->row_depth != 1)
+		return 1;
+	for (i = 0; i < t->demand->nchildren; i++)
+		if (t->children[i] == localname ||
+		    xmlStrEqual(t->children[i], localname))
+			return 0;
+	return 1;
 }
 
 void
@@ -65,7 +95,7 @@ void
 rowtree_text(struct rowtree *t, const xmlChar *ch, int len,
     xmlElementType type)
 {
-	if (t->rows_open == 0 || len <= 0)
+	if (t->rows_open == 0 || len <= 0 || t->demand != NULL)
 		return;
 	if (t->pending_type != type) {
 		flush_text(t);
@@ -77,7 +107,7 @@ rowtree_text(struct rowtree *t, const xmlChar *ch, int len,
 void
 rowtree_comment(struct rowtree *t, const xmlChar *value)
 {
-	if (t->rows_open == 0)
+	if (t->rows_open == 0 || t->demand != NULL)
 		return;
 	flush_text(t);
 	add_child(t, xmlNewDocComment(t->doc, value));
@@ -86,7 +116,7 @@ rowtree_comment(struct rowtree *t, const xmlChar *value)
 void
 rowtree_pi(struct rowtree *t, const xmlChar *target, const xmlChar *data)
 {
-	if (t->rows_open == 0)
+	if (t->rows_open == 0 || t->demand != NULL)
 		return;
 	flush_text(t);
 	add_child(t, xmlNewDocPI(t->doc, target, data));
@@ -123,6 +153,13 @@ rowtree_start(struct rowtree *t, const xmlChar *localname,
 
 	if (t->doc == NULL)
 		return;
+	if (t->demand != NULL && t->rows_open > 0 && !is_row) {
+		t->row_depth++;
+		if (left_out(t, localname)) {
+			t->skipping++;
+			return;
+		}
+	}
 	flush_text(t);
 	if ((node = xmlNewDocNode(t->doc, NULL, localname, NULL)) == NULL)
 		return;
@@ -154,6 +191,13 @@ rowtree_end(struct rowtree *t, int was_row)
 {
 	xmlNodePtr	 node = t->cur;
 
+	if (t->demand != NULL && t->rows_open > 0 && !was_row) {
+		t->row_depth--;
+		if (t->skipping > 0) {
+			t->skipping--;
+			return;
+		}
+	}
 	if (node == NULL)
 		return;
 	flush_text(t);

@@ -612,7 +612,8 @@ parse(struct scanner *s, struct input *in)
 	if (s->p->type->name != NULL)
 		s->type_name = intern(s->ctxt, s->p->type->name);
 	if (s->p->type->kind == TYPE_XPATH)
-		rowtree_init(&s->tree, xmlcompat_dict(s->ctxt));
+		rowtree_init(&s->tree, xmlcompat_dict(s->ctxt),
+		    rowpath_may_nest(s->p->rows) ? NULL : &s->p->type->demand);
 	(void)xmlParseDocument(s->ctxt);
 }
 

@@ -140,7 +140,7 @@ typeexpr_compile(struct typeexpr *te, const char *src,
 		xmlXPathFreeCompExpr(comp);
 		return -1;
 	}
-	if (xpscope_check(src, &why) == -1) {
+	if (xpscope_check(src, &te->demand, &why) == -1) {
 		buf_printf(err, "invalid --type expression '%s': %s; an "
 		    "expression sees the row, its descendants, and its "
 		    "ancestors' names and attributes", src, why.data);
@@ -161,6 +161,7 @@ void
 typeexpr_free(struct typeexpr *te)
 {
 	free(te->name);
+	xpscope_demand_free(&te->demand);
 	if (te->comp != NULL)
 		xmlXPathFreeCompExpr(te->comp);
 	memset(te, 0, sizeof(*te));

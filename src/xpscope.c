@@ -6,6 +6,7 @@
  * recognise is refused, never guessed.
  */
 #include <stdarg.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "xpscope.h"
@@ -17,8 +18,11 @@ enum {
 	AT_ATTR		= 1 << 2,	/* attribute or namespace of the above */
 	AT_ANCESTOR	= 1 << 3,	/* an ancestor element */
 	AT_ANC_ATTR	= 1 << 4,	/* attribute or namespace of one */
-	AT_ROOT		= 1 << 5	/* the document's root node */
+	AT_ROOT		= 1 << 5,	/* the document's root node */
+	AT_KIDS		= 1 << 6	/* a child of the row chosen by name,
+					   only its attributes looked at */
 };
+#define AT_LAST	AT_KIDS
 /* Whose string value the row's tree holds in full. */
 #define WHOLE	(AT_ROW | AT_INSIDE | AT_ATTR | AT_ANC_ATTR)
 
@@ -42,6 +46,7 @@ struct scope {
 	size_t		 len;
 	int		 failed;
 	struct buf	*why;
+	struct xpscope_demand *demand;
 };
 
 static void fail(struct scope *, const char *, ...)
@@ -179,13 +184,48 @@ expect(struct scope *sc, enum tok tok)
 }
 
 /* The string value of these nodes is used: is it in the row's tree? */
+/* The row's tree must hold everything inside the row. */
+static void
+need_all(struct scope *sc)
+{
+	sc->demand->full = 1;
+}
+
 static void
 need_text(struct scope *sc, struct value v)
 {
-	if (v.nodes && (v.at & ~WHOLE) != 0)
+	if (!v.nodes)
+		return;
+	if ((v.at & (AT_ANCESTOR | AT_ROOT)) != 0)
 		fail(sc, "it uses the text of %s, which a streaming read does "
 		    "not keep", (v.at & AT_ANCESTOR) ? "an ancestor of the row" :
 		    "the whole document");
+	if ((v.at & (AT_ROW | AT_INSIDE | AT_KIDS)) != 0)
+		need_all(sc);
+}
+
+/* A child of the row chosen by its name: only those are built. */
+static unsigned
+need_child(struct scope *sc, const char *name, size_t len)
+{
+	struct xpscope_demand	*d = sc->demand;
+	const char		*colon = memchr(name, ':', len);
+	size_t			 i;
+
+	if (colon != NULL) {	/* local names: any namespace is kept */
+		len -= (size_t)(colon + 1 - name);
+		name = colon + 1;
+	}
+	for (i = 0; i < d->nchildren; i++)
+		if (strlen(d->children[i]) == len &&
+		    strncmp(d->children[i], name, len) == 0)
+			return AT_KIDS;
+	if (d->nchildren == XPSCOPE_MAX_CHILDREN) {
+		need_all(sc);
+		return AT_INSIDE;
+	}
+	d->children[d->nchildren++] = xstrndup(name, len);
+	return AT_KIDS;
 }
 
 static struct value
@@ -312,6 +352,37 @@ step_from(unsigned place, enum axis axis, int elements_only)
 	}
 }
 
+/*
+ * step_from(), and what the row's tree must hold for the step: a child
+ * of the row chosen by name needs only that child; whatever goes further
+ * into the row needs all of it.
+ */
+static unsigned
+demand_step(struct scope *sc, unsigned place, enum axis axis,
+    int elements_only, const char *name, size_t name_len)
+{
+	if (place == AT_ROW && axis == AX_CHILD && name != NULL)
+		return need_child(sc, name, name_len);
+	if (place != AT_KIDS)
+		return step_from(place, axis, elements_only);
+	switch (axis) {
+	case AX_SELF:
+		return AT_KIDS;
+	case AX_ATTRIBUTE:
+	case AX_NAMESPACE:
+		return AT_ATTR;
+	case AX_PARENT:
+		return AT_ROW;
+	case AX_ANCESTOR:
+		return AT_ROW | AT_ANCESTOR | AT_ROOT;
+	case AX_ANCESTOR_OR_SELF:
+		return AT_KIDS | AT_ROW | AT_ANCESTOR | AT_ROOT;
+	default:
+		need_all(sc);
+		return step_from(AT_INSIDE, axis, elements_only);
+	}
+}
+
 static struct value expr(struct scope *, unsigned context);
 
 /* Predicate* (2.4): each evaluated with the step's nodes as context. */
@@ -338,7 +409,8 @@ static unsigned
 step(struct scope *sc, unsigned from)
 {
 	enum axis	 axis = AX_CHILD;
-	const char	*where = sc->start;
+	const char	*where = sc->start, *name = NULL;
+	size_t		 name_len = 0;
 	unsigned	 to = 0, place, r;
 	int		 elements_only = 1, i;
 
@@ -375,22 +447,31 @@ step(struct scope *sc, unsigned from)
 			if (sc->tok == T_LITERAL)
 				next(sc);
 			expect(sc, T_RPAREN);
-		} else if (sc->tok == T_NAME || sc->tok == T_STAR)
+		} else if (sc->tok == T_NAME || sc->tok == T_STAR) {
+			if (sc->tok == T_NAME && (sc->len < 2 ||
+			    sc->start[sc->len - 1] != '*')) {
+				name = sc->start;
+				name_len = sc->len;
+			}
 			next(sc);
-		else
+		} else
 			fail(sc, "cannot read the expression near '%s'",
 			    sc->start);
 	}
-	for (place = 1; place <= AT_ROOT; place <<= 1) {
+	for (place = 1; place <= AT_LAST; place <<= 1) {
 		if ((from & place) == 0)
 			continue;
-		if ((r = step_from(place, axis, elements_only)) == OUTSIDE) {
+		r = demand_step(sc, place, axis, elements_only, name,
+		    name_len);
+		if (r == OUTSIDE) {
 			fail(sc, "it looks outside the row (at '%.*s')",
 			    (int)strcspn(where, "[/|)"), where);
 			return 0;
 		}
 		to |= r;
 	}
+	if ((to & AT_INSIDE) != 0)
+		need_all(sc);
 	predicates(sc, to);
 	return to;
 }
@@ -401,16 +482,18 @@ descend(struct scope *sc, unsigned from)
 {
 	unsigned	 place, to = 0, r;
 
-	for (place = 1; place <= AT_ROOT; place <<= 1) {
+	for (place = 1; place <= AT_LAST; place <<= 1) {
 		if ((from & place) == 0)
 			continue;
-		if ((r = step_from(place, AX_DESCENDANT_OR_SELF, 0)) ==
-		    OUTSIDE) {
+		if ((r = demand_step(sc, place, AX_DESCENDANT_OR_SELF, 0, NULL,
+		    0)) == OUTSIDE) {
 			fail(sc, "it looks outside the row (at '//')");
 			return 0;
 		}
 		to |= r;
 	}
+	if ((to & AT_INSIDE) != 0)
+		need_all(sc);
 	return to;
 }
 
@@ -644,19 +727,35 @@ expr(struct scope *sc, unsigned context)
 }
 
 int
-xpscope_check(const char *src, struct buf *why)
+xpscope_check(const char *src, struct xpscope_demand *demand, struct buf *why)
 {
 	struct scope	 sc;
 	struct value	 v;
 
 	memset(&sc, 0, sizeof(sc));
+	memset(demand, 0, sizeof(*demand));
 	sc.src = sc.p = src;
 	sc.why = why;
+	sc.demand = demand;
 	next(&sc);
 	v = expr(&sc, AT_ROW);
 	/* The result is taken as a string. */
 	need_text(&sc, v);
 	if (!sc.failed && sc.tok != T_END)
 		fail(&sc, "cannot read the expression near '%s'", sc.start);
-	return sc.failed ? -1 : 0;
+	if (sc.failed) {
+		xpscope_demand_free(demand);
+		return -1;
+	}
+	return 0;
+}
+
+void
+xpscope_demand_free(struct xpscope_demand *d)
+{
+	size_t	 i;
+
+	for (i = 0; i < d->nchildren; i++)
+		free(d->children[i]);
+	memset(d, 0, sizeof(*d));
 }

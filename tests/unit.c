@@ -14,6 +14,7 @@
 #include "rowpath.h"
 #include "tally.h"
 #include "typeexpr.h"
+#include "xpscope.h"
 
 static int	 passed, failed;
 
@@ -293,6 +294,55 @@ test_typeexpr(void)
 	CHECK(type_rejected("x:y"));
 }
 
+/* What the row's tree must hold: "full", or the children named, comma-separated. */
+static int
+demands(const char *expr, const char *want)
+{
+	struct xpscope_demand	 d;
+	struct buf		 why = { 0 }, got = { 0 };
+	size_t			 i;
+	int			 ok;
+
+	if (xpscope_check(expr, &d, &why) == -1) {
+		printf("# %s refused: %s\n", expr, why.data);
+		buf_free(&why);
+		return 0;
+	}
+	if (d.full)
+		buf_puts(&got, "full");
+	else
+		for (i = 0; i < d.nchildren; i++)
+			buf_printf(&got, "%s%s", i > 0 ? "," : "", d.children[i]);
+	ok = strcmp(got.data != NULL ? got.data : "", want) == 0;
+	if (!ok)
+		printf("# demand(%s) = '%s', want '%s'\n", expr,
+		    got.data != NULL ? got.data : "", want);
+	xpscope_demand_free(&d);
+	buf_free(&got);
+	buf_free(&why);
+	return ok;
+}
+
+static void
+test_demand(void)
+{
+	CHECK(demands("concat(substring-before(@status,'e'),'-',@type)", ""));
+	CHECK(demands("concat(name(..), ../@k, count(ancestor::*))", ""));
+	CHECK(demands("string(amount/@currency)", "amount"));
+	CHECK(demands("concat(a/@x, p:b/@y, count(a))", "a,b"));
+	CHECK(demands("string(a[2]/@x)", "a"));
+	CHECK(demands("string(a[@k='v']/@x)", "a"));
+	CHECK(demands("string(a)", "full"));		/* text */
+	CHECK(demands("string(a[.='v']/@x)", "full"));	/* text in a predicate */
+	CHECK(demands("string(a/b/@x)", "full"));	/* grandchildren */
+	CHECK(demands("name(*[2])", "full"));		/* any child */
+	CHECK(demands("count(node())", "full"));
+	CHECK(demands("string(.)", "full"));
+	CHECK(demands("count(.//@n)", "full"));
+	CHECK(demands("string(comment())", "full"));
+	CHECK(demands("lang('en')", ""));
+}
+
 static void
 test_previous_success(void)
 {
@@ -325,6 +375,7 @@ main(void)
 	test_tally();
 	test_rowpath();
 	test_typeexpr();
+	test_demand();
 	test_previous_success();
 	xmlCleanupParser();
 	printf("unit: %d passed, %d failed\n", passed, failed);
