@@ -21,9 +21,10 @@ WARNINGS	 = -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes \
 # libxml2 is included as a system header: its macros (BAD_CAST) cast away const.
 CPPFLAGS	+= -D_GNU_SOURCE -Iinclude $(XML_CFLAGS:-I%=-isystem %)
 ALL_CFLAGS	 = -std=c11 $(WARNINGS) $(CFLAGS)
-LDLIBS		+= $(XML_LIBS) $(Z_LIBS)
+LDLIBS		+= $(XML_LIBS) $(Z_LIBS) -lm
 
-LIB_SRCS	 = src/buf.c src/names.c src/tally.c src/rowpath.c \
+LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
+		   src/rowpath.c \
 		   src/xmlcompat.c src/xpscope.c src/rowtree.c \
 		   src/typeexpr.c src/xmlerr.c src/input.c src/scan.c \
 		   src/expo.c src/textfile.c src/dump.c src/options.c

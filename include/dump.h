@@ -1,7 +1,8 @@
 /*
  * dump.h: --dump, what a person debugging a store wants to see: every row
- * with its line, its type and whether it is reported, then the counts per
- * type, then the exact exposition text that a normal run would write.
+ * with its line, its labels, its values (or why each was skipped) and
+ * whether it is reported, then the counts per group, then the exact
+ * exposition text that a normal run would write.
  * Each line starts with the store's name, so it is easy to grep.
  */
 #ifndef XML2PROM_DUMP_H
@@ -18,7 +19,8 @@ struct dump {
 	const struct expo_params *expo;
 };
 
-void	dump_row(void *dump, unsigned long line, const char *type, size_t len);
+void	dump_row(void *dump, unsigned long line, const struct row *,
+	    const struct row_report *);
 void	dump_counts(const struct dump *, const struct scan_result *);
 void	dump_heading(FILE *, const char *target);
 

@@ -1,9 +1,10 @@
 /*
  * expo.h: the Prometheus text exposition format (0.0.4) that xml2prom
  * writes: which families, in which order, with which labels, escaped how.
- * Every family is a gauge with a fixed HELP text; files come in byte order
- * of their path and types in byte order, so the same input always gives
- * the same bytes.
+ * Families: total_rows, rows, the value families in the order given,
+ * skipped_values, then the self-metrics.  HELP texts depend on the options
+ * only; files come in byte order of their path and groups in byte order of
+ * their labels, so the same input always gives the same bytes.
  */
 #ifndef XML2PROM_EXPO_H
 #define XML2PROM_EXPO_H
@@ -21,6 +22,7 @@ struct label {
 
 struct expo_params {
 	const char		*prefix;
+	const struct model	*model;		/* labels and value families */
 	const struct label	*labels;	/* after path and type */
 	size_t			 nlabels;
 	const char *const	*include;	/* report only these types */
@@ -40,6 +42,7 @@ void	expo_render(struct buf *, const struct expo_params *,
 int	expo_type_reported(const struct expo_params *, const char *, size_t);
 void	expo_escape_label_value(struct buf *, const char *, size_t);
 void	expo_format_seconds(struct buf *, struct timespec);
+void	expo_format_number(struct buf *, double);
 char	*expo_previous_success(const struct expo_params *, const char *path,
 	    const char *previous);
 

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "expo.h"
+#include "model.h"
 #include "rowpath.h"
 #include "typeexpr.h"
 
@@ -19,19 +20,17 @@
 #define DEFAULT_TYPE		"@type"
 #define DEFAULT_MISSING_TYPE	"unknown"
 #define DEFAULT_PREFIX		"store"
-#define DEFAULT_MAX_TYPES	1000
+#define DEFAULT_MAX_SERIES	1000
 #define DEFAULT_MODE		0644
 
 struct config {
 	char			*output_path;	/* NULL: standard output */
 	int			 output_derived; /* named after FILE (-d) */
 	struct rowpath		 rows;
-	struct typeexpr		 type;
+	struct model		 model;
 	struct expo_params	 expo;
-	const char		*missing_type;
 	const char		*rows_src;	/* as given, for messages */
-	const char		*type_src;
-	size_t			 max_types;
+	size_t			 max_series;
 	mode_t			 mode;
 	int			 dump;
 	int			 check;		/* --check: write nothing */
@@ -45,6 +44,11 @@ struct config {
 	struct label		*labels;
 	struct nsbinding	*ns;
 	size_t			 nns;
+	struct model_spec	*specs;		/* --by, --sum..., in order */
+	size_t			 nspecs;
+	char			**argv;		/* with --config's options */
+	char			**config_strings;
+	size_t			 nconfig_strings;
 };
 
 enum options_result {

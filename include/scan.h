@@ -1,10 +1,11 @@
 /*
- * scan.h: reading one store in a single streaming pass and counting its
- * rows by type.  No tree of the document is built: rows are recognised by
- * the --rows matcher as the parser reports elements, and their type is read
- * from the parse events (attribute, child text) or, for other expressions,
- * from a tree of the row alone, freed as soon as the row ends.  Memory is
- * bounded by the largest row, not by the store.
+ * scan.h: reading one store in a single streaming pass and grouping its
+ * rows.  No tree of the document is built: rows are recognised by the
+ * --rows matcher as the parser reports elements, and their fields (labels
+ * and values, see model.h) are read from the parse events (attribute,
+ * child text) or, when some field needs more, from one tree of the row
+ * alone, shared by every field and freed as soon as the row ends.  Memory
+ * is bounded by the largest row and --max-series, not by the store.
  */
 #ifndef XML2PROM_SCAN_H
 #define XML2PROM_SCAN_H
@@ -17,7 +18,9 @@
 #include "tally.h"
 #include "typeexpr.h"
 
-/* A type longer than this is bad data, not a label value. */
+struct expo_params;
+
+/* A field longer than this is bad data, not a label value. */
 #define SCAN_MAX_TYPE_LEN	1024
 
 /*
@@ -29,15 +32,22 @@
 #define SCAN_ENTITY_FACTOR	20
 #define SCAN_ENTITY_GRACE	(16u << 20)
 
+/* What --dump says of a row beyond its labels and values. */
+struct row_report {
+	int		 reported;	/* not left out by -i/-x */
+	const char	*skip_why[MODEL_MAX_VALUES];	/* a skipped value: */
+	const char	*skip_text[MODEL_MAX_VALUES];	/* its string, or */
+	size_t		 skip_len[MODEL_MAX_VALUES];	/* NULL */
+};
+
 /* Called for each row when set (--dump). */
-typedef void scan_row_fn(void *arg, unsigned long line, const char *type,
-    size_t len);
+typedef void scan_row_fn(void *arg, unsigned long line, const struct row *,
+    const struct row_report *);
 
 struct scan_params {
 	const struct rowpath	*rows;
-	const struct typeexpr	*type;
-	const char		*missing_type;	/* for an empty type */
-	size_t			 max_types;
+	const struct model	*model;
+	const struct expo_params *filter;	/* -i/-x on the type label */
 	scan_row_fn		*on_row;
 	void			*on_row_arg;
 };
@@ -47,7 +57,6 @@ struct scan_result {
 	char		*error;		/* why not: "FILE[:LINE:COL]: ..." */
 	enum failure	 failure;	/* its kind */
 	struct tally	 tally;
-	uint64_t	 empty_types;	/* rows counted as the missing type */
 	char		*first_row;	/* --dump: what the first row holds */
 	int		 have_stat;
 	uint64_t	 size;

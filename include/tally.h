@@ -1,8 +1,13 @@
 /*
- * tally.h: the type -> row count table filled while a store is scanned.
- * Open addressing on an FNV-1a hash, so counting a row costs one hash and
- * usually one comparison, whatever the number of types.  A table refuses a
- * new type past its limit (--max-types) instead of growing without bound.
+ * tally.h: what one store counted, grouped: a table per family keyed by
+ * the family's label tuple, filled row by row in one pass.
+ *
+ * A key is the label values in --by order, each ended by a NUL (a value
+ * read from XML holds none), so keys sort as their tuples do.  Tables are
+ * open addressing on an FNV-1a hash: a row costs one hash and usually one
+ * comparison per family, whatever the number of groups.  The series guard
+ * (--max-series) is checked as a group is first seen, so memory stays
+ * bounded by it whatever the store holds.
  */
 #ifndef XML2PROM_TALLY_H
 #define XML2PROM_TALLY_H
@@ -10,25 +15,51 @@
 #include <stddef.h>
 #include <stdint.h>
 
-struct tally_entry {
-	char		*type;	/* NUL-terminated copy */
+#include "buf.h"
+#include "model.h"
+
+struct group {
+	char		*key;	/* NULL: an empty slot */
 	size_t		 len;
 	uint64_t	 hash;
-	uint64_t	 rows;
+	uint64_t	 n;	/* rows; for a value family, values taken */
+	double		 sum, min, max;
+	uint64_t	*buckets; /* AGG_HISTOGRAM: values <= bound i, not yet
+				     cumulative */
+};
+
+struct groups {
+	struct group	*slots;
+	size_t		 nslots;	/* a power of two */
+	size_t		 n;
+};
+
+/* One row as the scan read it: labels (never empty) and values. */
+struct row {
+	const char	*label[MODEL_MAX_LABELS];
+	size_t		 label_len[MODEL_MAX_LABELS];
+	double		 value[MODEL_MAX_VALUES];
+	int		 has_value[MODEL_MAX_VALUES];	/* else skipped */
 };
 
 struct tally {
-	struct tally_entry	*slots;
-	size_t			 nslots;	/* a power of two */
-	size_t			 ntypes;
-	size_t			 max_types;
-	uint64_t		 total_rows;
+	const struct model *model;
+	struct groups	 rows;		/* by every label */
+	struct groups	 values[MODEL_MAX_VALUES]; /* by each family's labels */
+	uint64_t	 skipped[MODEL_MAX_VALUES];
+	uint64_t	 empty[MODEL_MAX_LABELS]; /* rows given the missing value */
+	uint64_t	 total_rows;
+	uint64_t	 filtered;	/* rows -i/-x left out */
+	size_t		 series;	/* what the output would hold */
+	struct buf	 key;		/* scratch */
 };
 
-void	tally_init(struct tally *, size_t max_types);
+void	tally_init(struct tally *, const struct model *);
 void	tally_free(struct tally *);
-int	tally_add(struct tally *, const char *type, size_t len);
-uint64_t tally_rows(const struct tally *, const char *type);
-const struct tally_entry **tally_sorted(const struct tally *);
+int	tally_add(struct tally *, const struct row *, struct buf *why);
+void	tally_filtered(struct tally *);
+uint64_t tally_rows(const struct tally *, const char *const *labels);
+const struct group **tally_sorted(const struct groups *);
+const char *tally_key_label(const struct group *, size_t nth);
 
 #endif

@@ -36,6 +36,8 @@ struct xpscope_demand {
  * needs in `demand`; else -1 with the reason in `why`. */
 int	xpscope_check(const char *expr, struct xpscope_demand *,
 	    struct buf *why);
+void	xpscope_demand_merge(struct xpscope_demand *,
+	    const struct xpscope_demand *);
 void	xpscope_demand_free(struct xpscope_demand *);
 
 #endif

@@ -7,49 +7,85 @@
 #include "dump.h"
 
 static void
-print_type(FILE *out, const char *type, size_t len)
+print_label(FILE *out, const char *name, const char *value, size_t len)
 {
 	struct buf	 quoted = { 0 };
 
-	expo_escape_label_value(&quoted, type, len);
-	fprintf(out, "type=\"%s\"", quoted.data != NULL ? quoted.data : "");
+	expo_escape_label_value(&quoted, value, len);
+	fprintf(out, "%s=\"%s\"", name, quoted.data != NULL ? quoted.data : "");
 	buf_free(&quoted);
 }
 
-static const char *
-verdict(const struct expo_params *ep, const char *type, size_t len)
-{
-	return expo_type_reported(ep, type, len) ? "reported" : "filtered";
-}
-
 void
-dump_row(void *arg, unsigned long line, const char *type, size_t len)
+dump_row(void *arg, unsigned long line, const struct row *r,
+    const struct row_report *rep)
 {
 	const struct dump	*d = arg;
+	const struct model	*m = d->expo->model;
+	struct buf		 num = { 0 };
+	size_t			 i;
 
-	fprintf(d->out, "%s:%lu: row ", d->path, line);
-	print_type(d->out, type, len);
-	fprintf(d->out, " %s\n", verdict(d->expo, type, len));
+	fprintf(d->out, "%s:%lu: row", d->path, line);
+	for (i = 0; i < m->nlabels; i++) {
+		fputc(' ', d->out);
+		print_label(d->out, m->labels[i].name, r->label[i],
+		    r->label_len[i]);
+	}
+	for (i = 0; rep->reported && i < m->nvalues; i++) {
+		if (!r->has_value[i])
+			continue;
+		buf_reset(&num);
+		expo_format_number(&num, r->value[i]);
+		fprintf(d->out, " %s=%s", m->values[i].name, num.data);
+	}
+	fputs(rep->reported ? " reported" : " filtered", d->out);
+	for (i = 0; rep->reported && i < m->nvalues; i++) {
+		if (r->has_value[i])
+			continue;
+		fprintf(d->out, "; %s skipped: ", m->values[i].name);
+		if (rep->skip_text[i] != NULL) {
+			buf_reset(&num);
+			expo_escape_label_value(&num, rep->skip_text[i],
+			    rep->skip_len[i]);
+			fprintf(d->out, "\"%s\" ", num.data);
+		}
+		fputs(rep->skip_why[i], d->out);
+	}
+	fputc('\n', d->out);
+	buf_free(&num);
 }
 
 void
 dump_counts(const struct dump *d, const struct scan_result *r)
 {
-	const struct tally_entry **sorted, **e;
+	const struct model	*m = d->expo->model;
+	const struct group	**sorted, **g;
+	const char		*v;
+	size_t			 i;
 
 	if (!r->ok) {
 		fprintf(d->out, "%s: failed, no counts reported: %s\n", d->path,
 		    r->error);
 		return;
 	}
-	sorted = tally_sorted(&r->tally);
-	for (e = sorted; *e != NULL; e++) {
-		fprintf(d->out, "%s: count ", d->path);
-		print_type(d->out, (*e)->type, (*e)->len);
-		fprintf(d->out, " %" PRIu64 " %s\n", (*e)->rows,
-		    verdict(d->expo, (*e)->type, (*e)->len));
+	sorted = tally_sorted(&r->tally.rows);
+	for (g = sorted; *g != NULL; g++) {
+		fprintf(d->out, "%s: count", d->path);
+		for (i = 0; i < m->nlabels; i++) {
+			v = tally_key_label(*g, i);
+			fputc(' ', d->out);
+			print_label(d->out, m->labels[i].name, v, strlen(v));
+		}
+		fprintf(d->out, " %" PRIu64 " reported\n", (*g)->n);
 	}
 	free(sorted);
+	if (r->tally.filtered > 0)
+		fprintf(d->out, "%s: filtered %" PRIu64 " rows (-i/-x)\n",
+		    d->path, r->tally.filtered);
+	for (i = 0; i < m->nvalues; i++)
+		if (r->tally.skipped[i] > 0)
+			fprintf(d->out, "%s: skipped %" PRIu64 " values of %s\n",
+			    d->path, r->tally.skipped[i], m->values[i].name);
 	fprintf(d->out, "%s: total %" PRIu64 "\n", d->path, r->tally.total_rows);
 	if (r->first_row != NULL)
 		fprintf(d->out, "%s: the first row, %s\n", d->path,

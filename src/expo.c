@@ -2,14 +2,18 @@
  * expo.c: rendering the exposition text.
  */
 #include <inttypes.h>
+#include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "expo.h"
 
+/* In output order; the value families (model.h) come after ROWS. */
 enum family {
 	TOTAL_ROWS,
 	ROWS,
+	SKIPPED_VALUES,
 	READ_SUCCESS,
 	READ_FAILURE,
 	LAST_SUCCESS,
@@ -29,6 +33,8 @@ static const struct {
 } families[NFAMILIES] = {
 	[TOTAL_ROWS] = { "total_rows", "Total rows in store" },
 	[ROWS] = { "rows", "Rows in store by type" },
+	[SKIPPED_VALUES] = { "skipped_values",
+	    "Rows whose value for a family was empty or not a finite number" },
 	[READ_SUCCESS] = { "read_success",
 	    "1 if the store was read in full by the last run, 0 if not" },
 	[READ_FAILURE] = { "read_failure",
@@ -113,34 +119,66 @@ expo_type_reported(const struct expo_params *ep, const char *type, size_t len)
 	return ep->ninclude == 0 || in_list(ep->include, ep->ninclude, type, len);
 }
 
-/* path, then the family's own label (type or reason) if any, then -l's. */
-static void
-series_labels(struct buf *out, const struct expo_params *ep, const char *path,
-    const char *name, const char *value, size_t len)
-{
-	size_t	 i;
+/*
+ * A series' labels: path, the group's labels in --by order (those in
+ * `mask`), the family's own label (reason, family) if any, the constant
+ * labels, and a histogram bucket's le last.
+ */
+struct series {
+	const char		*path;
+	const struct group	*group;		/* NULL: none */
+	uint32_t		 mask;
+	const char		*own_name;	/* NULL: none */
+	const char		*own_value;
+	size_t			 own_len;
+	const char		*le;		/* NULL: none */
+};
 
-	buf_puts(out, "{path=\"");
-	expo_escape_label_value(out, path, strlen(path));
-	if (name != NULL) {
-		buf_printf(out, "\",%s=\"", name);
-		expo_escape_label_value(out, value, len);
+static void
+label_pair(struct buf *out, int *first, const char *name, const char *value,
+    size_t len)
+{
+	buf_printf(out, "%s%s=\"", *first ? "{" : ",", name);
+	expo_escape_label_value(out, value, len);
+	buf_putc(out, '"');
+	*first = 0;
+}
+
+static void
+series_labels(struct buf *out, const struct expo_params *ep,
+    const struct series *se)
+{
+	const struct model	*m = ep->model;
+	const char		*v;
+	size_t			 i, nth = 0;
+	int			 first = 1;
+
+	label_pair(out, &first, "path", se->path, strlen(se->path));
+	for (i = 0; se->group != NULL && i < m->nlabels; i++) {
+		if ((se->mask & (UINT32_C(1) << i)) == 0)
+			continue;
+		v = tally_key_label(se->group, nth++);
+		label_pair(out, &first, m->labels[i].name, v, strlen(v));
 	}
-	for (i = 0; i < ep->nlabels; i++) {
-		buf_printf(out, "\",%s=\"", ep->labels[i].name);
-		expo_escape_label_value(out, ep->labels[i].value,
+	if (se->own_name != NULL)
+		label_pair(out, &first, se->own_name, se->own_value,
+		    se->own_len);
+	for (i = 0; i < ep->nlabels; i++)
+		label_pair(out, &first, ep->labels[i].name, ep->labels[i].value,
 		    strlen(ep->labels[i].value));
-	}
-	buf_puts(out, "\"}");
+	if (se->le != NULL)
+		label_pair(out, &first, "le", se->le, strlen(se->le));
+	buf_putc(out, '}');
 }
 
 static void
 sample(struct buf *out, const struct expo_params *ep, enum family f,
-    const char *path, const char *type, size_t type_len)
+    const char *path)
 {
+	struct series	 se = { path, NULL, 0, NULL, NULL, 0, NULL };
+
 	buf_printf(out, "%s_%s", ep->prefix, families[f].suffix);
-	series_labels(out, ep, path, type != NULL ? "type" : NULL, type,
-	    type_len);
+	series_labels(out, ep, &se);
 	buf_putc(out, ' ');
 }
 
@@ -150,26 +188,18 @@ compare_strings(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-/* store_rows for one file: the reported types, listed ones even at 0. */
+/*
+ * store_rows for one file when the type is the only label and -i lists
+ * types: each listed type, even at 0.
+ */
 static void
-render_rows(struct buf *out, const struct expo_params *ep,
+render_listed_rows(struct buf *out, const struct expo_params *ep,
     const struct expo_file *f)
 {
-	const struct tally_entry **sorted, **e;
+	struct series	 se = { f->path, NULL, 0, "type", NULL, 0, NULL };
 	const char	**wanted;
 	size_t		 i;
 
-	if (ep->ninclude == 0) {
-		sorted = tally_sorted(&f->result->tally);
-		for (e = sorted; *e != NULL; e++) {
-			if (!expo_type_reported(ep, (*e)->type, (*e)->len))
-				continue;
-			sample(out, ep, ROWS, f->path, (*e)->type, (*e)->len);
-			buf_printf(out, "%" PRIu64 "\n", (*e)->rows);
-		}
-		free(sorted);
-		return;
-	}
 	wanted = xcalloc(ep->ninclude, sizeof(*wanted));
 	memcpy(wanted, ep->include, ep->ninclude * sizeof(*wanted));
 	qsort(wanted, ep->ninclude, sizeof(*wanted), compare_strings);
@@ -178,11 +208,191 @@ render_rows(struct buf *out, const struct expo_params *ep,
 			continue;
 		if (!expo_type_reported(ep, wanted[i], strlen(wanted[i])))
 			continue;
-		sample(out, ep, ROWS, f->path, wanted[i], strlen(wanted[i]));
-		buf_printf(out, "%" PRIu64 "\n",
-		    tally_rows(&f->result->tally, wanted[i]));
+		se.own_value = wanted[i];
+		se.own_len = strlen(wanted[i]);
+		buf_printf(out, "%s_%s", ep->prefix, families[ROWS].suffix);
+		series_labels(out, ep, &se);
+		buf_printf(out, " %" PRIu64 "\n",
+		    tally_rows(&f->result->tally, &wanted[i]));
 	}
 	free(wanted);
+}
+
+/* store_rows for one file: one series per group of every label. */
+static void
+render_rows(struct buf *out, const struct expo_params *ep,
+    const struct expo_file *f)
+{
+	struct series		 se = { f->path, NULL, UINT32_MAX, NULL, NULL,
+				    0, NULL };
+	const struct group	**sorted, **g;
+
+	if (ep->ninclude > 0 && ep->model->nlabels == 1 &&
+	    ep->model->type_label == 0) {
+		render_listed_rows(out, ep, f);
+		return;
+	}
+	sorted = tally_sorted(&f->result->tally.rows);
+	for (g = sorted; *g != NULL; g++) {
+		se.group = *g;
+		buf_printf(out, "%s_%s", ep->prefix, families[ROWS].suffix);
+		series_labels(out, ep, &se);
+		buf_printf(out, " %" PRIu64 "\n", (*g)->n);
+	}
+	free(sorted);
+}
+
+/*
+ * A number as it reads back exactly: an integer below 2^53 as an integer,
+ * anything else in the shortest %g form that strtod gives back unchanged.
+ */
+void
+expo_format_number(struct buf *out, double v)
+{
+	char	 text[32];
+	int	 precision;
+
+	if (v == 0) {			/* -0 too */
+		buf_putc(out, '0');
+		return;
+	}
+	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
+		buf_printf(out, "%.0f", v);
+		return;
+	}
+	for (precision = 1; precision < 17; precision++) {
+		snprintf(text, sizeof(text), "%.*g", precision, v);
+		if (strtod(text, NULL) == v)
+			break;
+	}
+	buf_printf(out, "%.*g", precision, v);
+}
+
+/* PREFIX_skipped_values{path,family}: for every value family, even 0. */
+static void
+render_skipped(struct buf *out, const struct expo_params *ep,
+    const struct expo_file *f)
+{
+	struct series	 se = { f->path, NULL, 0, "family", NULL, 0, NULL };
+	size_t		 i;
+
+	for (i = 0; i < ep->model->nvalues; i++) {
+		se.own_value = ep->model->values[i].name;
+		se.own_len = strlen(se.own_value);
+		buf_printf(out, "%s_%s", ep->prefix,
+		    families[SKIPPED_VALUES].suffix);
+		series_labels(out, ep, &se);
+		buf_printf(out, " %" PRIu64 "\n",
+		    f->result->tally.skipped[i]);
+	}
+}
+
+/* One histogram group: cumulative buckets, +Inf, sum, count. */
+static void
+render_histogram(struct buf *out, const struct expo_params *ep,
+    const struct value_family *vf, struct series *se)
+{
+	const struct group	*g = se->group;
+	struct buf		 le = { 0 };
+	uint64_t		 cumulative = 0;
+	size_t			 i;
+
+	for (i = 0; i <= vf->nbounds; i++) {
+		buf_reset(&le);
+		if (i < vf->nbounds) {
+			expo_format_number(&le, vf->bounds[i]);
+			cumulative += g->buckets[i];
+		} else
+			buf_puts(&le, "+Inf");
+		se->le = le.data;
+		buf_printf(out, "%s_%s_bucket", ep->prefix, vf->name);
+		series_labels(out, ep, se);
+		buf_printf(out, " %" PRIu64 "\n", i < vf->nbounds ?
+		    cumulative : g->n);
+	}
+	se->le = NULL;
+	buf_printf(out, "%s_%s_sum", ep->prefix, vf->name);
+	series_labels(out, ep, se);
+	buf_putc(out, ' ');
+	expo_format_number(out, g->sum);
+	buf_printf(out, "\n%s_%s_count", ep->prefix, vf->name);
+	series_labels(out, ep, se);
+	buf_printf(out, " %" PRIu64 "\n", g->n);
+	buf_free(&le);
+}
+
+/*
+ * A value family for one file: a group's sum (0 when it has no value),
+ * min or max (no series without a value), or histogram.
+ */
+static void
+render_family(struct buf *out, const struct expo_params *ep, size_t nth,
+    const struct expo_file *f)
+{
+	const struct value_family *vf = &ep->model->values[nth];
+	struct series		 se = { f->path, NULL, vf->labels, NULL, NULL,
+				    0, NULL };
+	const struct group	**sorted, **g;
+	double			 v;
+
+	if (!f->result->ok)
+		return;
+	sorted = tally_sorted(&f->result->tally.values[nth]);
+	for (g = sorted; *g != NULL; g++) {
+		se.group = *g;
+		if (vf->agg == AGG_HISTOGRAM) {
+			render_histogram(out, ep, vf, &se);
+			continue;
+		}
+		if (vf->agg != AGG_SUM && (*g)->n == 0)
+			continue;
+		v = vf->agg == AGG_SUM ? (*g)->sum : vf->agg == AGG_MIN ?
+		    (*g)->min : (*g)->max;
+		buf_printf(out, "%s_%s", ep->prefix, vf->name);
+		series_labels(out, ep, &se);
+		buf_putc(out, ' ');
+		expo_format_number(out, v);
+		buf_putc(out, '\n');
+	}
+	free(sorted);
+}
+
+static void
+family_header(struct buf *out, const char *prefix, const char *name,
+    const char *type, const char *help, const char *expr)
+{
+	buf_printf(out, "# HELP %s_%s ", prefix, name);
+	escape_help(out, help);
+	if (expr != NULL)
+		escape_help(out, expr);
+	buf_printf(out, "\n# TYPE %s_%s %s\n", prefix, name, type);
+}
+
+static void
+render_value_families(struct buf *out, const struct expo_params *ep,
+    const struct expo_file *files, size_t nfiles, struct buf *body)
+{
+	static const char *const help[] = {
+		[AGG_SUM] = "Sum over each group's rows of ",
+		[AGG_MIN] = "Smallest over each group's rows of ",
+		[AGG_MAX] = "Largest over each group's rows of ",
+		[AGG_HISTOGRAM] = "Distribution over each group's rows of "
+	};
+	const struct value_family *vf;
+	size_t			 v, i;
+
+	for (v = 0; v < ep->model->nvalues; v++) {
+		vf = &ep->model->values[v];
+		buf_reset(body);
+		for (i = 0; i < nfiles; i++)
+			render_family(body, ep, v, &files[i]);
+		if (body->len == 0)
+			continue;
+		family_header(out, ep->prefix, vf->name,
+		    vf->agg == AGG_HISTOGRAM ? "histogram" : "gauge",
+		    help[vf->agg], vf->src);
+		buf_append(out, body->data, body->len);
+	}
 }
 
 /* Returns 0 when the family has no sample for this file. */
@@ -191,12 +401,13 @@ render_value(struct buf *out, const struct expo_params *ep, enum family fam,
     const struct expo_file *f)
 {
 	const struct scan_result *r = f->result;
+	struct series		 se = { f->path, NULL, 0, NULL, NULL, 0, NULL };
 
 	switch (fam) {
 	case TOTAL_ROWS:
 		if (!r->ok)
 			return 0;
-		sample(out, ep, fam, f->path, NULL, 0);
+		sample(out, ep, fam, f->path);
 		buf_printf(out, "%" PRIu64, r->tally.total_rows);
 		break;
 	case ROWS:
@@ -204,22 +415,29 @@ render_value(struct buf *out, const struct expo_params *ep, enum family fam,
 			return 0;
 		render_rows(out, ep, f);
 		return 1;
+	case SKIPPED_VALUES:
+		if (!r->ok)
+			return 0;
+		render_skipped(out, ep, f);
+		return 1;
 	case READ_SUCCESS:
-		sample(out, ep, fam, f->path, NULL, 0);
+		sample(out, ep, fam, f->path);
 		buf_putc(out, r->ok ? '1' : '0');
 		break;
 	case READ_FAILURE:
 		if (r->ok)
 			return 0;
+		se.own_name = "reason";
+		se.own_value = failure_name(r->failure);
+		se.own_len = strlen(se.own_value);
 		buf_printf(out, "%s_%s", ep->prefix, families[fam].suffix);
-		series_labels(out, ep, f->path, "reason",
-		    failure_name(r->failure), strlen(failure_name(r->failure)));
+		series_labels(out, ep, &se);
 		buf_puts(out, " 1");
 		break;
 	case LAST_SUCCESS:
 		if (!r->ok && f->carried_success == NULL)
 			return 0;
-		sample(out, ep, fam, f->path, NULL, 0);
+		sample(out, ep, fam, f->path);
 		if (r->ok)
 			expo_format_seconds(out, r->finished);
 		else
@@ -228,17 +446,17 @@ render_value(struct buf *out, const struct expo_params *ep, enum family fam,
 	case FILE_SIZE:
 		if (!r->have_stat)
 			return 0;
-		sample(out, ep, fam, f->path, NULL, 0);
+		sample(out, ep, fam, f->path);
 		buf_printf(out, "%" PRIu64, r->size);
 		break;
 	case FILE_MODIFIED:
 		if (!r->have_stat)
 			return 0;
-		sample(out, ep, fam, f->path, NULL, 0);
+		sample(out, ep, fam, f->path);
 		expo_format_seconds(out, r->mtime);
 		break;
 	case READ_DURATION:
-		sample(out, ep, fam, f->path, NULL, 0);
+		sample(out, ep, fam, f->path);
 		expo_format_seconds(out, r->duration);
 		break;
 	default:
@@ -246,6 +464,20 @@ render_value(struct buf *out, const struct expo_params *ep, enum family fam,
 	}
 	buf_putc(out, '\n');
 	return 1;
+}
+
+/* "Rows in store by type", or by the labels --by gave. */
+static const char *
+rows_help(const struct expo_params *ep, struct buf *help)
+{
+	size_t	 i;
+
+	buf_reset(help);
+	buf_puts(help, "Rows in store by ");
+	for (i = 0; i < ep->model->nlabels; i++)
+		buf_printf(help, "%s%s", i > 0 ? ", " : "",
+		    ep->model->labels[i].name);
+	return help->data;
 }
 
 static int
@@ -260,25 +492,28 @@ void
 expo_render(struct buf *out, const struct expo_params *ep,
     struct expo_file *files, size_t nfiles)
 {
-	struct buf	 body = { 0 };
+	struct buf	 body = { 0 }, help = { 0 };
 	size_t		 i;
 	int		 fam;
 
 	qsort(files, nfiles, sizeof(*files), compare_files);
 	for (fam = 0; fam < NFAMILIES; fam++) {
+		if (fam == SKIPPED_VALUES)
+			render_value_families(out, ep, files, nfiles, &body);
+		if (fam == SKIPPED_VALUES && ep->model->nvalues == 0)
+			continue;
 		buf_reset(&body);
 		for (i = 0; i < nfiles; i++)
 			render_value(&body, ep, (enum family)fam, &files[i]);
 		if (body.len == 0)
 			continue;
-		buf_printf(out, "# HELP %s_%s ", ep->prefix,
-		    families[fam].suffix);
-		escape_help(out, families[fam].help);
-		buf_printf(out, "\n# TYPE %s_%s gauge\n", ep->prefix,
-		    families[fam].suffix);
+		family_header(out, ep->prefix, families[fam].suffix, "gauge",
+		    fam == ROWS ? rows_help(ep, &help) : families[fam].help,
+		    NULL);
 		buf_append(out, body.data, body.len);
 	}
 	buf_free(&body);
+	buf_free(&help);
 }
 
 static int
@@ -310,9 +545,7 @@ expo_previous_success(const struct expo_params *ep, const char *path,
 	const char	*line, *value, *eol;
 	char		*found = NULL;
 
-	buf_printf(&key, "%s_%s", ep->prefix, families[LAST_SUCCESS].suffix);
-	series_labels(&key, ep, path, NULL, NULL, 0);
-	buf_putc(&key, ' ');
+	sample(&key, ep, LAST_SUCCESS, path);
 	for (line = previous; line != NULL && *line != '\0';
 	    line = eol[0] != '\0' ? eol + 1 : eol) {
 		eol = line + strcspn(line, "\n");

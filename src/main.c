@@ -27,23 +27,42 @@ complain(const struct config *c, const char *msg)
 }
 
 /*
- * -v: the counts, and the two ways a wrong option reads as success: no
- * element matches --rows, or --type is empty for every row.  (Said only
- * when asked: a store may legitimately be empty, and cron mails stderr.)
+ * -v: the counts, and the ways a wrong option reads as success: no element
+ * matches --rows, a label is empty for every row, a value skipped for
+ * every row.  (Said only when asked: a store may legitimately be empty,
+ * and cron mails stderr.)
  */
 static void
 say_what_was_read(const struct config *c, const char *file,
     const struct scan_result *r)
 {
-	fprintf(stderr, "xml2prom: %s: %llu rows, %zu types\n", file,
-	    (unsigned long long)r->tally.total_rows, r->tally.ntypes);
-	if (r->tally.total_rows == 0)
+	const struct model	*m = &c->model;
+	const struct tally	*t = &r->tally;
+	size_t			 i;
+
+	if (m->nlabels == 1 && m->type_label == 0)
+		fprintf(stderr, "xml2prom: %s: %llu rows, %zu types\n", file,
+		    (unsigned long long)t->total_rows, t->rows.n);
+	else
+		fprintf(stderr, "xml2prom: %s: %llu rows, %zu groups\n", file,
+		    (unsigned long long)t->total_rows, t->rows.n);
+	if (t->total_rows == 0) {
 		fprintf(stderr, "xml2prom: %s: no element matches --rows '%s' "
 		    "(--dump shows what the rows hold)\n", file, c->rows_src);
-	else if (r->empty_types == r->tally.total_rows)
-		fprintf(stderr, "xml2prom: %s: --type '%s' is empty for every "
-		    "row, all counted as '%s' (--dump shows what the rows "
-		    "hold)\n", file, c->type_src, c->missing_type);
+		return;
+	}
+	for (i = 0; i < m->nlabels; i++)
+		if (t->empty[i] == t->total_rows)
+			fprintf(stderr, "xml2prom: %s: %s '%s' is empty for every "
+			    "row, all counted as '%s' (--dump shows what the "
+			    "rows hold)\n", file, m->labels[i].what,
+			    m->labels[i].src, m->labels[i].missing);
+	for (i = 0; i < m->nvalues; i++)
+		if (t->skipped[i] > 0 && t->skipped[i] == t->total_rows -
+		    t->filtered)
+			fprintf(stderr, "xml2prom: %s: %s '%s' gave no number "
+			    "for any row (--dump says why)\n", file,
+			    m->values[i].what, m->values[i].src);
 }
 
 /* Reads every FILE; returns how many failed. */
@@ -56,9 +75,8 @@ scan_all(const struct config *c, struct scan_result *results)
 
 	memset(&p, 0, sizeof(p));
 	p.rows = &c->rows;
-	p.type = &c->type;
-	p.missing_type = c->missing_type;
-	p.max_types = c->max_types;
+	p.model = &c->model;
+	p.filter = &c->expo;
 	d.out = stdout;
 	d.expo = &c->expo;
 	if (c->dump) {

@@ -23,14 +23,25 @@ static const char usage_text[] =
 "  -o, --output=PATH        write the metrics to PATH, atomically; '-' = stdout\n"
 "  -d, --textfile-dir=DIR   write DIR/NAME.prom (default " DEFAULT_TEXTFILE_DIR ")\n"
 "  -r, --rows=PATTERN       which elements are rows (default '" DEFAULT_ROWS "')\n"
-"  -t, --type=EXPR          XPath giving a row's type (default '" DEFAULT_TYPE "')\n"
+"  -t, --type=EXPR          XPath giving a row's type (default '" DEFAULT_TYPE "');\n"
+"                           the same as --by type=EXPR\n"
+"  -b, --by=NAME=EXPR       a label NAME from XPath EXPR (repeatable, in order)\n"
+"      --missing=NAME=VALUE label value when EXPR is empty (default '" DEFAULT_MISSING_TYPE "')\n"
+"      --sum=FAMILY[:L,...]=EXPR        gauge: sum of EXPR over a group's rows\n"
+"      --min=FAMILY[:L,...]=EXPR        gauge: smallest EXPR in a group\n"
+"      --max=FAMILY[:L,...]=EXPR        gauge: largest EXPR in a group\n"
+"      --histogram=FAMILY[:L,...]=EXPR  histogram of EXPR in a group\n"
+"      --buckets=FAMILY=B1,B2,...       a histogram's upper bounds\n"
+"                           (a group: every --by label, or those after ':')\n"
 "  -i, --include-type=TYPE  report only these types (repeatable)\n"
 "  -x, --exclude-type=TYPE  do not report this type (repeatable)\n"
-"      --missing-type=NAME  type of rows whose type is empty (default '" DEFAULT_MISSING_TYPE "')\n"
+"      --missing-type=NAME  the same as --missing type=NAME\n"
 "  -p, --prefix=NAME        metric name prefix (default '" DEFAULT_PREFIX "')\n"
 "  -l, --label=NAME=VALUE   constant label on every sample (repeatable)\n"
 "  -n, --namespace=P=URI    bind prefix P for the --type expression (repeatable)\n"
-"      --max-types=N        fail a store with more than N types (default 1000)\n"
+"      --max-series=N       fail a store whose output would hold more than N\n"
+"                           series (default 1000); also --max-types=N\n"
+"  -c, --config=FILE        options from FILE, one per line: NAME VALUE\n"
 "      --mode=OCTAL         output file mode (default 0644)\n"
 "      --dump               print what was read; write nothing\n"
 "      --check              read, and check the output could be written; write nothing\n"
@@ -42,13 +53,26 @@ static const char usage_text[] =
 "Exit status: 0 all read; 1 a FILE failed; 2 usage; 3 output not written;\n"
 "4 another run holds the lock.  See xml2prom(1).\n";
 
-enum { OPT_MISSING_TYPE = 256, OPT_MAX_TYPES, OPT_MODE, OPT_DUMP, OPT_CHECK };
+enum {
+	OPT_MISSING_TYPE = 256, OPT_MAX_TYPES, OPT_MODE, OPT_DUMP, OPT_CHECK,
+	OPT_MISSING, OPT_SUM, OPT_MIN, OPT_MAX, OPT_HISTOGRAM, OPT_BUCKETS,
+	OPT_MAX_SERIES, OPT_LAST
+};
 
 static const struct option long_options[] = {
 	{ "output",		required_argument, NULL, 'o' },
 	{ "textfile-dir",	required_argument, NULL, 'd' },
 	{ "rows",		required_argument, NULL, 'r' },
 	{ "type",		required_argument, NULL, 't' },
+	{ "by",			required_argument, NULL, 'b' },
+	{ "missing",		required_argument, NULL, OPT_MISSING },
+	{ "sum",		required_argument, NULL, OPT_SUM },
+	{ "min",		required_argument, NULL, OPT_MIN },
+	{ "max",		required_argument, NULL, OPT_MAX },
+	{ "histogram",		required_argument, NULL, OPT_HISTOGRAM },
+	{ "buckets",		required_argument, NULL, OPT_BUCKETS },
+	{ "max-series",		required_argument, NULL, OPT_MAX_SERIES },
+	{ "config",		required_argument, NULL, 'c' },
 	{ "include-type",	required_argument, NULL, 'i' },
 	{ "exclude-type",	required_argument, NULL, 'x' },
 	{ "missing-type",	required_argument, NULL, OPT_MISSING_TYPE },
@@ -71,14 +95,25 @@ struct raw {
 	const char	*output;
 	const char	*textfile_dir;
 	const char	*rows;
-	const char	*type;
 	const char	*prefix;
-	const char	*max_types;
+	const char	*max_series;
+	const char	*max_series_option;	/* or its old name */
 	const char	*mode;
 	const char	**labels;
 	size_t		 nlabels;
 	const char	**ns;
+	const char	*origin[OPT_LAST];	/* where each option was given */
+	char		**argv;		/* the command line, --config's added */
+	const char	**argv_origin;
+	int		 argc;
 };
+
+/* Where an option was last given: "FILE:LINE: ", or "" for the command line. */
+static const char *
+where(const struct raw *raw, int opt)
+{
+	return raw->origin[opt] != NULL ? raw->origin[opt] : "";
+}
 
 static int usage_error(FILE *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
@@ -144,11 +179,10 @@ check_filters(struct config *c, FILE *err)
 		    strlen(c->include[i])) == 0)
 			return usage_error(err, "type '%s' is both included "
 			    "and excluded", c->include[i]);
-	if (c->missing_type[0] == '\0' ||
-	    strlen(c->missing_type) > SCAN_MAX_TYPE_LEN ||
-	    !names_is_utf8(c->missing_type, strlen(c->missing_type)))
-		return usage_error(err, "--missing-type '%s': must be a non-empty "
-		    "UTF-8 name", c->missing_type);
+	if ((c->expo.ninclude > 0 || c->expo.nexclude > 0) &&
+	    c->model.type_label == -1)
+		return usage_error(err, "%s", "--include-type and --exclude-type "
+		    "filter on the type label, and --by gave none");
 	return 0;
 }
 
@@ -173,7 +207,9 @@ check_labels(struct config *c, const struct raw *raw, FILE *err)
 			    "label name", c->labels[i].name);
 		if (strcmp(c->labels[i].name, "path") == 0 ||
 		    strcmp(c->labels[i].name, "type") == 0 ||
-		    strcmp(c->labels[i].name, "reason") == 0)
+		    strcmp(c->labels[i].name, "reason") == 0 ||
+		    strcmp(c->labels[i].name, "family") == 0 ||
+		    strcmp(c->labels[i].name, "le") == 0)
 			return usage_error(err, "--label: '%s' is xml2prom's own "
 			    "label", c->labels[i].name);
 		if (!names_is_utf8(eq + 1, strlen(eq + 1)))
@@ -316,19 +352,50 @@ check_numbers(struct config *c, const struct raw *raw, FILE *err)
 {
 	unsigned long	 n;
 
-	if (raw->max_types != NULL) {
-		if (parse_unsigned(raw->max_types, 10, 1000000, &n) == -1 ||
+	if (raw->max_series != NULL) {
+		if (parse_unsigned(raw->max_series, 10, 1000000, &n) == -1 ||
 		    n == 0)
-			return usage_error(err, "--max-types '%s': expected a "
-			    "number from 1 to 1000000", raw->max_types);
-		c->max_types = n;
+			return usage_error(err, "%s%s '%s': expected a number "
+			    "from 1 to 1000000", where(raw, OPT_MAX_SERIES),
+			    raw->max_series_option, raw->max_series);
+		c->max_series = n;
 	}
 	if (raw->mode != NULL) {
 		if (parse_unsigned(raw->mode, 8, 0777, &n) == -1)
-			return usage_error(err, "--mode '%s': expected an octal "
-			    "mode from 0 to 0777", raw->mode);
+			return usage_error(err, "%s--mode '%s': expected an octal "
+			    "mode from 0 to 0777", where(raw, OPT_MODE),
+			    raw->mode);
 		c->mode = (mode_t)n;
 	}
+	return 0;
+}
+
+/* The fields and families, then the series guard and its old message. */
+static int
+check_model(struct config *c, FILE *err)
+{
+	struct model	*m = &c->model;
+	struct buf	 msg = { 0 };
+	const char	**constants;
+	size_t		 i;
+	int		 rc;
+
+	constants = xcalloc(c->expo.nlabels + 1, sizeof(*constants));
+	for (i = 0; i < c->expo.nlabels; i++)
+		constants[i] = c->labels[i].name;
+	rc = model_build(m, c->specs, c->nspecs, constants,
+	    c->expo.nlabels, c->ns, c->nns, &msg);
+	free(constants);
+	if (rc == -1) {
+		usage_error(err, "%s", msg.data);
+		buf_free(&msg);
+		return -1;
+	}
+	buf_free(&msg);
+	m->max_series = c->max_series;
+	m->legacy_limit = m->nvalues == 0 && m->nlabels == 1 &&
+	    m->type_label == 0;
+	c->expo.model = m;
 	return 0;
 }
 
@@ -339,22 +406,21 @@ check_config(struct config *c, struct raw *raw, FILE *err)
 	int		 rc = 0;
 
 	if (check_files(c, err) || check_output(c, raw, err) ||
-	    check_modes(c, err) ||
-	    check_numbers(c, raw, err) || check_filters(c, err) ||
-	    check_labels(c, raw, err) || check_namespaces(c, raw, err))
+	    check_modes(c, err) || check_numbers(c, raw, err) ||
+	    check_labels(c, raw, err) || check_namespaces(c, raw, err) ||
+	    check_model(c, err) || check_filters(c, err))
 		return -1;
 	c->expo.prefix = raw->prefix != NULL ? raw->prefix : DEFAULT_PREFIX;
 	if (!names_is_metric(c->expo.prefix))
-		return usage_error(err, "--prefix '%s': not a valid metric name",
-		    c->expo.prefix);
+		return usage_error(err, "%s--prefix '%s': not a valid metric name",
+		    where(raw, 'p'), c->expo.prefix);
 	if (strchr(c->expo.prefix, ':') != NULL)
-		return usage_error(err, "--prefix '%s': colons are for recording "
-		    "rules, not exporters", c->expo.prefix);
+		return usage_error(err, "%s--prefix '%s': colons are for "
+		    "recording rules, not exporters", where(raw, 'p'),
+		    c->expo.prefix);
 	c->rows_src = raw->rows != NULL ? raw->rows : DEFAULT_ROWS;
-	c->type_src = raw->type != NULL ? raw->type : DEFAULT_TYPE;
-	if (rowpath_compile(&c->rows, c->rows_src, &msg) == -1 ||
-	    typeexpr_compile(&c->type, c->type_src, c->ns, c->nns, &msg) == -1)
-		rc = usage_error(err, "%s", msg.data);
+	if (rowpath_compile(&c->rows, c->rows_src, &msg) == -1)
+		rc = usage_error(err, "%s%s", where(raw, 'r'), msg.data);
 	buf_free(&msg);
 	return rc;
 }
@@ -436,22 +502,71 @@ bad_option(FILE *err, const char *arg)
 	return usage_error(err, "unknown option or missing argument: %s", arg);
 }
 
+static void
+push_spec(struct config *c, const char *option, const char *arg,
+    const char *origin)
+{
+	struct model_spec	*sp;
+
+	c->specs = xreallocarray(c->specs, c->nspecs + 1, sizeof(*c->specs));
+	sp = &c->specs[c->nspecs++];
+	sp->option = option;
+	sp->arg = xstrdup(arg);
+	sp->origin = origin;
+}
+
+/* -t EXPR is --by type=EXPR, keeping its place among the --by. */
+static void
+push_type(struct config *c, const char *expr, const char *origin)
+{
+	struct buf	 arg = { 0 };
+
+	buf_printf(&arg, "type=%s", expr);
+	push_spec(c, "type", arg.data, origin);
+	buf_free(&arg);
+}
+
+/* --missing-type X is --missing type=X. */
+static void
+push_missing_type(struct config *c, const char *value, const char *origin)
+{
+	struct buf	 arg = { 0 };
+
+	buf_printf(&arg, "type=%s", value);
+	push_spec(c, "missing-type", arg.data, origin);
+	buf_free(&arg);
+}
+
 /* Reads argv into `raw` and the lists; -1 on a getopt error. */
 static int
-collect(struct config *c, struct raw *raw, int argc, char **argv, FILE *err,
+collect(struct config *c, struct raw *raw, FILE *err,
     enum options_result *done)
 {
-	int	 ch;
+	const char	*origin;
+	int		 ch;
 
 	optind = 0;	/* GNU: start afresh, so this can run more than once */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "o:d:r:t:i:x:p:l:n:qvhV",
-	    long_options, NULL)) != -1) {
+	while ((ch = getopt_long(raw->argc, raw->argv,
+	    "o:d:r:t:b:c:i:x:p:l:n:qvhV", long_options, NULL)) != -1) {
+		origin = raw->argv_origin[optind - 1];
+		if (ch >= 0 && ch < OPT_LAST)
+			raw->origin[ch] = origin;
 		switch (ch) {
 		case 'o': raw->output = optarg; break;
 		case 'd': raw->textfile_dir = optarg; break;
 		case 'r': raw->rows = optarg; break;
-		case 't': raw->type = optarg; break;
+		case 't': push_type(c, optarg, origin); break;
+		case 'b': push_spec(c, "by", optarg, origin); break;
+		case OPT_MISSING: push_spec(c, "missing", optarg, origin); break;
+		case OPT_SUM: push_spec(c, "sum", optarg, origin); break;
+		case OPT_MIN: push_spec(c, "min", optarg, origin); break;
+		case OPT_MAX: push_spec(c, "max", optarg, origin); break;
+		case OPT_HISTOGRAM:
+			push_spec(c, "histogram", optarg, origin);
+			break;
+		case OPT_BUCKETS: push_spec(c, "buckets", optarg, origin); break;
+		case 'c': break;	/* read by expand_configs() */
 		case 'i': push(&c->include, &c->expo.ninclude, optarg); break;
 		case 'x': push(&c->exclude, &c->expo.nexclude, optarg); break;
 		case 'p': raw->prefix = optarg; break;
@@ -459,8 +574,14 @@ collect(struct config *c, struct raw *raw, int argc, char **argv, FILE *err,
 		case 'n': push(&raw->ns, &c->nns, optarg); break;
 		case 'q': c->quiet = 1; break;
 		case 'v': c->verbose = 1; break;
-		case OPT_MISSING_TYPE: c->missing_type = optarg; break;
-		case OPT_MAX_TYPES: raw->max_types = optarg; break;
+		case OPT_MISSING_TYPE: push_missing_type(c, optarg, origin); break;
+		case OPT_MAX_TYPES:
+		case OPT_MAX_SERIES:
+			raw->max_series = optarg;
+			raw->max_series_option = ch == OPT_MAX_TYPES ?
+			    "--max-types" : "--max-series";
+			raw->origin[OPT_MAX_SERIES] = origin;
+			break;
 		case OPT_MODE: raw->mode = optarg; break;
 		case OPT_DUMP: c->dump = 1; break;
 		case OPT_CHECK: c->check = 1; break;
@@ -473,11 +594,143 @@ collect(struct config *c, struct raw *raw, int argc, char **argv, FILE *err,
 			*done = OPTIONS_DONE;
 			return 0;
 		default:
-			return bad_option(err, argv[optind - 1]);
+			return bad_option(err, raw->argv[optind - 1]);
 		}
 	}
-	c->files = argv + optind;
-	c->nfiles = (size_t)(argc - optind);
+	c->files = raw->argv + optind;
+	c->nfiles = (size_t)(raw->argc - optind);
+	return 0;
+}
+
+static const struct option *
+long_option(const char *name, size_t len)
+{
+	const struct option	*o;
+
+	for (o = long_options; o->name != NULL; o++)
+		if (strlen(o->name) == len && memcmp(o->name, name, len) == 0)
+			return o;
+	return NULL;
+}
+
+static void
+add_arg(struct config *c, struct raw *raw, char *arg, const char *origin)
+{
+	raw->argv = xreallocarray(raw->argv, (size_t)raw->argc + 2,
+	    sizeof(*raw->argv));
+	raw->argv_origin = xreallocarray(raw->argv_origin,
+	    (size_t)raw->argc + 2, sizeof(*raw->argv_origin));
+	raw->argv[raw->argc] = arg;
+	raw->argv_origin[raw->argc++] = origin;
+	raw->argv[raw->argc] = NULL;
+	(void)c;
+}
+
+/* A config line: NAME VALUE or NAME=VALUE, as --NAME=VALUE. */
+static int
+config_line(struct config *c, struct raw *raw, const char *file,
+    unsigned long lineno, char *line, FILE *err)
+{
+	const struct option	*o;
+	struct buf		 arg = { 0 }, origin = { 0 };
+	size_t			 len = strcspn(line, " \t=");
+	const char		*value = line + len;
+
+	if ((o = long_option(line, len)) == NULL)
+		return usage_error(err, "%s:%lu: unknown option '%.*s'", file,
+		    lineno, (int)len, line);
+	if (strcmp(o->name, "config") == 0)
+		return usage_error(err, "%s:%lu: a config file cannot read "
+		    "another", file, lineno);
+	if (*value == '=')
+		value++;
+	else
+		value += strspn(value, " \t");
+	if (o->has_arg == no_argument && *value != '\0')
+		return usage_error(err, "%s:%lu: '%s' takes no value", file,
+		    lineno, o->name);
+	if (o->has_arg == required_argument && *value == '\0')
+		return usage_error(err, "%s:%lu: '%s' needs a value", file,
+		    lineno, o->name);
+	buf_printf(&arg, "--%s%s%s", o->name, *value != '\0' ? "=" : "",
+	    value);
+	buf_printf(&origin, "%s:%lu: ", file, lineno);
+	/* Owned by the configuration: specs and files point into them. */
+	c->config_strings = xreallocarray(c->config_strings,
+	    c->nconfig_strings + 2, sizeof(*c->config_strings));
+	c->config_strings[c->nconfig_strings++] = buf_steal(&arg);
+	c->config_strings[c->nconfig_strings++] = buf_steal(&origin);
+	add_arg(c, raw, c->config_strings[c->nconfig_strings - 2],
+	    c->config_strings[c->nconfig_strings - 1]);
+	return 0;
+}
+
+/* --config FILE: its options, in place of the --config. */
+static int
+read_config(struct config *c, struct raw *raw, const char *file, FILE *err)
+{
+	FILE		*f;
+	char		*line = NULL, *p;
+	size_t		 cap = 0;
+	ssize_t		 n;
+	unsigned long	 lineno = 0;
+	int		 rc = 0;
+
+	if ((f = fopen(file, "r")) == NULL)
+		return usage_error(err, "--config %s: %s", file, strerror(errno));
+	while (rc == 0 && (n = getline(&line, &cap, f)) != -1) {
+		lineno++;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		p = line + strspn(line, " \t");
+		if (*p == '\0' || *p == '#')
+			continue;
+		rc = config_line(c, raw, file, lineno, p, err);
+	}
+	if (rc == 0 && ferror(f))
+		rc = usage_error(err, "--config %s: %s", file, strerror(errno));
+	free(line);
+	fclose(f);
+	return rc;
+}
+
+/*
+ * The command line with each --config FILE replaced by FILE's options, so
+ * that one getopt pass reads both in order (a later option overrides an
+ * earlier one, as on a command line).  getopt itself finds the --config
+ * options, so that '-t -c' stays a --type of '-c'.
+ */
+static int
+expand_configs(struct config *c, struct raw *raw, int argc, char **argv,
+    FILE *err)
+{
+	int	 ch, i, next = 1, before;
+
+	add_arg(c, raw, argv[0], "");
+	optind = 0;
+	opterr = 0;
+	for (;;) {
+		before = optind == 0 ? 1 : optind;
+		/* '-': operands in place, so that indices stay argv's. */
+		ch = getopt_long(argc, argv, "-o:d:r:t:b:c:i:x:p:l:n:qvhV",
+		    long_options, NULL);
+		if (ch == -1)
+			break;
+		if (ch != 'c')
+			continue;
+		if (strncmp(argv[before], "-c", 2) != 0 &&
+		    strncmp(argv[before], "--", 2) != 0)
+			return usage_error(err, "%s", "give -c FILE apart from "
+			    "other short options");
+		for (i = next; i < before; i++)
+			add_arg(c, raw, argv[i], "");
+		if (read_config(c, raw, optarg, err) == -1)
+			return -1;
+		next = optind;
+	}
+	/* GNU getopt moves operands after the options: copy what is left. */
+	for (i = next; i < argc; i++)
+		add_arg(c, raw, argv[i], "");
 	return 0;
 }
 
@@ -489,10 +742,10 @@ options_parse(struct config *c, int argc, char **argv, FILE *err)
 
 	memset(c, 0, sizeof(*c));
 	memset(&raw, 0, sizeof(raw));
-	c->missing_type = DEFAULT_MISSING_TYPE;
-	c->max_types = DEFAULT_MAX_TYPES;
+	c->max_series = DEFAULT_MAX_SERIES;
 	c->mode = DEFAULT_MODE;
-	if (collect(c, &raw, argc, argv, err, &result) == -1)
+	if (expand_configs(c, &raw, argc, argv, err) == -1 ||
+	    collect(c, &raw, err, &result) == -1)
 		result = OPTIONS_USAGE;
 	c->expo.include = c->include;
 	c->expo.exclude = c->exclude;
@@ -500,15 +753,26 @@ options_parse(struct config *c, int argc, char **argv, FILE *err)
 		result = OPTIONS_USAGE;
 	free(raw.labels);
 	free(raw.ns);
+	c->argv = raw.argv;		/* c->files points into it */
+	free(raw.argv_origin);
 	return result;
 }
 
 void
 config_free(struct config *c)
 {
+	size_t	 i;
+
 	free(c->output_path);
 	rowpath_free(&c->rows);
-	typeexpr_free(&c->type);
+	model_free(&c->model);
+	for (i = 0; i < c->nspecs; i++)
+		free(c->specs[i].arg);
+	free(c->specs);
+	for (i = 0; i < c->nconfig_strings; i++)
+		free(c->config_strings[i]);
+	free(c->config_strings);
+	free(c->argv);
 	free(c->include);
 	free(c->exclude);
 	free(c->labels);

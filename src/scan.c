@@ -1,17 +1,20 @@
 /*
  * scan.c: one streaming pass over a store with libxml2's SAX2 interface.
  *
- * Three sets of element handlers, chosen once per store by the kind of
- * --type expression, keep the per-element work to what that kind needs:
- *   attribute    the type is in the start tag: nothing else is looked at;
- *   child text   the text of one child element is collected per row;
- *   xpath        a tree is built for each row (and a skeleton of its open
- *                ancestors, for '../@x'; see rowtree.h), evaluated, freed.
- * The SAX user data is the scanner itself, so that the callbacks libxml2
- * makes while it expands an entity reach the same state.  Entities are
- * expanded by libxml2 (see xmlcompat.c); this file decides which may be:
- * declared internal ones only, within a budget of work.
+ * One set of element handlers reads every field of a row (see model.h):
+ *   attribute    from the row's start tag;
+ *   child text   the text of the row's first child element of that name,
+ *                collected as the parser reports it;
+ *   xpath        evaluated on a tree of the row (and a skeleton of its open
+ *                ancestors, for '../@x'; see rowtree.h), built only when
+ *                some field needs one, once per row for all of them.
+ * When every field is an attribute, a row is complete at its start tag and
+ * nothing is copied.  The SAX user data is the scanner itself, so that the
+ * callbacks libxml2 makes while it expands an entity reach the same state.
+ * Entities are expanded by libxml2 (see xmlcompat.c); this file decides
+ * which may be: declared internal ones only, within a budget of work.
  */
+#include <math.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,37 +24,56 @@
 #include <libxml/parser.h>
 #include <libxml/xpathInternals.h>
 
+#include "datetime.h"
+#include "expo.h"
 #include "input.h"
 #include "rowtree.h"
 #include "scan.h"
 #include "xmlcompat.h"
 #include "xmlerr.h"
 
-/* An open row: the line it starts on and, for a child-text type, that text. */
+#define MAX_FIELDS	(MODEL_MAX_LABELS + MODEL_MAX_VALUES)
+
+/* A field's text being collected for an open row. */
+struct capture {
+	struct buf	 text;
+	size_t		 depth;		/* the child being read, or 0 */
+	int		 done;		/* the first such child has ended */
+};
+
+/* An open row: the line it starts on and its fields' text so far. */
 struct open_row {
 	size_t		 depth;
-	size_t		 capture_depth;	/* the child being read, or 0 */
-	int		 captured;	/* the first such child has ended */
 	unsigned long	 line;
-	struct buf	 text;
+	struct capture	 cap[MAX_FIELDS];
 };
 
 struct scanner {
 	xmlParserCtxtPtr	 ctxt;
 	const struct scan_params *p;
+	const struct model	*m;
 	struct tally		*tally;
 	struct scan_result	*result;
 	struct rowmatch		 match;
-	const char		*type_name;	/* interned, for the fast paths */
-	size_t			 missing_len;
+	const struct typeexpr	*field[MAX_FIELDS]; /* labels, then values */
+	const char		*field_label[MAX_FIELDS]; /* for messages: */
+	const char		*field_option[MAX_FIELDS]; /* "--type" */
+	const char		*field_name[MAX_FIELDS]; /* interned */
+	size_t			 nfields;
+	int			 attributes_only; /* rows end at their start */
+	int			 has_child_text;
+	int			 has_tree;
 	uint64_t		*states;	/* per open element; [0] document */
 	size_t			 depth;
 	size_t			 states_cap;
-	struct open_row		*rows;		/* child text, xpath: open rows */
+	struct open_row		*rows;		/* open rows, innermost last */
 	size_t			 nrows;
 	size_t			 rows_cap;
-	struct rowtree		 tree;		/* xpath: the rows being built */
-	xmlXPathContextPtr	 xpath;		/* xpath: evaluation context */
+	struct rowtree		 tree;		/* the rows being built */
+	struct xpscope_demand	 demand;	/* what every XPath field needs */
+	xmlXPathContextPtr	 xpath;		/* evaluation context */
+	struct buf		 scratch[MAX_FIELDS]; /* a row's fields' text */
+	struct buf		 why;
 	const struct input	*in;
 	uint64_t		 entity_work;	/* see on_get_entity */
 	startElementNsSAX2Func	 kind_start;	/* --dump: wrapped handlers */
@@ -117,27 +139,10 @@ row_line(const struct scanner *s)
 }
 
 static void
-count_row(struct scanner *s, const char *type, size_t len, unsigned long line)
+too_long(struct scanner *s, size_t field)
 {
-	if (s->error.len > 0)
-		return;
-	if (len == 0) {
-		type = s->p->missing_type;
-		len = s->missing_len;
-		s->result->empty_types++;
-	}
-	if (len > SCAN_MAX_TYPE_LEN) {
-		stop(s, FAILURE_LIMIT, "a row's type is longer than %d bytes",
-		    SCAN_MAX_TYPE_LEN);
-		return;
-	}
-	if (tally_add(s->tally, type, len) == -1) {
-		stop(s, FAILURE_LIMIT, "more than %zu distinct types (see --max-types)",
-		    s->tally->max_types);
-		return;
-	}
-	if (s->p->on_row != NULL)
-		s->p->on_row(s->p->on_row_arg, line, type, len);
+	stop(s, FAILURE_LIMIT, "a row's %s is longer than %d bytes",
+	    s->field_label[field], SCAN_MAX_TYPE_LEN);
 }
 
 /* Enters an element: returns its state set (row or not, see rowpath.h). */
@@ -158,53 +163,215 @@ enter(struct scanner *s, const xmlChar *localname)
 }
 
 static int
-is_type_name(const struct scanner *s, const xmlChar *name, const xmlChar *uri)
-{
-	return uri == NULL && ((const char *)name == s->type_name ||
-	    strcmp((const char *)name, s->type_name) == 0);
-}
-
-/* Attribute: the whole job happens in the start tag. */
-
-static void
-attr_start(void *user, const xmlChar *localname, const xmlChar *prefix,
-    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
-    int nb_attributes, int nb_defaulted, const xmlChar **attributes)
-{
-	struct scanner	*s = user;
-	const xmlChar	**a;
-	unsigned long	 line;
-	int		 i;
-
-	(void)prefix, (void)uri, (void)nb_namespaces, (void)namespaces;
-	(void)nb_defaulted;
-	if ((enter(s, localname) & s->match.final) == 0)
-		return;
-	line = row_line(s);
-	for (i = 0, a = attributes; i < nb_attributes; i++, a += 5) {
-		if (is_type_name(s, a[0], a[2])) {
-			count_row(s, (const char *)a[3],
-			    (size_t)(a[4] - a[3]), line);
-			return;
-		}
-	}
-	count_row(s, "", 0, line);
-}
-
-static void
-leave(void *user, const xmlChar *localname, const xmlChar *prefix,
+is_field_name(const struct scanner *s, size_t field, const xmlChar *name,
     const xmlChar *uri)
 {
-	struct scanner	*s = user;
+	const char	*want = s->field_name[field];
 
-	(void)localname, (void)prefix, (void)uri;
-	s->depth--;
+	return uri == NULL && ((const char *)name == want ||
+	    strcmp((const char *)name, want) == 0);
+}
+
+/* The value of the row's attribute a field names, "" when absent. */
+static const char *
+attribute(const struct scanner *s, size_t field, int n,
+    const xmlChar **attributes, size_t *len)
+{
+	const xmlChar	**a;
+	int		 i;
+
+	for (i = 0, a = attributes; i < n; i++, a += 5)
+		if (is_field_name(s, field, a[0], a[2])) {
+			*len = (size_t)(a[4] - a[3]);
+			return (const char *)a[3];
+		}
+	*len = 0;
+	return "";
+}
+
+/*
+ * A field's string, for an XPath field evaluated on the row's tree, into
+ * `out`; for a number or a boolean, its number in `*number` and 1.
+ */
+static int
+evaluate(struct scanner *s, size_t field, xmlNodePtr row, struct buf *out,
+    double *number)
+{
+	xmlXPathObjectPtr	 res;
+	xmlChar			*str;
+	const char		*why;
+	int			 is_number = 0;
+
+	s->xpath->node = row;
+	res = xmlXPathCompiledEval(s->field[field]->comp, s->xpath);
+	if (res == NULL) {
+		why = xmlerr_first(&s->xmlerr);
+		stop(s, FAILURE_PARSE, "the %s expression failed on this row: %s",
+		    s->field_option[field], why != NULL ? why : "unknown error");
+		return -1;
+	}
+	buf_reset(out);
+	if (field >= s->m->nlabels && (res->type == XPATH_NUMBER ||
+	    res->type == XPATH_BOOLEAN)) {
+		*number = xmlXPathCastToNumber(res);
+		is_number = 1;
+	} else if ((str = xmlXPathCastToString(res)) != NULL) {
+		buf_puts(out, (const char *)str);
+		xmlFree(str);
+	}
+	xmlXPathFreeObject(res);
+	return is_number;
+}
+
+/* A value's number from its string, as XPath's number() or date:seconds. */
+static double
+to_number(const struct typeexpr *te, const struct buf *text)
+{
+	const char	*str = text->data != NULL ? text->data : "";
+
+	if (te->kind != TYPE_XPATH && te->convert == CONVERT_DATE)
+		return datetime_seconds(str, text->len);
+	return xmlXPathCastStringToNumber(XMLSTR(str));
+}
+
+/*
+ * Each field's string into s->scratch: a fast field's from what the parse
+ * events gave (`cap`), an XPath field's from the row's tree; an XPath
+ * value that is a number straight into numbers[].  -1 if the scan stops.
+ */
+static int
+read_fields(struct scanner *s, const struct capture *cap, xmlNodePtr row,
+    double *numbers, int *is_number)
+{
+	size_t	 i;
+	int	 rc;
+
+	for (i = 0; i < s->nfields; i++) {
+		is_number[i] = 0;
+		if (s->field[i]->kind != TYPE_XPATH) {
+			buf_reset(&s->scratch[i]);
+			buf_append(&s->scratch[i], cap[i].text.data,
+			    cap[i].text.len);
+			continue;
+		}
+		if ((rc = evaluate(s, i, row, &s->scratch[i], &numbers[i])) == -1)
+			return -1;
+		is_number[i] = rc;
+		if (!is_number[i] && s->scratch[i].len > SCAN_MAX_TYPE_LEN) {
+			too_long(s, i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* For --dump: why a value was skipped. */
+static void
+why_skipped(struct row_report *rep, size_t i, const struct typeexpr *te,
+    const struct buf *text, int is_number, double v)
+{
+	if (is_number) {
+		rep->skip_why[i] = isnan(v) ? "not a number (NaN)" :
+		    "not a finite number";
+		return;
+	}
+	if (text->len == 0) {
+		rep->skip_why[i] = "empty";
+		return;
+	}
+	rep->skip_text[i] = text->data;
+	rep->skip_len[i] = text->len;
+	if (te->kind != TYPE_XPATH && te->convert == CONVERT_DATE)
+		rep->skip_why[i] = "is not a date";
+	else
+		rep->skip_why[i] = isnan(v) ? "is not a number" :
+		    "is not a finite number";
+}
+
+static int
+label_reported(const struct scanner *s, const struct row *r)
+{
+	int	 t = s->m->type_label;
+
+	return t < 0 || expo_type_reported(s->p->filter, r->label[t],
+	    r->label_len[t]);
+}
+
+/*
+ * Counts the row whose fields' strings are in s->scratch, or for an XPath
+ * value that gave a number, in numbers[].
+ */
+static void
+finish_row(struct scanner *s, const int *is_number, const double *numbers,
+    unsigned long line)
+{
+	const struct model	*m = s->m;
+	struct row		 r;
+	struct row_report	 rep;
+	struct buf		*text;
+	size_t			 i, nl = m->nlabels;
+
+	memset(&rep, 0, sizeof(rep));
+	for (i = 0; i < nl; i++) {
+		text = &s->scratch[i];
+		if (text->len == 0) {
+			r.label[i] = m->labels[i].missing;
+			r.label_len[i] = strlen(r.label[i]);
+			s->tally->empty[i]++;
+		} else {
+			r.label[i] = text->data;
+			r.label_len[i] = text->len;
+		}
+	}
+	rep.reported = label_reported(s, &r);
+	if (!rep.reported)
+		tally_filtered(s->tally);
+	for (i = 0; rep.reported && i < m->nvalues; i++) {
+		text = &s->scratch[nl + i];
+		r.value[i] = is_number[nl + i] ? numbers[nl + i] :
+		    to_number(&m->values[i].expr, text);
+		r.has_value[i] = isfinite(r.value[i]);
+		if (!r.has_value[i])
+			why_skipped(&rep, i, &m->values[i].expr, text,
+			    is_number[nl + i], r.value[i]);
+	}
+	buf_reset(&s->why);
+	if (rep.reported && tally_add(s->tally, &r, &s->why) == -1) {
+		stop(s, FAILURE_LIMIT, "%s", s->why.data);
+		return;
+	}
+	if (s->p->on_row != NULL)
+		s->p->on_row(s->p->on_row_arg, line, &r, &rep);
+}
+
+/* Every field an attribute: the row is complete in its start tag. */
+static void
+row_from_start_tag(struct scanner *s, int nb_attributes,
+    const xmlChar **attributes, unsigned long line)
+{
+	int		 is_number[MAX_FIELDS];
+	const char	*v;
+	size_t		 i, len;
+
+	for (i = 0; i < s->nfields; i++) {
+		v = attribute(s, i, nb_attributes, attributes, &len);
+		if (len > SCAN_MAX_TYPE_LEN) {
+			too_long(s, i);
+			return;
+		}
+		buf_reset(&s->scratch[i]);
+		buf_append(&s->scratch[i], v, len);
+		is_number[i] = 0;
+	}
+	finish_row(s, is_number, NULL, line);
 }
 
 static void
-open_row(struct scanner *s)
+open_row(struct scanner *s, int nb_attributes, const xmlChar **attributes)
 {
 	struct open_row	*r;
+	const char	*v;
+	size_t		 i, len;
 
 	if (s->nrows == s->rows_cap) {
 		s->rows_cap = s->rows_cap ? s->rows_cap * 2 : 4;
@@ -214,86 +381,43 @@ open_row(struct scanner *s)
 	}
 	r = &s->rows[s->nrows++];
 	r->depth = s->depth;
-	r->capture_depth = 0;
-	r->captured = 0;
 	r->line = row_line(s);
-	buf_reset(&r->text);
-}
-
-/* Child text: collect the text of each open row's first matching child. */
-
-static void
-child_start(void *user, const xmlChar *localname, const xmlChar *prefix,
-    const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
-    int nb_attributes, int nb_defaulted, const xmlChar **attributes)
-{
-	struct scanner	*s = user;
-	struct open_row	*r;
-	uint64_t	 set;
-	size_t		 i;
-
-	(void)prefix, (void)nb_namespaces, (void)namespaces;
-	(void)nb_attributes, (void)nb_defaulted, (void)attributes;
-	set = enter(s, localname);
-	for (i = 0; i < s->nrows; i++) {
-		r = &s->rows[i];
-		if (!r->captured && r->capture_depth == 0 &&
-		    s->depth == r->depth + 1 && is_type_name(s, localname, uri))
-			r->capture_depth = s->depth;
-	}
-	if (set & s->match.final)
-		open_row(s);
-}
-
-static void
-child_text(void *user, const xmlChar *ch, int len)
-{
-	struct scanner	*s = user;
-	struct open_row	*r;
-	size_t		 i, room;
-
-	for (i = 0; i < s->nrows; i++) {
-		r = &s->rows[i];
-		if (r->capture_depth == 0)
+	for (i = 0; i < s->nfields; i++) {
+		buf_reset(&r->cap[i].text);
+		r->cap[i].depth = 0;
+		r->cap[i].done = 0;
+		if (s->field[i]->kind != TYPE_ATTRIBUTE)
 			continue;
-		room = SCAN_MAX_TYPE_LEN - r->text.len;
-		if ((size_t)len > room) {
-			/* Say so now: the rest may be gigabytes of entities. */
-			stop(s, FAILURE_LIMIT, "a row's type is longer than %d bytes",
-			    SCAN_MAX_TYPE_LEN);
+		v = attribute(s, i, nb_attributes, attributes, &len);
+		if (len > SCAN_MAX_TYPE_LEN) {
+			too_long(s, i);
 			return;
 		}
-		buf_append(&r->text, ch, (size_t)len);
+		buf_append(&r->cap[i].text, v, len);
 	}
 }
 
+/* Which open rows' child-text fields this element starts. */
 static void
-child_end(void *user, const xmlChar *localname, const xmlChar *prefix,
-    const xmlChar *uri)
+start_captures(struct scanner *s, const xmlChar *localname, const xmlChar *uri)
 {
-	struct scanner	*s = user;
-	struct open_row	*r;
-	size_t		 i;
+	struct capture	*c;
+	size_t		 i, f;
 
-	(void)localname, (void)prefix, (void)uri;
 	for (i = 0; i < s->nrows; i++) {
-		r = &s->rows[i];
-		if (r->capture_depth == s->depth) {
-			r->capture_depth = 0;
-			r->captured = 1;
+		if (s->depth != s->rows[i].depth + 1)
+			continue;
+		for (f = 0; f < s->nfields; f++) {
+			c = &s->rows[i].cap[f];
+			if (s->field[f]->kind == TYPE_CHILD_TEXT && !c->done &&
+			    c->depth == 0 && is_field_name(s, f, localname, uri))
+				c->depth = s->depth;
 		}
 	}
-	if (s->nrows > 0 && s->rows[s->nrows - 1].depth == s->depth) {
-		r = &s->rows[--s->nrows];
-		count_row(s, r->text.data, r->text.len, r->line);
-	}
-	s->depth--;
 }
 
-/* XPath: a tree of each row, see rowtree.h. */
-
 static void
-tree_start(void *user, const xmlChar *localname, const xmlChar *prefix,
+on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
     int nb_attributes, int nb_defaulted, const xmlChar **attributes)
 {
@@ -302,82 +426,136 @@ tree_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 
 	(void)nb_defaulted;
 	is_row = (enter(s, localname) & s->match.final) != 0;
-	if (is_row)
-		open_row(s);
-	rowtree_start(&s->tree, localname, prefix, uri, nb_namespaces,
-	    namespaces, nb_attributes, attributes, is_row);
-}
-
-static void
-tree_text(void *user, const xmlChar *ch, int len)
-{
-	rowtree_text(&((struct scanner *)user)->tree, ch, len, XML_TEXT_NODE);
-}
-
-static void
-tree_cdata(void *user, const xmlChar *ch, int len)
-{
-	rowtree_text(&((struct scanner *)user)->tree, ch, len,
-	    XML_CDATA_SECTION_NODE);
-}
-
-static void
-tree_comment(void *user, const xmlChar *value)
-{
-	rowtree_comment(&((struct scanner *)user)->tree, value);
-}
-
-static void
-tree_pi(void *user, const xmlChar *target, const xmlChar *data)
-{
-	rowtree_pi(&((struct scanner *)user)->tree, target, data);
-}
-
-static void
-evaluate_row(struct scanner *s, xmlNodePtr row, unsigned long line)
-{
-	xmlXPathObjectPtr	 res;
-	xmlChar			*type;
-	const char		*why;
-
-	if (row == NULL) {
-		stop(s, FAILURE_LIMIT, "%s", "out of memory building a row");
+	if (s->has_tree)
+		rowtree_start(&s->tree, localname, prefix, uri, nb_namespaces,
+		    namespaces, nb_attributes, attributes, is_row);
+	if (!is_row) {
+		if (s->nrows > 0 && s->has_child_text)
+			start_captures(s, localname, uri);
 		return;
 	}
-	if (s->xpath == NULL &&
-	    (s->xpath = typeexpr_context(s->p->type, s->tree.doc)) == NULL) {
-		stop(s, FAILURE_LIMIT, "%s", "cannot set up XPath evaluation");
+	if (s->attributes_only) {
+		if (s->error.len == 0)
+			row_from_start_tag(s, nb_attributes, attributes,
+			    row_line(s));
 		return;
 	}
-	s->xpath->node = row;
-	if ((res = xmlXPathCompiledEval(s->p->type->comp, s->xpath)) == NULL) {
-		why = xmlerr_first(&s->xmlerr);
-		stop(s, FAILURE_PARSE, "the --type expression failed on this row: %s",
-		    why != NULL ? why : "unknown error");
-		return;
-	}
-	if ((type = xmlXPathCastToString(res)) != NULL) {
-		count_row(s, (const char *)type, strlen((const char *)type),
-		    line);
-		xmlFree(type);
-	}
-	xmlXPathFreeObject(res);
+	if (s->has_child_text)
+		start_captures(s, localname, uri);
+	open_row(s, nb_attributes, attributes);
+}
+
+/* Text inside open rows, for the child-text fields reading it. */
+static void
+capture_text(struct scanner *s, const xmlChar *ch, int len)
+{
+	struct capture	*c;
+	size_t		 i, f;
+
+	for (i = 0; i < s->nrows; i++)
+		for (f = 0; f < s->nfields; f++) {
+			c = &s->rows[i].cap[f];
+			if (c->depth == 0)
+				continue;
+			/* Say so now: the rest may be gigabytes of entities. */
+			if ((size_t)len > SCAN_MAX_TYPE_LEN - c->text.len) {
+				too_long(s, f);
+				return;
+			}
+			buf_append(&c->text, ch, (size_t)len);
+		}
 }
 
 static void
-tree_end(void *user, const xmlChar *localname, const xmlChar *prefix,
+on_text(void *user, const xmlChar *ch, int len)
+{
+	struct scanner	*s = user;
+
+	if (s->has_tree)
+		rowtree_text(&s->tree, ch, len, XML_TEXT_NODE);
+	if (s->has_child_text)
+		capture_text(s, ch, len);
+}
+
+static void
+on_cdata(void *user, const xmlChar *ch, int len)
+{
+	struct scanner	*s = user;
+
+	if (s->has_tree)
+		rowtree_text(&s->tree, ch, len, XML_CDATA_SECTION_NODE);
+	if (s->has_child_text)
+		capture_text(s, ch, len);
+}
+
+static void
+on_comment(void *user, const xmlChar *value)
+{
+	struct scanner	*s = user;
+
+	if (s->has_tree)
+		rowtree_comment(&s->tree, value);
+}
+
+static void
+on_pi(void *user, const xmlChar *target, const xmlChar *data)
+{
+	struct scanner	*s = user;
+
+	if (s->has_tree)
+		rowtree_pi(&s->tree, target, data);
+}
+
+/* The innermost open row ends: read its fields, count it. */
+static void
+close_row(struct scanner *s)
+{
+	struct open_row	*r = &s->rows[--s->nrows];
+	int		 is_number[MAX_FIELDS];
+	double		 numbers[MAX_FIELDS];
+	xmlNodePtr	 tree_row = NULL;
+
+	if (s->error.len > 0)
+		return;
+	if (s->has_tree) {
+		if ((tree_row = rowtree_current(&s->tree)) == NULL) {
+			stop(s, FAILURE_LIMIT, "%s", "out of memory building a row");
+			return;
+		}
+		if (s->xpath == NULL && (s->xpath = typeexpr_context(
+		    s->field[0], s->tree.doc)) == NULL) {
+			stop(s, FAILURE_LIMIT, "%s", "cannot set up XPath evaluation");
+			return;
+		}
+	}
+	if (read_fields(s, r->cap, tree_row, numbers, is_number) == -1)
+		return;
+	finish_row(s, is_number, numbers, r->line);
+}
+
+static void
+on_end(void *user, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri)
 {
 	struct scanner	*s = user;
-	int		 is_row = (s->states[s->depth] & s->match.final) != 0;
+	struct capture	*c;
+	size_t		 i, f;
+	int		 is_row;
 
 	(void)localname, (void)prefix, (void)uri;
-	if (is_row) {
-		s->nrows--;
-		evaluate_row(s, rowtree_current(&s->tree),
-		    s->rows[s->nrows].line);
-	}
-	rowtree_end(&s->tree, is_row);
+	for (i = 0; i < s->nrows && s->has_child_text; i++)
+		for (f = 0; f < s->nfields; f++) {
+			c = &s->rows[i].cap[f];
+			if (c->depth == s->depth) {
+				c->depth = 0;
+				c->done = 1;
+			}
+		}
+	is_row = s->nrows > 0 && s->rows[s->nrows - 1].depth == s->depth;
+	if (is_row)
+		close_row(s);
+	if (s->has_tree)
+		rowtree_end(&s->tree, is_row);
 	s->depth--;
 }
 
@@ -527,8 +705,12 @@ on_get_parameter_entity(void *user, const xmlChar *name)
 	return xmlSAX2GetParameterEntity(((struct scanner *)user)->ctxt, name);
 }
 
+/*
+ * One handler set; text, comments and PIs are listened to only when a
+ * field reads them, so an attribute-only scan pays for elements alone.
+ */
 static void
-setup_handlers(struct scanner *s, xmlSAXHandler *sax, enum type_kind kind)
+setup_handlers(struct scanner *s, xmlSAXHandler *sax)
 {
 	memset(sax, 0, sizeof(*sax));
 	sax->initialized = XML_SAX2_MAGIC;
@@ -537,25 +719,15 @@ setup_handlers(struct scanner *s, xmlSAXHandler *sax, enum type_kind kind)
 	sax->entityDecl = on_entity_decl;
 	sax->getEntity = on_get_entity;
 	sax->getParameterEntity = on_get_parameter_entity;
-	switch (kind) {
-	case TYPE_ATTRIBUTE:
-		sax->startElementNs = attr_start;
-		sax->endElementNs = leave;
-		break;
-	case TYPE_CHILD_TEXT:
-		sax->startElementNs = child_start;
-		sax->endElementNs = child_end;
-		sax->characters = sax->ignorableWhitespace = child_text;
-		sax->cdataBlock = child_text;
-		break;
-	case TYPE_XPATH:
-		sax->startElementNs = tree_start;
-		sax->endElementNs = tree_end;
-		sax->characters = sax->ignorableWhitespace = tree_text;
-		sax->cdataBlock = tree_cdata;
-		sax->comment = tree_comment;
-		sax->processingInstruction = tree_pi;
-		break;
+	sax->startElementNs = on_start;
+	sax->endElementNs = on_end;
+	if (s->has_child_text || s->has_tree) {
+		sax->characters = sax->ignorableWhitespace = on_text;
+		sax->cdataBlock = on_cdata;
+	}
+	if (s->has_tree) {
+		sax->comment = on_comment;
+		sax->processingInstruction = on_pi;
 	}
 	if (s->p->on_row != NULL) {
 		s->kind_start = sax->startElementNs;
@@ -597,8 +769,9 @@ static void
 parse(struct scanner *s, struct input *in)
 {
 	xmlSAXHandler	 sax;
+	size_t		 i;
 
-	setup_handlers(s, &sax, s->p->type->kind);
+	setup_handlers(s, &sax);
 	s->ctxt = xmlCreateIOParserCtxt(&sax, s, input_read, NULL, in,
 	    XML_CHAR_ENCODING_NONE);
 	if (s->ctxt == NULL) {
@@ -609,11 +782,12 @@ parse(struct scanner *s, struct input *in)
 	xmlCtxtUseOptions(s->ctxt, xmlcompat_options());
 	xmlcompat_refuse_external(s->ctxt);
 	rowmatch_init(&s->match, s->p->rows, intern, s->ctxt);
-	if (s->p->type->name != NULL)
-		s->type_name = intern(s->ctxt, s->p->type->name);
-	if (s->p->type->kind == TYPE_XPATH)
+	for (i = 0; i < s->nfields; i++)
+		if (s->field[i]->name != NULL)
+			s->field_name[i] = intern(s->ctxt, s->field[i]->name);
+	if (s->has_tree)
 		rowtree_init(&s->tree, xmlcompat_dict(s->ctxt),
-		    rowpath_may_nest(s->p->rows) ? NULL : &s->p->type->demand);
+		    rowpath_may_nest(s->p->rows) ? NULL : &s->demand);
 	(void)xmlParseDocument(s->ctxt);
 }
 
@@ -627,7 +801,7 @@ parsed_whole(const struct scanner *s, const struct input *in)
 static void
 scanner_free(struct scanner *s)
 {
-	size_t	 i;
+	size_t	 i, f;
 
 	if (s->xpath != NULL)
 		xmlXPathFreeContext(s->xpath);
@@ -637,7 +811,12 @@ scanner_free(struct scanner *s)
 		xmlFreeParserCtxt(s->ctxt);
 	}
 	for (i = 0; i < s->rows_cap; i++)
-		buf_free(&s->rows[i].text);
+		for (f = 0; f < s->nfields; f++)
+			buf_free(&s->rows[i].cap[f].text);
+	for (f = 0; f < s->nfields; f++)
+		buf_free(&s->scratch[f]);
+	buf_free(&s->why);
+	xpscope_demand_free(&s->demand);
 	free(s->rows);
 	free(s->states);
 	buf_free(&s->error);
@@ -672,6 +851,46 @@ elapsed_since(const struct timespec *start)
 	return d;
 }
 
+/* The model's fields, labels then values, and what reading them needs. */
+static void
+scanner_init(struct scanner *s, const struct scan_params *p,
+    struct scan_result *r)
+{
+	const struct model	*m = p->model;
+	const struct typeexpr	*te;
+	size_t			 i;
+
+	s->p = p;
+	s->m = m;
+	s->tally = &r->tally;
+	s->result = r;
+	for (i = 0; i < m->nlabels; i++) {
+		s->field[s->nfields] = &m->labels[i].expr;
+		s->field_label[s->nfields] = m->labels[i].name;
+		s->field_option[s->nfields++] = m->labels[i].what;
+	}
+	for (i = 0; i < m->nvalues; i++) {
+		s->field[s->nfields] = &m->values[i].expr;
+		s->field_label[s->nfields] = m->values[i].what + 2;
+		s->field_option[s->nfields++] = m->values[i].what;
+	}
+	s->attributes_only = 1;
+	for (i = 0; i < s->nfields; i++) {
+		te = s->field[i];
+		if (te->kind != TYPE_ATTRIBUTE)
+			s->attributes_only = 0;
+		if (te->kind == TYPE_CHILD_TEXT)
+			s->has_child_text = 1;
+		if (te->kind == TYPE_XPATH) {
+			s->has_tree = 1;
+			xpscope_demand_merge(&s->demand, &te->demand);
+		}
+	}
+	s->states_cap = 64;
+	s->states = xcalloc(s->states_cap, sizeof(*s->states));
+	s->states[0] = ROWMATCH_START;
+}
+
 void
 scan_file(const char *path, const struct scan_params *p,
     struct scan_result *r)
@@ -683,14 +902,8 @@ scan_file(const char *path, const struct scan_params *p,
 	memset(r, 0, sizeof(*r));
 	memset(&s, 0, sizeof(s));
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	tally_init(&r->tally, p->max_types);
-	s.p = p;
-	s.tally = &r->tally;
-	s.result = r;
-	s.missing_len = strlen(p->missing_type);
-	s.states_cap = 64;
-	s.states = xcalloc(s.states_cap, sizeof(*s.states));
-	s.states[0] = ROWMATCH_START;
+	tally_init(&r->tally, p->model);
+	scanner_init(&s, p, r);
 
 	if (input_open(&in, path) == -1) {
 		stat_unopened(r, path);

@@ -1,10 +1,10 @@
 /*
- * tally.c: the type -> row count table.
+ * tally.c: the group tables of one store.
  */
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "buf.h"
 #include "tally.h"
 
 #define FNV_OFFSET	0xcbf29ce484222325ULL
@@ -22,13 +22,94 @@ hash_bytes(const char *p, size_t len)
 	return h;
 }
 
-void
-tally_init(struct tally *t, size_t max_types)
+static void
+groups_init(struct groups *g)
 {
+	g->nslots = 16;
+	g->slots = xcalloc(g->nslots, sizeof(*g->slots));
+	g->n = 0;
+}
+
+static void
+groups_free(struct groups *g)
+{
+	size_t	 i;
+
+	for (i = 0; i < g->nslots; i++) {
+		free(g->slots[i].key);
+		free(g->slots[i].buckets);
+	}
+	free(g->slots);
+	memset(g, 0, sizeof(*g));
+}
+
+static struct group *
+find_slot(struct group *slots, size_t nslots, const char *key, size_t len,
+    uint64_t hash)
+{
+	size_t	 i = hash & (nslots - 1);
+
+	while (slots[i].key != NULL &&
+	    (slots[i].hash != hash || slots[i].len != len ||
+	    memcmp(slots[i].key, key, len) != 0))
+		i = (i + 1) & (nslots - 1);
+	return &slots[i];
+}
+
+/* Keeps the load under one half, so probe sequences stay short. */
+static void
+grow(struct groups *g)
+{
+	struct group	*old = g->slots;
+	size_t		 i, oldn = g->nslots;
+
+	g->nslots *= 2;
+	g->slots = xcalloc(g->nslots, sizeof(*g->slots));
+	for (i = 0; i < oldn; i++)
+		if (old[i].key != NULL)
+			*find_slot(g->slots, g->nslots, old[i].key, old[i].len,
+			    old[i].hash) = old[i];
+	free(old);
+}
+
+static struct group *
+lookup(const struct groups *g, const char *key, size_t len)
+{
+	return find_slot(g->slots, g->nslots, key, len, hash_bytes(key, len));
+}
+
+static struct group *
+insert(struct groups *g, const char *key, size_t len, size_t nbuckets)
+{
+	uint64_t	 hash = hash_bytes(key, len);
+	struct group	*e = find_slot(g->slots, g->nslots, key, len, hash);
+
+	if (e->key != NULL)
+		return e;
+	e->key = xmalloc(len + 1);
+	memcpy(e->key, key, len);
+	e->key[len] = '\0';
+	e->len = len;
+	e->hash = hash;
+	if (nbuckets > 0)
+		e->buckets = xcalloc(nbuckets, sizeof(*e->buckets));
+	if (++g->n * 2 > g->nslots) {
+		grow(g);
+		e = find_slot(g->slots, g->nslots, key, len, hash);
+	}
+	return e;
+}
+
+void
+tally_init(struct tally *t, const struct model *m)
+{
+	size_t	 i;
+
 	memset(t, 0, sizeof(*t));
-	t->nslots = 16;
-	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
-	t->max_types = max_types;
+	t->model = m;
+	groups_init(&t->rows);
+	for (i = 0; i < m->nvalues; i++)
+		groups_init(&t->values[i]);
 }
 
 void
@@ -36,106 +117,185 @@ tally_free(struct tally *t)
 {
 	size_t	 i;
 
-	for (i = 0; i < t->nslots; i++)
-		free(t->slots[i].type);
-	free(t->slots);
+	if (t->model == NULL)
+		return;
+	groups_free(&t->rows);
+	for (i = 0; i < t->model->nvalues; i++)
+		groups_free(&t->values[i]);
+	buf_free(&t->key);
 	memset(t, 0, sizeof(*t));
 }
 
-static struct tally_entry *
-find_slot(struct tally_entry *slots, size_t nslots, const char *type,
-    size_t len, uint64_t hash)
-{
-	size_t	 i = hash & (nslots - 1);
-
-	while (slots[i].type != NULL &&
-	    (slots[i].hash != hash || slots[i].len != len ||
-	    memcmp(slots[i].type, type, len) != 0))
-		i = (i + 1) & (nslots - 1);
-	return &slots[i];
-}
-
-/* Keeps the load under one half, so probe sequences stay short. */
+/* The key of a row's group for the labels in `mask` (all: UINT32_MAX). */
 static void
-grow(struct tally *t)
+make_key(struct buf *key, const struct model *m, const struct row *r,
+    uint32_t mask)
 {
-	struct tally_entry	*old = t->slots, *e;
-	size_t			 i, oldn = t->nslots;
+	size_t	 i;
 
-	t->nslots *= 2;
-	t->slots = xcalloc(t->nslots, sizeof(*t->slots));
-	for (i = 0; i < oldn; i++) {
-		if (old[i].type == NULL)
+	buf_reset(key);
+	for (i = 0; i < m->nlabels; i++) {
+		if ((mask & (UINT32_C(1) << i)) == 0)
 			continue;
-		e = find_slot(t->slots, t->nslots, old[i].type, old[i].len,
-		    old[i].hash);
-		*e = old[i];
+		buf_append(key, r->label[i], r->label_len[i]);
+		buf_putc(key, '\0');
 	}
-	free(old);
 }
 
 /*
- * Counts one row of the given type.  Returns -1, counting nothing, when the
- * type is new and the table already holds max_types types.
+ * The series a row would add: its rows group, and each value family's
+ * group, if new.  Nothing is inserted when the total passes the limit.
+ */
+static int
+guard(struct tally *t, const struct row *r, struct buf *why)
+{
+	const struct model	*m = t->model;
+	size_t			 i, added = 0, first = 0;
+	int			 first_set = 0;
+
+	make_key(&t->key, m, r, UINT32_MAX);
+	if (lookup(&t->rows, t->key.data, t->key.len)->key != NULL)
+		return 0;	/* every family has seen this tuple's groups */
+	added = 1;
+	for (i = 0; i < m->nvalues; i++) {
+		make_key(&t->key, m, r, m->values[i].labels);
+		if (lookup(&t->values[i], t->key.data, t->key.len)->key != NULL)
+			continue;
+		added += model_series_per_group(&m->values[i]);
+		if (!first_set && t->series + added > m->max_series) {
+			first = i;
+			first_set = 1;
+		}
+	}
+	if (t->series + added <= m->max_series) {
+		t->series += added;
+		return 0;
+	}
+	if (m->legacy_limit)
+		buf_printf(why, "more than %zu distinct types (see --max-types)",
+		    m->max_series);
+	else
+		buf_printf(why, "more than %zu series (see --max-series): "
+		    "this row's group would make %zu, %s", m->max_series,
+		    t->series + added, first_set ? "family " : "with the rows "
+		    "family");
+	if (!m->legacy_limit && first_set)
+		buf_printf(why, "'%s' passing the limit", m->values[first].name);
+	return -1;
+}
+
+static void
+aggregate(struct group *g, const struct value_family *f, double v)
+{
+	size_t	 i;
+
+	if (g->n == 0 || v < g->min)
+		g->min = v;
+	if (g->n == 0 || v > g->max)
+		g->max = v;
+	g->sum += v;
+	g->n++;
+	if (f->agg != AGG_HISTOGRAM)
+		return;
+	for (i = 0; i < f->nbounds; i++)
+		if (v <= f->bounds[i]) {
+			g->buckets[i]++;
+			break;
+		}
+}
+
+/*
+ * Counts a reported row.  Returns -1, counting nothing, when its groups
+ * would take the output past --max-series; `why` says how.
  */
 int
-tally_add(struct tally *t, const char *type, size_t len)
+tally_add(struct tally *t, const struct row *r, struct buf *why)
 {
-	uint64_t		 hash = hash_bytes(type, len);
-	struct tally_entry	*e;
+	const struct model	*m = t->model;
+	const struct value_family *f;
+	struct group		*g;
+	size_t			 i;
 
-	e = find_slot(t->slots, t->nslots, type, len, hash);
-	if (e->type == NULL) {
-		if (t->ntypes >= t->max_types)
-			return -1;
-		e->type = xstrndup(type, len);
-		e->len = len;
-		e->hash = hash;
-		t->ntypes++;
-		if (t->ntypes * 2 > t->nslots)
-			grow(t);
-		/* grow() moved the entry: find it again. */
-		e = find_slot(t->slots, t->nslots, type, len, hash);
-	}
-	e->rows++;
+	if (guard(t, r, why) == -1)
+		return -1;
 	t->total_rows++;
+	make_key(&t->key, m, r, UINT32_MAX);
+	insert(&t->rows, t->key.data, t->key.len, 0)->n++;
+	for (i = 0; i < m->nvalues; i++) {
+		f = &m->values[i];
+		make_key(&t->key, m, r, f->labels);
+		g = insert(&t->values[i], t->key.data, t->key.len,
+		    f->agg == AGG_HISTOGRAM ? f->nbounds : 0);
+		if (r->has_value[i])
+			aggregate(g, f, r->value[i]);
+		else
+			t->skipped[i]++;
+	}
 	return 0;
 }
 
-uint64_t
-tally_rows(const struct tally *t, const char *type)
+/* A row -i/-x leave out: in total_rows, in no family. */
+void
+tally_filtered(struct tally *t)
 {
-	size_t			 len = strlen(type);
-	const struct tally_entry *e;
+	t->total_rows++;
+	t->filtered++;
+}
 
-	e = find_slot(t->slots, t->nslots, type, len, hash_bytes(type, len));
-	return e->type != NULL ? e->rows : 0;
+/* Rows in the group of these label values (every label, in order). */
+uint64_t
+tally_rows(const struct tally *t, const char *const *labels)
+{
+	struct buf		 key = { 0 };
+	const struct group	*g;
+	uint64_t		 n;
+	size_t			 i;
+
+	for (i = 0; i < t->model->nlabels; i++) {
+		buf_puts(&key, labels[i]);
+		buf_putc(&key, '\0');
+	}
+	g = lookup(&t->rows, key.data, key.len);
+	n = g->key != NULL ? g->n : 0;
+	buf_free(&key);
+	return n;
 }
 
 static int
-compare_entries(const void *a, const void *b)
+compare_groups(const void *a, const void *b)
 {
-	const struct tally_entry *x = *(const struct tally_entry * const *)a;
-	const struct tally_entry *y = *(const struct tally_entry * const *)b;
+	const struct group	*x = *(const struct group * const *)a;
+	const struct group	*y = *(const struct group * const *)b;
 	size_t			 n = x->len < y->len ? x->len : y->len;
 	int			 c;
 
-	if ((c = memcmp(x->type, y->type, n)) != 0)
+	if ((c = memcmp(x->key, y->key, n)) != 0)
 		return c;
 	return (x->len > y->len) - (x->len < y->len);
 }
 
-/* The entries in byte order of their type, NULL-terminated; free() it. */
-const struct tally_entry **
-tally_sorted(const struct tally *t)
+/* The groups in byte order of their keys, NULL-terminated; free() it. */
+const struct group **
+tally_sorted(const struct groups *g)
 {
-	const struct tally_entry **v;
+	const struct group	**v;
 	size_t			 i, n = 0;
 
-	v = xcalloc(t->ntypes + 1, sizeof(*v));
-	for (i = 0; i < t->nslots; i++)
-		if (t->slots[i].type != NULL)
-			v[n++] = &t->slots[i];
-	qsort(v, n, sizeof(*v), compare_entries);
+	v = xcalloc(g->n + 1, sizeof(*v));
+	for (i = 0; i < g->nslots; i++)
+		if (g->slots[i].key != NULL)
+			v[n++] = &g->slots[i];
+	qsort(v, n, sizeof(*v), compare_groups);
 	return v;
+}
+
+/* The nth value of a group's key. */
+const char *
+tally_key_label(const struct group *g, size_t nth)
+{
+	const char	*p = g->key;
+
+	while (nth-- > 0)
+		p += strlen(p) + 1;
+	return p;
 }

@@ -1,5 +1,5 @@
 /*
- * typeexpr.c: compiling and classifying the --type expression.
+ * typeexpr.c: compiling and classifying a field's expression.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -7,6 +7,7 @@
 #include <libxml/tree.h>
 #include <libxml/xpathInternals.h>
 
+#include "datetime.h"
 #include "names.h"
 #include "typeexpr.h"
 #include "xmlerr.h"
@@ -40,24 +41,50 @@ strip_prefix(const char **p, const char *end, const char *prefix)
 	return 1;
 }
 
+/* Is 'date' EXSLT's dates-and-times prefix (unless -n bound it)? */
+static int
+date_is_exslt(const struct typeexpr *te)
+{
+	size_t	 i;
+
+	for (i = 0; i < te->nns; i++)
+		if (strcmp(te->ns[i].prefix, "date") == 0)
+			return strcmp(te->ns[i].uri, DATETIME_EXSLT_URI) == 0;
+	return 1;
+}
+
+/* Strips 'fn(' ... ')' around the expression, spaces aside. */
+static int
+strip_call(const char **p, const char **end, const char *fn)
+{
+	const char	*q = *p;
+
+	if (!strip_prefix(&q, *end, fn) || *end == q || (*end)[-1] != ')')
+		return 0;
+	*p = skip_space(q, *end - 1);
+	*end = trim_end(*p, *end - 1);
+	return 1;
+}
+
 /*
  * Recognises '@name', 'attribute::name', 'name', 'child::name', each
- * optionally inside 'string(...)'.  Anything else is left to XPath.
+ * optionally inside 'string(...)', or for a value 'number(...)' or
+ * 'date:seconds(...)'.  Anything else is left to XPath.
  */
 static void
-classify(struct typeexpr *te, const char *src)
+classify(struct typeexpr *te, const char *src, int is_value)
 {
 	const char	*p = src, *end = src + strlen(src);
 
 	te->kind = TYPE_XPATH;
+	te->convert = CONVERT_NUMBER;
 	p = skip_space(p, end);
 	end = trim_end(p, end);
-	if (strip_prefix(&p, end, "string(")) {
-		if (end == p || end[-1] != ')')
-			return;
-		p = skip_space(p, end - 1);
-		end = trim_end(p, end - 1);
-	}
+	if (is_value && date_is_exslt(te) && strip_call(&p, &end,
+	    "date:seconds("))
+		te->convert = CONVERT_DATE;
+	else if (!strip_call(&p, &end, "string(") && is_value)
+		(void)strip_call(&p, &end, "number(");
 	if (strip_prefix(&p, end, "@") || strip_prefix(&p, end, "attribute::"))
 		te->kind = TYPE_ATTRIBUTE;
 	else {
@@ -82,6 +109,10 @@ typeexpr_context(const struct typeexpr *te, xmlDocPtr doc)
 	for (i = 0; i < te->nns; i++)
 		xmlXPathRegisterNs(ctx, XMLSTR(te->ns[i].prefix),
 		    XMLSTR(te->ns[i].uri));
+	if (date_is_exslt(te))
+		xmlXPathRegisterNs(ctx, XMLSTR("date"),
+		    XMLSTR(DATETIME_EXSLT_URI));
+	datetime_register(ctx);
 	return ctx;
 }
 
@@ -114,8 +145,8 @@ dry_run(const struct typeexpr *te, xmlXPathCompExprPtr comp)
 }
 
 int
-typeexpr_compile(struct typeexpr *te, const char *src,
-    const struct nsbinding *ns, size_t nns, struct buf *err)
+typeexpr_compile(struct typeexpr *te, const char *src, const char *what,
+    int is_value, const struct nsbinding *ns, size_t nns, struct buf *err)
 {
 	struct xmlerr_capture	 cap;
 	struct buf		 why = { 0 };
@@ -129,7 +160,7 @@ typeexpr_compile(struct typeexpr *te, const char *src,
 	xmlerr_install(&cap);
 	comp = xmlXPathCompile(XMLSTR(src));
 	if (comp == NULL || dry_run(te, comp) == -1) {
-		buf_printf(err, "invalid --type expression '%s': %s", src,
+		buf_printf(err, "invalid %s expression '%s': %s", what, src,
 		    xmlerr_first(&cap) != NULL ? xmlerr_first(&cap) :
 		    "not an XPath 1.0 expression");
 		rc = -1;
@@ -141,15 +172,15 @@ typeexpr_compile(struct typeexpr *te, const char *src,
 		return -1;
 	}
 	if (xpscope_check(src, &te->demand, &why) == -1) {
-		buf_printf(err, "invalid --type expression '%s': %s; an "
+		buf_printf(err, "invalid %s expression '%s': %s; an "
 		    "expression sees the row, its descendants, and its "
-		    "ancestors' names and attributes", src, why.data);
+		    "ancestors' names and attributes", what, src, why.data);
 		buf_free(&why);
 		xmlXPathFreeCompExpr(comp);
 		return -1;
 	}
 	buf_free(&why);
-	classify(te, src);
+	classify(te, src, is_value);
 	if (te->kind == TYPE_XPATH)
 		te->comp = comp;
 	else

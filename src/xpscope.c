@@ -750,6 +750,27 @@ xpscope_check(const char *src, struct xpscope_demand *demand, struct buf *why)
 	return 0;
 }
 
+/* What two expressions on the same tree need: the union. */
+void
+xpscope_demand_merge(struct xpscope_demand *d, const struct xpscope_demand *add)
+{
+	size_t	 i, j;
+
+	d->full |= add->full;
+	for (i = 0; i < add->nchildren && !d->full; i++) {
+		for (j = 0; j < d->nchildren; j++)
+			if (strcmp(d->children[j], add->children[i]) == 0)
+				break;
+		if (j < d->nchildren)
+			continue;
+		if (d->nchildren == XPSCOPE_MAX_CHILDREN)
+			d->full = 1;
+		else
+			d->children[d->nchildren++] =
+			    xstrdup(add->children[i]);
+	}
+}
+
 void
 xpscope_demand_free(struct xpscope_demand *d)
 {

@@ -1,15 +1,19 @@
 /*
  * unit.c: unit tests for the pieces with the most edge cases: escaping and
- * number formatting, name checks, the tally, the --rows matcher, the
- * classification of --type expressions, the carry-over of the last success.
+ * number formatting, name checks, the model's checks and the group tables,
+ * date:seconds, the --rows matcher, the classification of expressions,
+ * the carry-over of the last success.
  */
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <libxml/parser.h>
 
+#include "datetime.h"
 #include "expo.h"
+#include "model.h"
 #include "names.h"
 #include "rowpath.h"
 #include "tally.h"
@@ -117,45 +121,190 @@ test_names(void)
 	CHECK(!names_is_ncname("", 0));
 }
 
+/* A model from option specs ("by", "status=@status"...); 0 if refused. */
+static int
+build(struct model *m, const char *const *specs, size_t n, struct buf *err)
+{
+	struct model_spec	 sp[16];
+	size_t			 i;
+	int			 rc;
+
+	for (i = 0; i < n; i++) {
+		sp[i].option = specs[2 * i];
+		sp[i].arg = xstrdup(specs[2 * i + 1]);
+		sp[i].origin = "";
+	}
+	rc = model_build(m, sp, n, NULL, 0, NULL, 0, err);
+	for (i = 0; i < n; i++)
+		free(sp[i].arg);
+	if (rc == -1)
+		model_free(m);
+	return rc == 0;
+}
+
+static int
+refused(const char *option, const char *arg, const char *want)
+{
+	const char	*specs[] = { "by", "type=@type", "by", "s=@s",
+			    option, arg };
+	struct model	 m;
+	struct buf	 err = { 0 };
+	int		 ok;
+
+	ok = !build(&m, specs, 3, &err) && err.data != NULL &&
+	    strstr(err.data, want) != NULL;
+	if (!ok)
+		printf("# --%s %s: '%s', want '%s'\n", option, arg,
+		    err.data != NULL ? err.data : "(accepted)", want);
+	else
+		buf_free(&err);
+	return ok;
+}
+
+static void
+row_of(struct row *r, const char *type, const char *s, double v)
+{
+	memset(r, 0, sizeof(*r));
+	r->label[0] = type;
+	r->label_len[0] = strlen(type);
+	r->label[1] = s;
+	r->label_len[1] = strlen(s);
+	r->value[0] = r->value[1] = v;
+	r->has_value[0] = r->has_value[1] = !isnan(v);
+}
+
 static void
 test_tally(void)
 {
-	struct tally			 t;
-	const struct tally_entry	**sorted;
-	char				 name[16];
-	int				 i;
+	const char		*specs[] = { "by", "type=@type", "by", "s=@s",
+				    "sum", "amount=@a", "histogram",
+				    "age:s=@age", "buckets", "age=1,10" };
+	const char		*key[] = { "book", "new" };
+	struct model		 m;
+	struct tally		 t;
+	struct row		 r;
+	struct buf		 why = { 0 };
+	const struct group	**sorted;
+	char			 name[16];
+	int			 i;
 
-	tally_init(&t, 100);
-	CHECK(tally_add(&t, "book", 4) == 0);
-	CHECK(tally_add(&t, "dvd", 3) == 0);
-	CHECK(tally_add(&t, "book", 4) == 0);
-	CHECK(tally_add(&t, "bookshelf", 4) == 0);	/* a prefix: "book" */
-	CHECK(tally_rows(&t, "book") == 3);
-	CHECK(tally_rows(&t, "dvd") == 1);
-	CHECK(tally_rows(&t, "cd") == 0);
-	CHECK(t.total_rows == 4);
-	for (i = 0; i < 98; i++) {
-		snprintf(name, sizeof(name), "t%03d", i);
-		CHECK(tally_add(&t, name, strlen(name)) == 0);
-	}
-	CHECK(t.ntypes == 100);
-	CHECK(tally_add(&t, "one-too-many", 12) == -1);
-	CHECK(t.ntypes == 100 && t.total_rows == 102);
-	CHECK(tally_add(&t, "t050", 4) == 0);		/* known types still count */
-	CHECK(tally_rows(&t, "t050") == 2);
-	sorted = tally_sorted(&t);
-	CHECK(strcmp(sorted[0]->type, "book") == 0);
-	CHECK(strcmp(sorted[1]->type, "dvd") == 0);
-	CHECK(strcmp(sorted[99]->type, "t097") == 0);
-	CHECK(sorted[100] == NULL);
+	CHECK(build(&m, specs, 5, &why));
+	m.max_series = 40;
+	tally_init(&t, &m);
+	row_of(&r, "book", "new", 5);
+	CHECK(tally_add(&t, &r, &why) == 0);
+	row_of(&r, "book", "new", 0.5);
+	CHECK(tally_add(&t, &r, &why) == 0);
+	row_of(&r, "dvd", "new", NAN);			/* a skipped value */
+	CHECK(tally_add(&t, &r, &why) == 0);
+	row_of(&r, "book", "old", 50);
+	CHECK(tally_add(&t, &r, &why) == 0);
+	CHECK(tally_rows(&t, key) == 2);
+	CHECK(t.total_rows == 4 && t.rows.n == 3);
+	CHECK(t.skipped[0] == 1 && t.skipped[1] == 1);
+	/* the sum per (type, s); the histogram per s alone */
+	CHECK(t.values[0].n == 3 && t.values[1].n == 2);
+	sorted = tally_sorted(&t.values[1]);
+	CHECK(strcmp(tally_key_label(sorted[0], 0), "new") == 0);
+	CHECK(sorted[0]->n == 2 && sorted[0]->sum == 5.5);
+	CHECK(sorted[0]->buckets[0] == 1 && sorted[0]->buckets[1] == 1);
+	CHECK(sorted[1]->n == 1 && sorted[1]->buckets[0] == 0 &&
+	    sorted[1]->buckets[1] == 0);		/* 50 is past 10 */
 	free((void *)sorted);
+	sorted = tally_sorted(&t.rows);
+	CHECK(strcmp(tally_key_label(sorted[0], 0), "book") == 0 &&
+	    strcmp(tally_key_label(sorted[0], 1), "new") == 0);
+	CHECK(strcmp(tally_key_label(sorted[1], 1), "old") == 0);
+	free((void *)sorted);
+	/* series: 3 rows groups + 3 sums + 2 histograms of 2 + 3 = 16 */
+	CHECK(t.series == 16);
+	for (i = 0; t.series + 7 <= 40; i++) {	/* a new s: 1 + 1 + 5 */
+		snprintf(name, sizeof(name), "s%d", i);
+		row_of(&r, "cd", name, 1);
+		CHECK(tally_add(&t, &r, &why) == 0);
+	}
+	row_of(&r, "cd", "one-too-many", 1);
+	CHECK(tally_add(&t, &r, &why) == -1);
+	CHECK(why.data != NULL && strstr(why.data, "--max-series") != NULL);
+	row_of(&r, "book", "new", 1);			/* known groups count */
+	CHECK(tally_add(&t, &r, &why) == 0);
 	tally_free(&t);
+	model_free(&m);
+	buf_free(&why);
 
-	tally_init(&t, 10);
-	CHECK(tally_add(&t, "a\0b", 3) == 0);		/* lengths, not C strings */
-	CHECK(tally_add(&t, "a", 1) == 0);
-	CHECK(t.ntypes == 2);
-	tally_free(&t);
+	CHECK(refused("sum", "rows=@a", "xml2prom writes itself"));
+	CHECK(refused("sum", "a_total=@a", "counters"));
+	CHECK(refused("histogram", "a_bucket=@a", "histogram"));
+	CHECK(refused("max", "Amount=@a", "lower case"));
+	CHECK(refused("sum", "a:x=@a", "not a label declared"));
+	CHECK(refused("sum", "a:s,s=@a", "listed twice"));
+	CHECK(refused("sum", "a", "expected FAMILY"));
+	CHECK(refused("sum", "a=frob()", "invalid --sum a expression"));
+	CHECK(refused("sum", "a=../../x", "outside the row"));
+	CHECK(refused("by", "le=@le", "xml2prom writes itself"));
+	CHECK(refused("by", "s=@t", "given twice"));
+	CHECK(refused("by", "__x=@t", "not a valid label name"));
+	CHECK(refused("by", "family=@t", "xml2prom writes itself"));
+	CHECK(refused("buckets", "s=1,2", "no --histogram"));
+	CHECK(refused("missing", "nope=x", "no label 'nope'"));
+	CHECK(refused("missing", "s=", "non-empty"));
+}
+
+static void
+test_datetime(void)
+{
+	CHECK(datetime_seconds("1970-01-01T00:00:00Z", 20) == 0);
+	CHECK(datetime_seconds("2001-09-09T01:46:40Z", 20) == 1000000000);
+	CHECK(datetime_seconds("2001-09-09T01:46:40", 19) == 1000000000);
+	CHECK(datetime_seconds("2001-09-09T03:46:40+02:00", 25) == 1000000000);
+	CHECK(datetime_seconds("2001-09-08T20:16:40-05:30", 25) == 1000000000);
+	CHECK(datetime_seconds("2001-09-09T01:46:40.25Z", 23) == 1000000000.25);
+	CHECK(datetime_seconds("2000-02-29", 10) == 951782400);	/* leap */
+	CHECK(datetime_seconds("2024-05-01Z", 11) == 1714521600);
+	CHECK(datetime_seconds(" 2024-05-01 ", 12) == 1714521600);
+	CHECK(datetime_seconds("1969-12-31T23:59:59Z", 20) == -1);
+	CHECK(datetime_seconds("2038-01-19T03:14:08Z", 20) == 2147483648.0);
+	CHECK(isnan(datetime_seconds("1900-02-29", 10)));	/* not leap */
+	CHECK(isnan(datetime_seconds("2024-13-01", 10)));
+	CHECK(isnan(datetime_seconds("2024-04-31", 10)));
+	CHECK(isnan(datetime_seconds("2024-05-01T24:00:00", 19)));
+	CHECK(isnan(datetime_seconds("2024-05-01T12:00", 16)));
+	CHECK(isnan(datetime_seconds("2024-05-01T12:00:00.", 20)));
+	CHECK(isnan(datetime_seconds("2024-05-01T12:00:00+15:00", 25)));
+	CHECK(isnan(datetime_seconds("2024-5-1", 8)));
+	CHECK(isnan(datetime_seconds("1714521600", 10)));
+	CHECK(isnan(datetime_seconds("", 0)));
+}
+
+static int
+number_is(double v, const char *want)
+{
+	struct buf	 b = { 0 };
+	int		 ok;
+
+	expo_format_number(&b, v);
+	ok = strcmp(b.data, want) == 0;
+	if (!ok)
+		printf("# number(%.17g) = %s, want %s\n", v, b.data, want);
+	buf_free(&b);
+	return ok;
+}
+
+static void
+test_numbers(void)
+{
+	CHECK(number_is(0, "0"));
+	CHECK(number_is(-0.0, "0"));
+	CHECK(number_is(42, "42"));
+	CHECK(number_is(-7, "-7"));
+	CHECK(number_is(9007199254740991.0, "9007199254740991"));
+	CHECK(number_is(9007199254740992.0, "9007199254740992"));
+	CHECK(number_is(1e17, "1e+17"));
+	CHECK(number_is(0.1, "0.1"));
+	CHECK(number_is(0.1 + 0.2, "0.30000000000000004"));
+	CHECK(number_is(2120.532, "2120.532"));
+	CHECK(number_is(1e-7, "1e-07"));
+	CHECK(number_is(1e300, "1e+300"));
 }
 
 static const char *
@@ -244,7 +393,7 @@ kind_of(const char *expr, enum type_kind want, const char *name)
 	struct buf	 err = { 0 };
 	int		 ok;
 
-	if (typeexpr_compile(&te, expr, NULL, 0, &err) == -1) {
+	if (typeexpr_compile(&te, expr, "--type", 0, NULL, 0, &err) == -1) {
 		buf_free(&err);
 		return 0;
 	}
@@ -264,7 +413,7 @@ type_rejected(const char *expr)
 	struct buf	 err = { 0 };
 	int		 rejected;
 
-	rejected = typeexpr_compile(&te, expr, NULL, 0, &err) == -1;
+	rejected = typeexpr_compile(&te, expr, "--type", 0, NULL, 0, &err) == -1;
 	if (!rejected)
 		typeexpr_free(&te);
 	buf_free(&err);
@@ -347,7 +496,9 @@ static void
 test_previous_success(void)
 {
 	struct label		 l = { "site", "a\"b" };
-	struct expo_params	 ep = { "store", &l, 1, NULL, 0, NULL, 0 };
+	struct model		 m = { .nlabels = 0 };
+	struct expo_params	 ep = { .prefix = "store", .model = &m,
+				    .labels = &l, .nlabels = 1 };
 	char			*v;
 	const char		*prev =
 	    "# HELP store_last_success_timestamp_seconds x\n"
@@ -373,6 +524,8 @@ main(void)
 	test_seconds();
 	test_names();
 	test_tally();
+	test_datetime();
+	test_numbers();
 	test_rowpath();
 	test_typeexpr();
 	test_demand();

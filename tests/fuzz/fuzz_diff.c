@@ -1,11 +1,13 @@
 /*
  * fuzz_diff.c: differential libFuzzer harness for the one-truth promise.
- * The same store is read three ways and must give the same counts:
- *   the scanner as configured (a streaming fast path where the expression
- *   allows one), the scanner forced onto its row trees (the expression
- *   wrapped in concat(..., "")), and libxml2's XPath on its own tree of the
- *   whole store (reference.c).
- * The first two bytes pick the --rows pattern and the expression.  The
+ * The same store is read three ways and must give the same groups, sums,
+ * minima, maxima, histograms and skipped values:
+ *   the scanner as configured (a streaming fast path where the fields
+ *   allow one), the scanner forced onto its row trees (the label wrapped
+ *   in concat(..., ""), the value in (...) + 0), and libxml2's XPath on
+ *   its own tree of the whole store (reference.c).
+ * The first three bytes pick the --rows pattern, the label's expression
+ * and the value's (--sum v=VALUE --histogram h:=VALUE).  The
  * scanner may refuse a store the reference reads only by a rule on
  * entities or a limit (its own or libxml2's, which differ a little between
  * a SAX parse and a tree); any other disagreement aborts.
@@ -18,8 +20,10 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <math.h>
 
 #include "reference.h"
+#include "expo.h"
 #include "scan.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *, size_t);
@@ -46,6 +50,14 @@ static const char *const exprs[] = {
 };
 #define NEXPRS	(sizeof(exprs) / sizeof(exprs[0]))
 
+/* Values: the fast shapes (number(), date:seconds()) and XPath. */
+static const char *const values[] = {
+	"@n", "number(@n)", "n", "string(n)", "date:seconds(@d)",
+	"date:seconds(d)", "string-length(@type)", "count(*)", "@type",
+	"sum(.//@n)", "boolean(@n)", "number(k)"
+};
+#define NVALUES	(sizeof(values) / sizeof(values[0]))
+
 static const struct nsbinding ns[] = { { "p", "urn:p" } };
 
 static void
@@ -58,34 +70,92 @@ must(int cond, const char *what, const char *pattern, const char *expr)
 	}
 }
 
+/* Sums may differ in their last bits when rows come in another order. */
 static int
-same_tally(const struct tally *a, const struct tally *b)
+same_number(double a, double b)
 {
-	const struct tally_entry **sorted, **e;
-	int			 same;
+	return a == b || fabs(a - b) <= 1e-9 * fmax(fabs(a), fabs(b));
+}
 
-	if (a->total_rows != b->total_rows || a->ntypes != b->ntypes)
-		return 0;
-	sorted = tally_sorted(a);
-	for (same = 1, e = sorted; *e != NULL && same; e++)
-		same = tally_rows(b, (*e)->type) == (*e)->rows;
-	free(sorted);
+static int
+same_groups(const struct groups *a, const struct groups *b, size_t nbuckets)
+{
+	const struct group	**x, **y;
+	size_t			 i, k;
+	int			 same = a->n == b->n;
+
+	x = tally_sorted(a);
+	y = tally_sorted(b);
+	for (i = 0; same && x[i] != NULL; i++) {
+		same = x[i]->len == y[i]->len &&
+		    memcmp(x[i]->key, y[i]->key, x[i]->len) == 0 &&
+		    x[i]->n == y[i]->n && same_number(x[i]->sum, y[i]->sum) &&
+		    (x[i]->n == 0 || (x[i]->min == y[i]->min &&
+		    x[i]->max == y[i]->max));
+		for (k = 0; same && k < nbuckets; k++)
+			same = x[i]->buckets[k] == y[i]->buckets[k];
+	}
+	free(x);
+	free(y);
 	return same;
 }
 
+static int
+same_tally(const struct tally *a, const struct tally *b)
+{
+	const struct model	*m = a->model;
+	size_t			 i;
+
+	if (a->total_rows != b->total_rows || !same_groups(&a->rows, &b->rows, 0))
+		return 0;
+	for (i = 0; i < m->nvalues; i++)
+		if (a->skipped[i] != b->skipped[i] ||
+		    !same_groups(&a->values[i], &b->values[i],
+		    m->values[i].agg == AGG_HISTOGRAM ? m->values[i].nbounds : 0))
+			return 0;
+	return 1;
+}
+
+/* --by type=EXPR --sum v=VALUE --histogram h:=VALUE, as options give it. */
+static int
+make_model(struct model *m, const char *expr, const char *value,
+    struct buf *err)
+{
+	struct buf		 a[3] = { { 0 }, { 0 }, { 0 } };
+	struct model_spec	 sp[3] = { { "by", NULL, "" },
+				    { "sum", NULL, "" },
+				    { "histogram", NULL, "" } };
+	size_t			 i;
+	int			 rc;
+
+	buf_printf(&a[0], "type=%s", expr);
+	buf_printf(&a[1], "v=%s", value);
+	buf_printf(&a[2], "h:=%s", value);
+	for (i = 0; i < 3; i++)
+		sp[i].arg = a[i].data;
+	rc = model_build(m, sp, 3, NULL, 0, ns, 1, err);
+	for (i = 0; i < 3; i++)
+		buf_free(&a[i]);
+	m->max_series = 50;
+	if (rc == -1)
+		model_free(m);
+	return rc;
+}
+
 static void
-scan_bytes(int fd, const struct rowpath *rows, const struct typeexpr *te,
+scan_bytes(int fd, const struct rowpath *rows, const struct model *m,
     struct scan_result *r)
 {
 	struct scan_params	 p;
+	struct expo_params	 none;
 	char			 path[64];
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	memset(&p, 0, sizeof(p));
+	memset(&none, 0, sizeof(none));
 	p.rows = rows;
-	p.type = te;
-	p.missing_type = "unknown";
-	p.max_types = 50;
+	p.model = m;
+	p.filter = &none;
 	scan_file(path, &p, r);
 }
 
@@ -113,11 +183,11 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static struct rowpath	 rows[NPATTERNS];
 	static int		 ready;
-	struct typeexpr		 fast, tree;
+	struct model		 fast, tree;
 	struct scan_result	 r_fast, r_tree;
 	struct tally		 ref;
-	struct buf		 err = { 0 }, forced = { 0 };
-	const char		*expr;
+	struct buf		 err = { 0 }, forced = { 0 }, vforced = { 0 };
+	const char		*expr, *value;
 	size_t			 i, pick;
 	int			 fd, ref_ok;
 
@@ -128,33 +198,37 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		ready = 1;
 	}
 	/* gzip is the scanner's business alone: the reference reads none */
-	if (size < 2 || (size >= 4 && data[2] == 0x1f && data[3] == 0x8b))
+	if (size < 3 || (size >= 5 && data[3] == 0x1f && data[4] == 0x8b))
 		return 0;
 	pick = data[0] % NPATTERNS;
 	expr = exprs[data[1] % NEXPRS];
-	data += 2, size -= 2;
+	value = values[data[2] % NVALUES];
+	data += 3, size -= 3;
 
+	/* the same fields, forced onto the row tree */
 	buf_printf(&forced, "concat(%s, \"\")", expr);
-	if (typeexpr_compile(&fast, expr, ns, 1, &err) == -1) {
+	buf_printf(&vforced, "(%s) + 0", value);
+	if (make_model(&fast, expr, value, &err) == -1) {
 		/* refused before reading (it looks outside the row) */
-		must(typeexpr_compile(&tree, forced.data, ns, 1, &err) == -1,
+		must(make_model(&tree, forced.data, vforced.data, &err) == -1,
 		    "the wrapped expression accepted, the bare one refused",
 		    patterns[pick], expr);
 		goto out;
 	}
-	must(typeexpr_compile(&tree, forced.data, ns, 1, &err) == 0,
+	must(make_model(&tree, forced.data, vforced.data, &err) == 0,
 	    "the wrapped expression refused", patterns[pick], expr);
-	must(tree.kind == TYPE_XPATH, "concat() took a fast path",
-	    patterns[pick], expr);
+	must(tree.labels[0].expr.kind == TYPE_XPATH &&
+	    tree.values[0].expr.kind == TYPE_XPATH, "a wrapped field took a "
+	    "fast path", patterns[pick], expr);
 	if ((fd = memfd_create("store", 0)) != -1 &&
 	    write(fd, data, size) == (ssize_t)size) {
 		scan_bytes(fd, &rows[pick], &fast, &r_fast);
 		scan_bytes(fd, &rows[pick], &tree, &r_tree);
-		tally_init(&ref, 50);
+		tally_init(&ref, &fast);
 		ref_ok = reference_count((const char *)data, size, &rows[pick],
-		    expr, ns, 1, "unknown", &ref) == 0;
+		    &fast, &ref) == 0;
 		agree(&r_fast, ref_ok, &ref, patterns[pick], expr,
-		    fast.kind == TYPE_XPATH ? "the row tree" : "the fast path");
+		    model_has_xpath(&fast) ? "the row tree" : "the fast path");
 		agree(&r_tree, ref_ok, &ref, patterns[pick], expr,
 		    "the row tree (forced)");
 		tally_free(&ref);
@@ -163,10 +237,11 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	}
 	if (fd != -1)
 		close(fd);
-	typeexpr_free(&tree);
-	typeexpr_free(&fast);
+	model_free(&tree);
+	model_free(&fast);
 out:
 	buf_free(&err);
 	buf_free(&forced);
+	buf_free(&vforced);
 	return 0;
 }

@@ -2,8 +2,8 @@
  * fuzz_scan.c: libFuzzer harness over the whole read path: a store's bytes
  * are scanned (parse, row matching, type evaluation, tally) and rendered as
  * exposition text, which must be valid UTF-8 and end with a newline.
- * The first byte picks the --rows pattern and the --type expression, so
- * that every scanner mode is fuzzed.
+ * The first byte picks the --rows pattern and the fields (labels, values
+ * of every kind), so that every scanner mode is fuzzed.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -23,9 +23,35 @@
 int LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 
 static const char *const patterns[] = { "/*/*", "//row", "*", "/s/row", "s//r" };
-static const char *const types[] = {
-	"@type", "string(name)", "concat(../@k, @type, count(*))", "name"
+/* Each a list of option, argument pairs for model_build(). */
+static const char *const models[][8] = {
+	{ "by", "type=@type" },
+	{ "by", "type=string(name)", "sum", "n=@n", "min", "d:=date:seconds(@d)" },
+	{ "by", "type=concat(../@k, @type, count(*))", "by", "s=name",
+	  "histogram", "h:s=n", "buckets", "h=0,1,10" },
+	{ "by", "type=name", "max", "m=number(k)", "sum", "c=count(*)" }
 };
+#define NMODELS	(sizeof(models) / sizeof(models[0]))
+
+static void
+must(int, const char *);
+
+static void
+build(struct model *m, const char *const *spec)
+{
+	struct model_spec	 sp[4];
+	struct buf		 err = { 0 };
+	size_t			 n;
+
+	for (n = 0; n < 4 && spec[2 * n] != NULL; n++) {
+		sp[n].option = spec[2 * n];
+		sp[n].arg = xstrdup(spec[2 * n + 1]);
+		sp[n].origin = "";
+	}
+	must(model_build(m, sp, n, NULL, 0, NULL, 0, &err) == 0, "model");
+	m->max_series = 50;
+	buf_free(&err);	/* the specs stay: the model points into them */
+}
 
 static void
 must(int cond, const char *what)
@@ -40,11 +66,11 @@ int
 LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	static struct rowpath	 rows[5];
-	static struct typeexpr	 type[4];
+	static struct model	 model[NMODELS];
 	static int		 ready;
 	struct scan_params	 p;
 	struct scan_result	 r;
-	struct expo_params	 ep = { "store", NULL, 0, NULL, 0, NULL, 0 };
+	struct expo_params	 ep = { .prefix = "store" };
 	struct expo_file	 f;
 	struct buf		 out = { 0 }, err = { 0 };
 	char			 path[64];
@@ -55,9 +81,8 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		for (pick = 0; pick < 5; pick++)
 			must(rowpath_compile(&rows[pick], patterns[pick], &err) == 0,
 			    "pattern");
-		for (pick = 0; pick < 4; pick++)
-			must(typeexpr_compile(&type[pick], types[pick], NULL, 0,
-			    &err) == 0, "type");
+		for (pick = 0; pick < NMODELS; pick++)
+			build(&model[pick], models[pick]);
 		ready = 1;
 	}
 	if (size == 0)
@@ -73,9 +98,8 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	memset(&p, 0, sizeof(p));
 	p.rows = &rows[pick % 5];
-	p.type = &type[(pick / 5) % 4];
-	p.missing_type = "unknown";
-	p.max_types = 50;
+	p.model = ep.model = &model[(pick / 5) % NMODELS];
+	p.filter = &ep;
 	scan_file(path, &p, &r);
 	must(r.ok || (r.error != NULL && strchr(r.error, '\n') == NULL),
 	    "a failure has a one-line reason");

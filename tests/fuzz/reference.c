@@ -1,6 +1,7 @@
 /*
- * reference.c: rows counted on libxml2's own tree of the whole store.
+ * reference.c: rows grouped on libxml2's own tree of the whole store.
  */
+#include <math.h>
 #include <string.h>
 
 #include <libxml/parser.h>
@@ -14,8 +15,9 @@
 struct walk {
 	struct rowmatch		 match;
 	xmlXPathContextPtr	 xpath;
-	xmlXPathCompExprPtr	 comp;
-	const char		*missing;
+	const struct model	*m;
+	xmlXPathCompExprPtr	 comp[MODEL_MAX_LABELS + MODEL_MAX_VALUES];
+	xmlChar			*text[MODEL_MAX_LABELS];
 	struct tally		*t;
 	int			 failed;
 };
@@ -26,31 +28,53 @@ intern(void *arg, const char *name)
 	return (const char *)xmlDictLookup(arg, XMLSTR(name), -1);
 }
 
+/* Labels as string(EXPR), values as number(EXPR), on the full tree. */
 static void
 count(struct walk *w, xmlNodePtr row)
 {
+	const struct model	*m = w->m;
 	xmlXPathObjectPtr	 res;
-	xmlChar			*s;
-	const char		*type;
-	size_t			 len;
+	struct row		 r;
+	struct buf		 why = { 0 };
+	size_t			 i;
 
+	memset(&r, 0, sizeof(r));
 	w->xpath->node = row;
-	if ((res = xmlXPathCompiledEval(w->comp, w->xpath)) == NULL ||
-	    (s = xmlXPathCastToString(res)) == NULL) {
+	for (i = 0; i < m->nlabels + m->nvalues && !w->failed; i++) {
+		if ((res = xmlXPathCompiledEval(w->comp[i], w->xpath)) == NULL) {
+			w->failed = 1;
+			break;
+		}
+		if (i >= m->nlabels) {
+			r.value[i - m->nlabels] = xmlXPathCastToNumber(res);
+			r.has_value[i - m->nlabels] =
+			    isfinite(r.value[i - m->nlabels]);
+			if (res->type == XPATH_NODESET || res->type ==
+			    XPATH_STRING) {
+				xmlChar *s = xmlXPathCastToString(res);
+				w->failed = strlen((const char *)s) >
+				    SCAN_MAX_TYPE_LEN;
+				xmlFree(s);
+			}
+		} else {
+			w->text[i] = xmlXPathCastToString(res);
+			r.label[i] = (const char *)w->text[i];
+			r.label_len[i] = strlen(r.label[i]);
+			if (r.label_len[i] == 0) {
+				r.label[i] = m->labels[i].missing;
+				r.label_len[i] = strlen(r.label[i]);
+			}
+			w->failed = r.label_len[i] > SCAN_MAX_TYPE_LEN;
+		}
 		xmlXPathFreeObject(res);
-		w->failed = 1;
-		return;
 	}
-	type = (const char *)s;
-	len = strlen(type);
-	if (len == 0) {
-		type = w->missing;
-		len = strlen(type);
-	}
-	if (len > SCAN_MAX_TYPE_LEN || tally_add(w->t, type, len) == -1)
+	if (!w->failed && tally_add(w->t, &r, &why) == -1)
 		w->failed = 1;
-	xmlFree(s);
-	xmlXPathFreeObject(res);
+	for (i = 0; i < m->nlabels; i++) {
+		xmlFree(w->text[i]);
+		w->text[i] = NULL;
+	}
+	buf_free(&why);
 }
 
 /* Document order, like the scanner; a row is counted at its end. */
@@ -72,8 +96,7 @@ walk(struct walk *w, xmlNodePtr node, uint64_t parent)
 
 int
 reference_count(const char *data, size_t len, const struct rowpath *rows,
-    const char *expr, const struct nsbinding *ns, size_t nns,
-    const char *missing, struct tally *t)
+    const struct model *m, struct tally *t)
 {
 	struct walk		 w;
 	xmlParserCtxtPtr	 ctxt;
@@ -94,20 +117,22 @@ reference_count(const char *data, size_t len, const struct rowpath *rows,
 		xmlFreeDoc(doc);
 		return -1;
 	}
-	w.comp = xmlXPathCompile(XMLSTR(expr));
-	w.xpath = xmlXPathNewContext(doc);
-	if (w.comp != NULL && w.xpath != NULL) {
-		for (i = 0; i < nns; i++)
-			xmlXPathRegisterNs(w.xpath, XMLSTR(ns[i].prefix),
-			    XMLSTR(ns[i].uri));
+	w.m = m;
+	for (i = 0; i < m->nlabels + m->nvalues; i++)
+		if ((w.comp[i] = xmlXPathCompile(XMLSTR(i < m->nlabels ?
+		    m->labels[i].src : m->values[i - m->nlabels].src))) == NULL)
+			w.failed = 1;
+	/* the same namespaces and date:seconds() as the scanner's */
+	w.xpath = typeexpr_context(&m->labels[0].expr, doc);
+	if (!w.failed && w.xpath != NULL) {
 		rowmatch_init(&w.match, rows, intern, doc->dict);
-		w.missing = missing;
 		w.t = t;
 		walk(&w, doc->children, ROWMATCH_START);
 		rc = w.failed ? -1 : 0;
 	}
 	xmlXPathFreeContext(w.xpath);
-	xmlXPathFreeCompExpr(w.comp);
+	for (i = 0; i < m->nlabels + m->nvalues; i++)
+		xmlXPathFreeCompExpr(w.comp[i]);
 	xmlFreeDoc(doc);
 	return rc;
 }

@@ -1,0 +1,81 @@
+/*
+ * model.h: what xml2prom takes from each row and what it writes: a list of
+ * fields (labels, then values), each an XPath expression compiled and
+ * classified once (typeexpr.h), and the metric families built from them.
+ *
+ *   --by NAME=EXPR            a label; -t EXPR is --by type=EXPR, and
+ *                             '@type' applies when neither is given
+ *   --sum|--min|--max|--histogram FAMILY[:L,...]=EXPR
+ *                             a value family, aggregated per group of all
+ *                             labels, or of the labels listed after ':'
+ *
+ * Everything here is checked before any store is read.
+ */
+#ifndef XML2PROM_MODEL_H
+#define XML2PROM_MODEL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "buf.h"
+#include "typeexpr.h"
+
+#define MODEL_MAX_LABELS	16
+#define MODEL_MAX_VALUES	32
+#define MODEL_MAX_BUCKETS	64
+
+enum aggregate {
+	AGG_SUM,
+	AGG_MIN,
+	AGG_MAX,
+	AGG_HISTOGRAM
+};
+
+struct label_field {
+	const char	*name;
+	const char	*src;		/* its expression, as given */
+	const char	*missing;	/* the value when it is empty */
+	char		*what;		/* "--type", "--by NAME": for errors */
+	struct typeexpr	 expr;
+};
+
+struct value_family {
+	const char	*name;		/* the metric name's suffix */
+	const char	*src;
+	enum aggregate	 agg;
+	uint32_t	 labels;	/* which label fields: bit i = labels[i] */
+	const double	*bounds;	/* AGG_HISTOGRAM: upper bounds */
+	size_t		 nbounds;
+	char		*what;		/* "--sum FAMILY" */
+	struct typeexpr	 expr;
+};
+
+struct model {
+	struct label_field	 labels[MODEL_MAX_LABELS];
+	size_t			 nlabels;
+	int			 type_label;	/* its index, or -1 */
+	struct value_family	 values[MODEL_MAX_VALUES];
+	size_t			 nvalues;
+	size_t			 max_series;
+	int			 legacy_limit;	/* the --max-types message */
+	double			*bounds_storage[MODEL_MAX_VALUES];
+	struct model_spec	*specs;		/* copies the names point into */
+	size_t			 nspecs;
+};
+
+/* The specifications as given, in order; `origin` prefixes their errors. */
+struct model_spec {
+	const char	*option;	/* "by", "type", "sum", "missing",
+					   "missing-type", "buckets"... */
+	char		*arg;		/* NAME=EXPR */
+	const char	*origin;	/* "FILE:LINE: " or "" */
+};
+
+int	model_build(struct model *, const struct model_spec *, size_t,
+	    const char *const *constant_labels, size_t nconstant,
+	    const struct nsbinding *, size_t, struct buf *err);
+void	model_free(struct model *);
+int	model_has_xpath(const struct model *);
+size_t	model_series_per_group(const struct value_family *);
+
+#endif
