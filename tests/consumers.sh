@@ -94,4 +94,17 @@ check "PromQL: the alert rules load in the server" \
 check "PromQL: no scrape error in the server's view" \
     wait_for 10 value_is "node_textfile_scrape_error" 0
 
+# --- a histogram family through node_exporter and Prometheus
+cat >"$scratch/waits.xml" <<'XML'
+<waits><w t="0.5"/><w t="0.5"/><w t="1.5"/><w t="1.5"/><w t="n/a"/></waits>
+XML
+check "a histogram family written next to the others" \
+    "$XML2PROM" -o "$dir/waits.prom" --histogram 'wait:=@t' --buckets wait=1,2 \
+    "$scratch/waits.xml"
+# rank 0.75 * 4 = 3 lies in (1, 2], halfway between cumulative 2 and 4: 1.5
+check "PromQL: histogram_quantile over the histogram's buckets" \
+    wait_for 30 value_is "histogram_quantile(0.75, sum by (le) (store_wait_bucket{path=\"$scratch/waits.xml\"}))" 1.5
+check "PromQL: the histogram's count and the skipped value" \
+    wait_for 10 value_is "store_wait_count{path=\"$scratch/waits.xml\"} + on(path) store_skipped_values{path=\"$scratch/waits.xml\",family=\"wait\"}" 5
+
 finish consumers

@@ -32,6 +32,8 @@ lintian			lintian
 dpkg-shlibdeps		dpkg-dev
 man			man-db
 python-lxml		python3-lxml
+python-xmlrunner	python3-xmlrunner
+ssg-debian		ssg-debian
 '
 
 present() {
@@ -42,6 +44,8 @@ present() {
 			    clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 ;;
 	python-prom-client) /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null ;;
 	python-lxml)	/usr/bin/python3 -c 'import lxml.etree' 2>/dev/null ;;
+	python-xmlrunner) /usr/bin/python3 -c 'import xmlrunner' 2>/dev/null ;;
+	ssg-debian)	ls /usr/share/xml/scap/ssg/content/ssg-debian*-xccdf.xml >/dev/null 2>&1 ;;
 	*)		command -v "$1" >/dev/null 2>&1 ;;
 	esac
 }
