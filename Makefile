@@ -113,6 +113,10 @@ build/floor: bench/floor.c
 	@mkdir -p build
 	$(CC) -O2 $(CPPFLAGS) -o $@ bench/floor.c $(XML_LIBS)
 
+build/reader: bench/reader.c
+	@mkdir -p build
+	$(CC) -O2 $(CPPFLAGS) -o $@ bench/reader.c $(XML_LIBS)
+
 # Sanitizer builds (clang): the same sources with ASan and UBSan, any
 # finding fatal.  Fuzzers additionally link libFuzzer; the replay drivers
 # run a harness over the seed corpus without it.

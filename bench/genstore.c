@@ -19,6 +19,7 @@ static const int weights[] = { 520, 730, 850, 930, 965, 985, 995, 1000 };
 static const char *const categories[] = {
 	"fiction", "history", "science", "music", "travel", "children"
 };
+static const char *const currencies[] = { "EUR", "USD", "GBP" };
 static const char *const statuses[] = {
 	"available", "lent", "archived", "lost"
 };
@@ -55,10 +56,12 @@ main(int argc, char **argv)
 		    "    <category>%s</category>\n"
 		    "    <title>Title number %lu &amp; subtitle %u</title>\n"
 		    "    <note><![CDATA[shelf <%u> row %lu]]></note>\n"
+		    "    <amount currency=\"%s\">%u.%02u</amount>\n"
 		    "  </row>\n",
 		    i, pick_type(), statuses[next_random() % 4],
 		    categories[next_random() % 6], i, next_random() % 1000,
-		    next_random() % 100, i);
+		    next_random() % 100, i, currencies[next_random() % 3],
+		    next_random() % 500, next_random() % 100);
 	}
 	printf("</store>\n");
 	return ferror(stdout) || fflush(stdout) ? 1 : 0;

@@ -18,7 +18,8 @@
 
 static const char usage_text[] =
 "usage: xml2prom [OPTION]... FILE...\n"
-"Count the rows of XML stores by type and write them for node_exporter.\n"
+"Count the rows of XML stores by type (or any labels), sum and date their\n"
+"values, and write them for node_exporter.\n"
 "\n"
 "  -o, --output=PATH        write the metrics to PATH, atomically; '-' = stdout\n"
 "  -d, --textfile-dir=DIR   write DIR/NAME.prom (default " DEFAULT_TEXTFILE_DIR ")\n"

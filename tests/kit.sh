@@ -151,7 +151,7 @@ with open(sys.argv[2], "w") as rules:
         e = m.group(1) if m else e
         e = e.replace("$instance", ".*").replace("$path", ".*")
         rules.write("      - record: dashboard:expr%d\n        expr: %s\n" % (i, json.dumps(e)))
-names = set(re.findall(r"\b((?:store|node_textfile)_[a-z_]+)\b", " ".join(exprs)))
+names = set(re.findall(r"\b((?:store|junit|node_textfile)_[a-z_]+)\b", " ".join(exprs)))
 open(sys.argv[3], "w").write("\n".join(sorted(names)) + "\n")
 PY
 check "dashboard: valid JSON with panels" test $? -eq 0
@@ -161,12 +161,19 @@ check "dashboard: every PromQL expression parses (promtool)" \
 # and the families only a failed store has
 ./xml2prom -o - examples/store.xml "$scratch/no-such-store.xml" \
     >"$scratch/written-all" 2>/dev/null
+# and the value families of an options file, for the histogram panel
+./xml2prom -c examples/junit.options -o - examples/junit.xml >"$scratch/written-junit"
+check "examples/junit.options reads examples/junit.xml" \
+    grep -q '^junit_duration_bucket{' "$scratch/written-junit"
+check "examples/xccdf.options is a valid options file" \
+    sh -c "./xml2prom -c examples/xccdf.options --check -o '$scratch/x.prom' examples/store.xml >/dev/null"
 prometheus-node-exporter --help >/dev/null 2>&1
 for name in $(cat "$scratch/dash.metrics"); do
 	case $name in
 	node_textfile_*) check "dashboard: $name is node_exporter's" \
 	    sh -c "echo node_textfile_mtime_seconds node_textfile_scrape_error | grep -qw $name" ;;
-	*) check "dashboard: $name is written by xml2prom" grep -q "^$name{" "$scratch/written-all" ;;
+	*) check "dashboard: $name is written by xml2prom" \
+	    sh -c "cat '$scratch/written-all' '$scratch/written-junit' | grep -q '^$name{'" ;;
 	esac
 done
 check "dashboard: every family xml2prom writes is on it" \
