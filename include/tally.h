@@ -51,7 +51,7 @@ struct tally {
 	uint64_t	 total_rows;
 	uint64_t	 filtered;	/* rows -i/-x left out */
 	size_t		 series;	/* what the output would hold */
-	struct buf	 key;		/* scratch */
+	struct buf	 key;		/* scratch: a new group's key */
 };
 
 void	tally_init(struct tally *, const struct model *);

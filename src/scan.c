@@ -63,6 +63,7 @@ struct scanner {
 	int			 attributes_only; /* rows end at their start */
 	int			 has_child_text;
 	int			 has_tree;
+	int			 filtering;	/* -i or -x given */
 	uint64_t		*states;	/* per open element; [0] document */
 	size_t			 depth;
 	size_t			 states_cap;
@@ -223,25 +224,37 @@ evaluate(struct scanner *s, size_t field, xmlNodePtr row, struct buf *out,
 	return is_number;
 }
 
-/* A value's number from its string, as XPath's number() or date:seconds. */
+/*
+ * A value's number from its string, as XPath's number() or date:seconds;
+ * `copy` makes it NUL-terminated for libxml2.
+ */
 static double
-to_number(const struct typeexpr *te, const struct buf *text)
+to_number(const struct typeexpr *te, const char *p, size_t len,
+    struct buf *copy)
 {
-	const char	*str = text->data != NULL ? text->data : "";
-
 	if (te->kind != TYPE_XPATH && te->convert == CONVERT_DATE)
-		return datetime_seconds(str, text->len);
-	return xmlXPathCastStringToNumber(XMLSTR(str));
+		return datetime_seconds(p, len);
+	buf_reset(copy);
+	buf_append(copy, p, len);
+	buf_putc(copy, '\0');
+	return xmlXPathCastStringToNumber(XMLSTR(copy->data));
 }
 
+/* A field's string as a row gives it: not NUL-terminated. */
+struct field_text {
+	const char	*p;
+	size_t		 len;
+};
+
 /*
- * Each field's string into s->scratch: a fast field's from what the parse
- * events gave (`cap`), an XPath field's from the row's tree; an XPath
- * value that is a number straight into numbers[].  -1 if the scan stops.
+ * Each field's string into text[]: a fast field's from what the parse
+ * events gave (`cap`), an XPath field's from the row's tree (kept in
+ * s->scratch); an XPath value that is a number straight into numbers[].
+ * -1 if the scan stops.
  */
 static int
 read_fields(struct scanner *s, const struct capture *cap, xmlNodePtr row,
-    double *numbers, int *is_number)
+    struct field_text *text, double *numbers, int *is_number)
 {
 	size_t	 i;
 	int	 rc;
@@ -249,15 +262,16 @@ read_fields(struct scanner *s, const struct capture *cap, xmlNodePtr row,
 	for (i = 0; i < s->nfields; i++) {
 		is_number[i] = 0;
 		if (s->field[i]->kind != TYPE_XPATH) {
-			buf_reset(&s->scratch[i]);
-			buf_append(&s->scratch[i], cap[i].text.data,
-			    cap[i].text.len);
+			text[i].p = cap[i].text.data;
+			text[i].len = cap[i].text.len;
 			continue;
 		}
 		if ((rc = evaluate(s, i, row, &s->scratch[i], &numbers[i])) == -1)
 			return -1;
 		is_number[i] = rc;
-		if (!is_number[i] && s->scratch[i].len > SCAN_MAX_TYPE_LEN) {
+		text[i].p = s->scratch[i].data;
+		text[i].len = s->scratch[i].len;
+		if (!is_number[i] && text[i].len > SCAN_MAX_TYPE_LEN) {
 			too_long(s, i);
 			return -1;
 		}
@@ -268,8 +282,9 @@ read_fields(struct scanner *s, const struct capture *cap, xmlNodePtr row,
 /* For --dump: why a value was skipped. */
 static void
 why_skipped(struct row_report *rep, size_t i, const struct typeexpr *te,
-    const struct buf *text, int is_number, double v)
+    const struct field_text *text, int is_number, double v)
 {
+	rep->skip_text[i] = NULL;
 	if (is_number) {
 		rep->skip_why[i] = isnan(v) ? "not a number (NaN)" :
 		    "not a finite number";
@@ -279,7 +294,7 @@ why_skipped(struct row_report *rep, size_t i, const struct typeexpr *te,
 		rep->skip_why[i] = "empty";
 		return;
 	}
-	rep->skip_text[i] = text->data;
+	rep->skip_text[i] = text->p;
 	rep->skip_len[i] = text->len;
 	if (te->kind != TYPE_XPATH && te->convert == CONVERT_DATE)
 		rep->skip_why[i] = "is not a date";
@@ -298,44 +313,41 @@ label_reported(const struct scanner *s, const struct row *r)
 }
 
 /*
- * Counts the row whose fields' strings are in s->scratch, or for an XPath
+ * Counts the row whose fields' strings are in text[], or for an XPath
  * value that gave a number, in numbers[].
  */
 static void
-finish_row(struct scanner *s, const int *is_number, const double *numbers,
-    unsigned long line)
+finish_row(struct scanner *s, const struct field_text *text,
+    const int *is_number, const double *numbers, unsigned long line)
 {
 	const struct model	*m = s->m;
+	const struct field_text	*t;
 	struct row		 r;
 	struct row_report	 rep;
-	struct buf		*text;
 	size_t			 i, nl = m->nlabels;
 
-	memset(&rep, 0, sizeof(rep));
 	for (i = 0; i < nl; i++) {
-		text = &s->scratch[i];
-		if (text->len == 0) {
+		if (text[i].len == 0) {
 			r.label[i] = m->labels[i].missing;
 			r.label_len[i] = strlen(r.label[i]);
 			s->tally->empty[i]++;
 		} else {
-			r.label[i] = text->data;
-			r.label_len[i] = text->len;
+			r.label[i] = text[i].p;
+			r.label_len[i] = text[i].len;
 		}
 	}
-	rep.reported = label_reported(s, &r);
+	rep.reported = !s->filtering || label_reported(s, &r);
 	if (!rep.reported)
 		tally_filtered(s->tally);
 	for (i = 0; rep.reported && i < m->nvalues; i++) {
-		text = &s->scratch[nl + i];
+		t = &text[nl + i];
 		r.value[i] = is_number[nl + i] ? numbers[nl + i] :
-		    to_number(&m->values[i].expr, text);
+		    to_number(&m->values[i].expr, t->p, t->len, &s->why);
 		r.has_value[i] = isfinite(r.value[i]);
 		if (!r.has_value[i])
-			why_skipped(&rep, i, &m->values[i].expr, text,
+			why_skipped(&rep, i, &m->values[i].expr, t,
 			    is_number[nl + i], r.value[i]);
 	}
-	buf_reset(&s->why);
 	if (rep.reported && tally_add(s->tally, &r, &s->why) == -1) {
 		stop(s, FAILURE_LIMIT, "%s", s->why.data);
 		return;
@@ -349,21 +361,20 @@ static void
 row_from_start_tag(struct scanner *s, int nb_attributes,
     const xmlChar **attributes, unsigned long line)
 {
+	struct field_text text[MAX_FIELDS];
 	int		 is_number[MAX_FIELDS];
-	const char	*v;
-	size_t		 i, len;
+	size_t		 i;
 
 	for (i = 0; i < s->nfields; i++) {
-		v = attribute(s, i, nb_attributes, attributes, &len);
-		if (len > SCAN_MAX_TYPE_LEN) {
+		text[i].p = attribute(s, i, nb_attributes, attributes,
+		    &text[i].len);
+		if (text[i].len > SCAN_MAX_TYPE_LEN) {
 			too_long(s, i);
 			return;
 		}
-		buf_reset(&s->scratch[i]);
-		buf_append(&s->scratch[i], v, len);
 		is_number[i] = 0;
 	}
-	finish_row(s, is_number, NULL, line);
+	finish_row(s, text, is_number, NULL, line);
 }
 
 static void
@@ -511,6 +522,7 @@ static void
 close_row(struct scanner *s)
 {
 	struct open_row	*r = &s->rows[--s->nrows];
+	struct field_text text[MAX_FIELDS];
 	int		 is_number[MAX_FIELDS];
 	double		 numbers[MAX_FIELDS];
 	xmlNodePtr	 tree_row = NULL;
@@ -528,9 +540,9 @@ close_row(struct scanner *s)
 			return;
 		}
 	}
-	if (read_fields(s, r->cap, tree_row, numbers, is_number) == -1)
+	if (read_fields(s, r->cap, tree_row, text, numbers, is_number) == -1)
 		return;
-	finish_row(s, is_number, numbers, r->line);
+	finish_row(s, text, is_number, numbers, r->line);
 }
 
 static void
@@ -874,6 +886,8 @@ scanner_init(struct scanner *s, const struct scan_params *p,
 		s->field_label[s->nfields] = m->values[i].what + 2;
 		s->field_option[s->nfields++] = m->values[i].what;
 	}
+	s->filtering = p->filter != NULL && (p->filter->ninclude > 0 ||
+	    p->filter->nexclude > 0);
 	s->attributes_only = 1;
 	for (i = 0; i < s->nfields; i++) {
 		te = s->field[i];

@@ -143,23 +143,111 @@ make_key(struct buf *key, const struct model *m, const struct row *r,
 }
 
 /*
- * The series a row would add: its rows group, and each value family's
- * group, if new.  Nothing is inserted when the total passes the limit.
+ * A row's group in a table keyed by the labels in `mask`, found without
+ * building its key: the hash runs over the label values and their NULs
+ * as make_key() would lay them out, and the comparison walks the key.
+ */
+struct tuple {
+	const struct row *r;
+	uint32_t	 mask;
+	uint64_t	 hash;
+	size_t		 len;
+};
+
+static void
+tuple_init(struct tuple *tu, const struct model *m, const struct row *r,
+    uint32_t mask)
+{
+	uint64_t	 h = FNV_OFFSET;
+	size_t		 i, n;
+	const char	*p;
+
+	tu->r = r;
+	tu->mask = mask;
+	tu->len = 0;
+	for (i = 0; i < m->nlabels; i++) {
+		if ((mask & (UINT32_C(1) << i)) == 0)
+			continue;
+		for (p = r->label[i], n = r->label_len[i]; n > 0; n--) {
+			h ^= (unsigned char)*p++;
+			h *= FNV_PRIME;
+		}
+		h *= FNV_PRIME;		/* ^= '\0' changes nothing */
+		tu->len += r->label_len[i] + 1;
+	}
+	tu->hash = h;
+}
+
+static int
+tuple_is(const struct group *g, const struct model *m, const struct tuple *tu)
+{
+	const char	*k = g->key;
+	size_t		 i, n;
+
+	if (g->hash != tu->hash || g->len != tu->len)
+		return 0;
+	for (i = 0; i < m->nlabels; i++) {
+		if ((tu->mask & (UINT32_C(1) << i)) == 0)
+			continue;
+		n = tu->r->label_len[i];
+		if (memcmp(k, tu->r->label[i], n) != 0 || k[n] != '\0')
+			return 0;
+		k += n + 1;
+	}
+	return 1;
+}
+
+static struct group *
+find_tuple(const struct groups *g, const struct model *m,
+    const struct tuple *tu)
+{
+	size_t	 i = tu->hash & (g->nslots - 1);
+
+	while (g->slots[i].key != NULL && !tuple_is(&g->slots[i], m, tu))
+		i = (i + 1) & (g->nslots - 1);
+	return &g->slots[i];
+}
+
+/* The tuple's group, made (with its key) if new. */
+static struct group *
+get_tuple(struct tally *t, struct groups *g, const struct tuple *tu,
+    size_t nbuckets)
+{
+	struct group	*e = find_tuple(g, t->model, tu);
+
+	if (e->key != NULL)
+		return e;
+	make_key(&t->key, t->model, tu->r, tu->mask);
+	return insert(g, t->key.data, t->key.len, nbuckets);
+}
+
+static int
+all_labels(const struct model *m, uint32_t mask)
+{
+	uint32_t	 all = (UINT32_C(1) << m->nlabels) - 1;
+
+	return (mask & all) == all;
+}
+
+/*
+ * The series a row of a new rows group would add: that group, and each
+ * value family's group, if new.  -1 when the total passes the limit.
  */
 static int
-guard(struct tally *t, const struct row *r, struct buf *why)
+guard(struct tally *t, const struct row *r, const struct tuple *full,
+    struct buf *why)
 {
 	const struct model	*m = t->model;
-	size_t			 i, added = 0, first = 0;
+	struct tuple		 tu;
+	size_t			 i, added = 1, first = 0;
 	int			 first_set = 0;
 
-	make_key(&t->key, m, r, UINT32_MAX);
-	if (lookup(&t->rows, t->key.data, t->key.len)->key != NULL)
-		return 0;	/* every family has seen this tuple's groups */
-	added = 1;
 	for (i = 0; i < m->nvalues; i++) {
-		make_key(&t->key, m, r, m->values[i].labels);
-		if (lookup(&t->values[i], t->key.data, t->key.len)->key != NULL)
+		if (all_labels(m, m->values[i].labels))
+			tu = *full;
+		else
+			tuple_init(&tu, m, r, m->values[i].labels);
+		if (find_tuple(&t->values[i], m, &tu)->key != NULL)
 			continue;
 		added += model_series_per_group(&m->values[i]);
 		if (!first_set && t->series + added > m->max_series) {
@@ -171,16 +259,18 @@ guard(struct tally *t, const struct row *r, struct buf *why)
 		t->series += added;
 		return 0;
 	}
+	buf_reset(why);
 	if (m->legacy_limit)
 		buf_printf(why, "more than %zu distinct types (see --max-types)",
 		    m->max_series);
+	else if (first_set)
+		buf_printf(why, "more than %zu series (see --max-series): this "
+		    "row's groups would make %zu, family '%s' passing the limit",
+		    m->max_series, t->series + added, m->values[first].name);
 	else
-		buf_printf(why, "more than %zu series (see --max-series): "
-		    "this row's group would make %zu, %s", m->max_series,
-		    t->series + added, first_set ? "family " : "with the rows "
-		    "family");
-	if (!m->legacy_limit && first_set)
-		buf_printf(why, "'%s' passing the limit", m->values[first].name);
+		buf_printf(why, "more than %zu series (see --max-series): this "
+		    "row's group would make %zu", m->max_series,
+		    t->series + added);
 	return -1;
 }
 
@@ -213,18 +303,27 @@ tally_add(struct tally *t, const struct row *r, struct buf *why)
 {
 	const struct model	*m = t->model;
 	const struct value_family *f;
+	struct tuple		 full, tu;
 	struct group		*g;
 	size_t			 i;
 
-	if (guard(t, r, why) == -1)
-		return -1;
+	tuple_init(&full, m, r, UINT32_MAX);
+	g = find_tuple(&t->rows, m, &full);
+	if (g->key == NULL) {
+		/* A new group: the series guard, then its tables. */
+		if (guard(t, r, &full, why) == -1)
+			return -1;
+		g = get_tuple(t, &t->rows, &full, 0);
+	}
+	g->n++;
 	t->total_rows++;
-	make_key(&t->key, m, r, UINT32_MAX);
-	insert(&t->rows, t->key.data, t->key.len, 0)->n++;
 	for (i = 0; i < m->nvalues; i++) {
 		f = &m->values[i];
-		make_key(&t->key, m, r, f->labels);
-		g = insert(&t->values[i], t->key.data, t->key.len,
+		if (all_labels(m, f->labels))
+			tu = full;
+		else
+			tuple_init(&tu, m, r, f->labels);
+		g = get_tuple(t, &t->values[i], &tu,
 		    f->agg == AGG_HISTOGRAM ? f->nbounds : 0);
 		if (r->has_value[i])
 			aggregate(g, f, r->value[i]);

@@ -50,7 +50,9 @@ build(struct model *m, const char *const *spec)
 	}
 	must(model_build(m, sp, n, NULL, 0, NULL, 0, &err) == 0, "model");
 	m->max_series = 50;
-	buf_free(&err);	/* the specs stay: the model points into them */
+	while (n-- > 0)		/* the model keeps copies */
+		free(sp[n].arg);
+	buf_free(&err);
 }
 
 static void
