@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include <libxml/xmlversion.h>
 
 #include "names.h"
@@ -15,6 +17,9 @@
 #include "scan.h"
 
 #define VERSION	"1.1.0"
+
+/* An options file is a few lines; a bigger one is a mistake. */
+#define CONFIG_MAX_SIZE	(1 << 20)
 
 static const char usage_text[] =
 "usage: xml2prom [OPTION]... FILE...\n"
@@ -671,6 +676,7 @@ static int
 read_config(struct config *c, struct raw *raw, const char *file, FILE *err)
 {
 	FILE		*f;
+	struct stat	 st;
 	char		*line = NULL, *p;
 	size_t		 cap = 0;
 	ssize_t		 n;
@@ -679,6 +685,13 @@ read_config(struct config *c, struct raw *raw, const char *file, FILE *err)
 
 	if ((f = fopen(file, "r")) == NULL)
 		return usage_error(err, "--config %s: %s", file, strerror(errno));
+	/* A device or a FIFO would be read without end. */
+	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > CONFIG_MAX_SIZE) {
+		fclose(f);
+		return usage_error(err, "--config %s: not a regular file of at "
+		    "most %d bytes", file, CONFIG_MAX_SIZE);
+	}
 	while (rc == 0 && (n = getline(&line, &cap, f)) != -1) {
 		lineno++;
 		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
