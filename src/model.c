@@ -84,16 +84,31 @@ reserved_label(const char *name)
 	    strcmp(name, "family") == 0 || strncmp(name, "__", 2) == 0;
 }
 
+/* A field's expression; its errors say where the option was given. */
+static int
+compile(struct typeexpr *te, const char *expr, const char *what,
+    int is_value, const struct model_spec *s, const struct nsbinding *ns,
+    size_t nns, struct buf *err)
+{
+	struct buf	 msg = { 0 };
+	int		 rc;
+
+	if ((rc = typeexpr_compile(te, expr, what, is_value, ns, nns, &msg)) ==
+	    -1)
+		buf_printf(err, "%s%s", s->origin, msg.data);
+	buf_free(&msg);
+	return rc;
+}
+
 static int
 add_label(struct model *m, const struct model_spec *s,
     const char *const *constants, size_t nconstants,
     const struct nsbinding *ns, size_t nns, struct buf *err)
 {
 	struct label_field	*l;
-	struct buf		 what = { 0 }, msg = { 0 };
+	struct buf		 what = { 0 };
 	char			*name = NULL, *expr = NULL;
 	size_t			 i;
-	int			 rc;
 
 	if (split(s, &name, &expr, err, "NAME=EXPR") == -1)
 		return -1;
@@ -119,14 +134,9 @@ add_label(struct model *m, const struct model_spec *s,
 		buf_puts(&what, "--type");
 	else
 		buf_printf(&what, "--by %s", name);
-	rc = typeexpr_compile(&l->expr, expr, what.data, 0, ns, nns, &msg);
 	l->what = buf_steal(&what);
-	if (rc == -1) {
-		buf_printf(err, "%s%s", s->origin, msg.data);
-		buf_free(&msg);
+	if (compile(&l->expr, expr, l->what, 0, s, ns, nns, err) == -1)
 		return -1;
-	}
-	buf_free(&msg);
 	if (strcmp(name, "type") == 0)
 		m->type_label = (int)m->nlabels;
 	m->nlabels++;
@@ -225,9 +235,8 @@ add_value(struct model *m, const struct model_spec *s,
     const struct nsbinding *ns, size_t nns, struct buf *err)
 {
 	struct value_family	*f;
-	struct buf		 what = { 0 }, msg = { 0 };
+	struct buf		 what = { 0 };
 	char			*name = NULL, *expr = NULL, *colon;
-	int			 rc;
 
 	if (split(s, &name, &expr, err, "FAMILY[:LABEL,...]=EXPR") == -1)
 		return -1;
@@ -254,14 +263,9 @@ add_value(struct model *m, const struct model_spec *s,
 		f->nbounds = sizeof(default_bounds) / sizeof(*default_bounds);
 	}
 	buf_printf(&what, "--%s %s", s->option, name);
-	rc = typeexpr_compile(&f->expr, expr, what.data, 1, ns, nns, &msg);
 	f->what = buf_steal(&what);
-	if (rc == -1) {
-		buf_printf(err, "%s%s", s->origin, msg.data);
-		buf_free(&msg);
+	if (compile(&f->expr, expr, f->what, 1, s, ns, nns, err) == -1)
 		return -1;
-	}
-	buf_free(&msg);
 	m->nvalues++;
 	return 0;
 }
