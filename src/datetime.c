@@ -113,10 +113,13 @@ time_of_day(const char **p, const char *end, long *secs, double *frac)
 double
 datetime_seconds(const char *s, size_t len)
 {
-	const char	*p = s, *end = s + len;
+	const char	*p = s, *end;
 	long		 y, mo, d, secs = 0, offset;
 	double		 frac = 0;
 
+	if (s == NULL)
+		return NAN;
+	end = s + len;
 	/* XML Schema allows whitespace around a value (collapse). */
 	while (p < end && (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r'))
 		p++;

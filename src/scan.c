@@ -232,6 +232,8 @@ static double
 to_number(const struct typeexpr *te, const char *p, size_t len,
     struct buf *copy)
 {
+	if (len == 0)		/* number("") and date:seconds("") alike */
+		return NAN;
 	if (te->kind != TYPE_XPATH && te->convert == CONVERT_DATE)
 		return datetime_seconds(p, len);
 	buf_reset(copy);
