@@ -363,6 +363,7 @@ static void
 row_from_start_tag(struct scanner *s, int nb_attributes,
     const xmlChar **attributes, unsigned long line)
 {
+	static const double no_numbers[MAX_FIELDS];	/* none is from XPath */
 	struct field_text text[MAX_FIELDS];
 	int		 is_number[MAX_FIELDS];
 	size_t		 i;
@@ -376,7 +377,7 @@ row_from_start_tag(struct scanner *s, int nb_attributes,
 		}
 		is_number[i] = 0;
 	}
-	finish_row(s, text, is_number, NULL, line);
+	finish_row(s, text, is_number, no_numbers, line);
 }
 
 static void
