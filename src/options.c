@@ -620,7 +620,7 @@ long_option(const char *name, size_t len)
 }
 
 static void
-add_arg(struct config *c, struct raw *raw, char *arg, const char *origin)
+add_arg(struct raw *raw, char *arg, const char *origin)
 {
 	raw->argv = xreallocarray(raw->argv, (size_t)raw->argc + 2,
 	    sizeof(*raw->argv));
@@ -629,7 +629,6 @@ add_arg(struct config *c, struct raw *raw, char *arg, const char *origin)
 	raw->argv[raw->argc] = arg;
 	raw->argv_origin[raw->argc++] = origin;
 	raw->argv[raw->argc] = NULL;
-	(void)c;
 }
 
 /* A config line: NAME VALUE or NAME=VALUE, as --NAME=VALUE. */
@@ -666,7 +665,7 @@ config_line(struct config *c, struct raw *raw, const char *file,
 	    c->nconfig_strings + 2, sizeof(*c->config_strings));
 	c->config_strings[c->nconfig_strings++] = buf_steal(&arg);
 	c->config_strings[c->nconfig_strings++] = buf_steal(&origin);
-	add_arg(c, raw, c->config_strings[c->nconfig_strings - 2],
+	add_arg(raw, c->config_strings[c->nconfig_strings - 2],
 	    c->config_strings[c->nconfig_strings - 1]);
 	return 0;
 }
@@ -720,7 +719,7 @@ expand_configs(struct config *c, struct raw *raw, int argc, char **argv,
 {
 	int	 ch, i, next = 1, before;
 
-	add_arg(c, raw, argv[0], "");
+	add_arg(raw, argv[0], "");
 	optind = 0;
 	opterr = 0;
 	for (;;) {
@@ -737,14 +736,14 @@ expand_configs(struct config *c, struct raw *raw, int argc, char **argv,
 			return usage_error(err, "%s", "give -c FILE apart from "
 			    "other short options");
 		for (i = next; i < before; i++)
-			add_arg(c, raw, argv[i], "");
+			add_arg(raw, argv[i], "");
 		if (read_config(c, raw, optarg, err) == -1)
 			return -1;
 		next = optind;
 	}
 	/* GNU getopt moves operands after the options: copy what is left. */
 	for (i = next; i < argc; i++)
-		add_arg(c, raw, argv[i], "");
+		add_arg(raw, argv[i], "");
 	return 0;
 }
 

@@ -53,7 +53,6 @@ struct scanner {
 	const struct scan_params *p;
 	const struct model	*m;
 	struct tally		*tally;
-	struct scan_result	*result;
 	struct rowmatch		 match;
 	const struct typeexpr	*field[MAX_FIELDS]; /* labels, then values */
 	const char		*field_label[MAX_FIELDS]; /* for messages: */
@@ -74,7 +73,8 @@ struct scanner {
 	struct xpscope_demand	 demand;	/* what every XPath field needs */
 	xmlXPathContextPtr	 xpath;		/* evaluation context */
 	struct buf		 scratch[MAX_FIELDS]; /* a row's fields' text */
-	struct buf		 why;
+	struct buf		 why;		/* tally_add's reason to refuse */
+	struct buf		 number_text;	/* a value, NUL-terminated */
 	const struct input	*in;
 	uint64_t		 entity_work;	/* see on_get_entity */
 	startElementNsSAX2Func	 kind_start;	/* --dump: wrapped handlers */
@@ -344,7 +344,8 @@ finish_row(struct scanner *s, const struct field_text *text,
 	for (i = 0; rep.reported && i < m->nvalues; i++) {
 		t = &text[nl + i];
 		r.value[i] = is_number[nl + i] ? numbers[nl + i] :
-		    to_number(&m->values[i].expr, t->p, t->len, &s->why);
+		    to_number(&m->values[i].expr, t->p, t->len,
+		    &s->number_text);
 		r.has_value[i] = isfinite(r.value[i]);
 		if (!r.has_value[i])
 			why_skipped(&rep, i, &m->values[i].expr, t,
@@ -831,6 +832,7 @@ scanner_free(struct scanner *s)
 	for (f = 0; f < s->nfields; f++)
 		buf_free(&s->scratch[f]);
 	buf_free(&s->why);
+	buf_free(&s->number_text);
 	xpscope_demand_free(&s->demand);
 	free(s->rows);
 	free(s->states);
@@ -878,7 +880,6 @@ scanner_init(struct scanner *s, const struct scan_params *p,
 	s->p = p;
 	s->m = m;
 	s->tally = &r->tally;
-	s->result = r;
 	for (i = 0; i < m->nlabels; i++) {
 		s->field[s->nfields] = &m->labels[i].expr;
 		s->field_label[s->nfields] = m->labels[i].name;

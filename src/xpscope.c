@@ -183,7 +183,6 @@ expect(struct scope *sc, enum tok tok)
 		next(sc);
 }
 
-/* The string value of these nodes is used: is it in the row's tree? */
 /* The row's tree must hold everything inside the row. */
 static void
 need_all(struct scope *sc)
@@ -191,6 +190,7 @@ need_all(struct scope *sc)
 	sc->demand->full = 1;
 }
 
+/* The string value of these nodes is used: is it in the row's tree? */
 static void
 need_text(struct scope *sc, struct value v)
 {
