@@ -285,7 +285,11 @@ set_buckets(struct model *m, const struct model_spec *s, struct buf *err)
 	    m->values[i].agg != AGG_HISTOGRAM)
 		return spec_error(err, s, "no --histogram family '%s'", name);
 	f = &m->values[i];
+	/* A later --buckets for the same family replaces the earlier one. */
+	free(m->bounds_storage[i]);
 	b = m->bounds_storage[i] = xcalloc(MODEL_MAX_BUCKETS, sizeof(*b));
+	f->bounds = default_bounds;
+	f->nbounds = sizeof(default_bounds) / sizeof(*default_bounds);
 	for (p = list; ; p = end + 1) {
 		errno = 0;
 		if (n == MODEL_MAX_BUCKETS)
