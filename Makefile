@@ -25,7 +25,7 @@ LDLIBS		+= $(XML_LIBS) $(Z_LIBS) -lm
 
 LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
 		   src/rowpath.c \
-		   src/xmlcompat.c src/xpscope.c src/rowtree.c \
+		   src/xmlcompat.c src/xpscope.c src/xpfast.c src/rowtree.c \
 		   src/typeexpr.c src/xmlerr.c src/input.c src/scan.c \
 		   src/expo.c src/textfile.c src/dump.c src/options.c
 LIB_OBJS	 = $(LIB_SRCS:.c=.o)

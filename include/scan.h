@@ -2,9 +2,10 @@
  * scan.h: reading one store in a single streaming pass and grouping its
  * rows.  No tree of the document is built: rows are recognised by the
  * --rows matcher as the parser reports elements, and their fields (labels
- * and values, see model.h) are read from the parse events (attribute,
- * child text) or, when some field needs more, from one tree of the row
- * alone, shared by every field and freed as soon as the row ends.  Memory
+ * and values, see model.h) are read from the parse events (the paths and
+ * string functions of xpfast.h) or, when some field needs more, from one
+ * tree of the row alone, shared by every field and freed as soon as the
+ * row ends.  Memory
  * is bounded by the largest row and --max-series, not by the store.
  */
 #ifndef XML2PROM_SCAN_H

@@ -1,14 +1,11 @@
 /*
  * typeexpr.h: one field's expression (a label such as --type, or a value),
- * XPath 1.0 evaluated with the row as context.  The common shapes are
- * recognised so the scanner can read them from the parse events without
- * building a tree:
- *   '@name', 'string(@name)'           the row's attribute (no namespace)
- *   'name', 'string(name)'             the text of the row's first child
- *                                      element of that name (no namespace)
- * and, for a value, either of them inside 'number(...)' or EXSLT's
- * 'date:seconds(...)'.  Everything else is evaluated by libxml2 on a tree
- * of the row.
+ * XPath 1.0 evaluated with the row as context.  An expression in the
+ * subset of xpfast.h ('@name', 'amount/@currency', 'string(category)',
+ * 'concat(substring-before(@status, "e"), "-", @type)', ...) is read from
+ * the parse events without building a tree; for a value, also inside
+ * 'number(...)' or EXSLT's 'date:seconds(...)'.  Everything else is
+ * evaluated by libxml2 on a tree of the row.
  */
 #ifndef XML2PROM_TYPEEXPR_H
 #define XML2PROM_TYPEEXPR_H
@@ -16,12 +13,12 @@
 #include <libxml/xpath.h>
 
 #include "buf.h"
+#include "xpfast.h"
 #include "xpscope.h"
 
 enum type_kind {
-	TYPE_ATTRIBUTE,
-	TYPE_CHILD_TEXT,
-	TYPE_XPATH
+	TYPE_STREAM,		/* read from the parse events */
+	TYPE_XPATH		/* evaluated on the row's tree */
 };
 
 /* How a value field turns its string into a number. */
@@ -37,8 +34,8 @@ struct nsbinding {
 
 struct typeexpr {
 	enum type_kind		 kind;
-	char			*name;	/* TYPE_ATTRIBUTE, TYPE_CHILD_TEXT */
-	enum type_convert	 convert; /* of a value's fast path */
+	struct xpfast		 prog;	/* TYPE_STREAM */
+	enum type_convert	 convert; /* of a streamed value */
 	xmlXPathCompExprPtr	 comp;	/* TYPE_XPATH */
 	const struct nsbinding	*ns;
 	size_t			 nns;

@@ -2,15 +2,17 @@
  * scan.c: one streaming pass over a store with libxml2's SAX2 interface.
  *
  * One set of element handlers reads every field of a row (see model.h):
- *   attribute    from the row's start tag;
- *   child text   the text of the row's first child element of that name,
- *                collected as the parser reports it;
+ *   streamed     an expression of xpfast.h: each of its paths ('@type',
+ *                'amount/@currency', 'category') captured from the parse
+ *                events as the row goes by, its functions computed from
+ *                them when the row ends;
  *   xpath        evaluated on a tree of the row (and a skeleton of its open
  *                ancestors, for '../@x'; see rowtree.h), built only when
  *                some field needs one, once per row for all of them.
- * When every field is an attribute, a row is complete at its start tag and
- * nothing is copied.  The SAX user data is the scanner itself, so that the
- * callbacks libxml2 makes while it expands an entity reach the same state.
+ * When every path is one of the row's attributes, a row is complete at its
+ * start tag and a plain '@name' is not even copied.  The SAX user data is
+ * the scanner itself, so that the callbacks libxml2 makes while it expands
+ * an entity reach the same state.
  * Entities are expanded by libxml2 (see xmlcompat.c); this file decides
  * which may be: declared internal ones only, within a budget of work.
  */
@@ -31,21 +33,33 @@
 #include "scan.h"
 #include "xmlcompat.h"
 #include "xmlerr.h"
+#include "xpfast.h"
 
 #define MAX_FIELDS	(MODEL_MAX_LABELS + MODEL_MAX_VALUES)
 
-/* A field's text being collected for an open row. */
-struct capture {
-	struct buf	 text;
-	size_t		 depth;		/* the child being read, or 0 */
-	int		 done;		/* the first such child has ended */
+/* A path of a streamed field, as the scanner matches it. */
+struct stream_leaf {
+	const struct xpfast_leaf *def;
+	const char	*step[XPFAST_MAX_STEPS];	/* interned */
+	const char	*attr;				/* interned, or NULL */
+	size_t		 field;
+	size_t		 limit;		/* the most text it may hold */
 };
 
-/* An open row: the line it starts on and its fields' text so far. */
+/* A path's string being captured for an open row. */
+struct capture {
+	struct buf	 text;
+	size_t		 matched;	/* how many of its steps the open
+					   elements inside the row match */
+	size_t		 depth;		/* the element whose text is read, or 0 */
+	int		 done;		/* its first node was found */
+};
+
+/* An open row: the line it starts on and its paths' strings so far. */
 struct open_row {
 	size_t		 depth;
 	unsigned long	 line;
-	struct capture	 cap[MAX_FIELDS];
+	struct capture	*cap;		/* one per stream_leaf */
 };
 
 struct scanner {
@@ -57,10 +71,12 @@ struct scanner {
 	const struct typeexpr	*field[MAX_FIELDS]; /* labels, then values */
 	const char		*field_label[MAX_FIELDS]; /* for messages: */
 	const char		*field_option[MAX_FIELDS]; /* "--type" */
-	const char		*field_name[MAX_FIELDS]; /* interned */
+	size_t			 first_leaf[MAX_FIELDS]; /* a streamed one's */
 	size_t			 nfields;
+	struct stream_leaf	*leaf;		/* every streamed field's paths */
+	size_t			 nleaves;
 	int			 attributes_only; /* rows end at their start */
-	int			 has_child_text;
+	int			 reads_inside;	/* some path has a step */
 	int			 has_tree;
 	int			 filtering;	/* -i or -x given */
 	uint64_t		*states;	/* per open element; [0] document */
@@ -164,30 +180,27 @@ enter(struct scanner *s, const xmlChar *localname)
 }
 
 static int
-is_field_name(const struct scanner *s, size_t field, const xmlChar *name,
-    const xmlChar *uri)
+is_name(const char *want, const xmlChar *name, const xmlChar *uri)
 {
-	const char	*want = s->field_name[field];
-
 	return uri == NULL && ((const char *)name == want ||
 	    strcmp((const char *)name, want) == 0);
 }
 
-/* The value of the row's attribute a field names, "" when absent. */
+/* The value of the attribute a path ends on, NULL when absent. */
 static const char *
-attribute(const struct scanner *s, size_t field, int n,
-    const xmlChar **attributes, size_t *len)
+leaf_attribute(const struct stream_leaf *l, int n, const xmlChar **attributes,
+    size_t *len)
 {
 	const xmlChar	**a;
 	int		 i;
 
 	for (i = 0, a = attributes; i < n; i++, a += 5)
-		if (is_field_name(s, field, a[0], a[2])) {
+		if (is_name(l->attr, a[0], a[2])) {
 			*len = (size_t)(a[4] - a[3]);
 			return (const char *)a[3];
 		}
 	*len = 0;
-	return "";
+	return NULL;
 }
 
 /*
@@ -234,7 +247,7 @@ to_number(const struct typeexpr *te, const char *p, size_t len,
 {
 	if (len == 0)		/* number("") and date:seconds("") alike */
 		return NAN;
-	if (te->kind != TYPE_XPATH && te->convert == CONVERT_DATE)
+	if (te->kind == TYPE_STREAM && te->convert == CONVERT_DATE)
 		return datetime_seconds(p, len);
 	buf_reset(copy);
 	buf_append(copy, p, len);
@@ -249,8 +262,33 @@ struct field_text {
 };
 
 /*
- * Each field's string into text[]: a fast field's from what the parse
- * events gave (`cap`), an XPath field's from the row's tree (kept in
+ * A streamed field's string from its paths' (leaves[]): the path's own
+ * when the expression is one path, else computed into s->scratch.
+ */
+static int
+stream_field(struct scanner *s, size_t f, const struct xpfast_text *leaves,
+    struct field_text *text)
+{
+	const struct xpfast	*prog = &s->field[f]->prog;
+
+	if (xpfast_is_leaf(prog)) {
+		text->p = leaves[0].p;
+		text->len = leaves[0].len;
+		return 0;
+	}
+	xpfast_eval(prog, leaves, &s->scratch[f]);
+	text->p = s->scratch[f].data;
+	text->len = s->scratch[f].len;
+	if (text->len > SCAN_MAX_TYPE_LEN) {
+		too_long(s, f);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Each field's string into text[]: a streamed field's from what its paths
+ * captured (`cap`), an XPath field's from the row's tree (kept in
  * s->scratch); an XPath value that is a number straight into numbers[].
  * -1 if the scan stops.
  */
@@ -258,14 +296,20 @@ static int
 read_fields(struct scanner *s, const struct capture *cap, xmlNodePtr row,
     struct field_text *text, double *numbers, int *is_number)
 {
-	size_t	 i;
-	int	 rc;
+	struct xpfast_text	 leaves[XPFAST_MAX_LEAVES];
+	size_t			 i, k, first;
+	int			 rc;
 
 	for (i = 0; i < s->nfields; i++) {
 		is_number[i] = 0;
-		if (s->field[i]->kind != TYPE_XPATH) {
-			text[i].p = cap[i].text.data;
-			text[i].len = cap[i].text.len;
+		if (s->field[i]->kind == TYPE_STREAM) {
+			first = s->first_leaf[i];
+			for (k = 0; k < s->field[i]->prog.nleaves; k++) {
+				leaves[k].p = cap[first + k].text.data;
+				leaves[k].len = cap[first + k].text.len;
+			}
+			if (stream_field(s, i, leaves, &text[i]) == -1)
+				return -1;
 			continue;
 		}
 		if ((rc = evaluate(s, i, row, &s->scratch[i], &numbers[i])) == -1)
@@ -298,7 +342,7 @@ why_skipped(struct row_report *rep, size_t i, const struct typeexpr *te,
 	}
 	rep->skip_text[i] = text->p;
 	rep->skip_len[i] = text->len;
-	if (te->kind != TYPE_XPATH && te->convert == CONVERT_DATE)
+	if (te->kind == TYPE_STREAM && te->convert == CONVERT_DATE)
 		rep->skip_why[i] = "is not a date";
 	else
 		rep->skip_why[i] = isnan(v) ? "is not a number" :
@@ -359,34 +403,56 @@ finish_row(struct scanner *s, const struct field_text *text,
 		s->p->on_row(s->p->on_row_arg, line, &r, &rep);
 }
 
-/* Every field an attribute: the row is complete in its start tag. */
+/* Every path one of the row's attributes: the row is complete in its
+ * start tag. */
 static void
 row_from_start_tag(struct scanner *s, int nb_attributes,
     const xmlChar **attributes, unsigned long line)
 {
 	static const double no_numbers[MAX_FIELDS];	/* none is from XPath */
 	struct field_text text[MAX_FIELDS];
+	struct xpfast_text leaves[XPFAST_MAX_LEAVES];
+	const struct stream_leaf *l;
 	int		 is_number[MAX_FIELDS];
-	size_t		 i;
+	size_t		 i, k;
 
 	for (i = 0; i < s->nfields; i++) {
-		text[i].p = attribute(s, i, nb_attributes, attributes,
-		    &text[i].len);
-		if (text[i].len > SCAN_MAX_TYPE_LEN) {
-			too_long(s, i);
-			return;
+		for (k = 0; k < s->field[i]->prog.nleaves; k++) {
+			l = &s->leaf[s->first_leaf[i] + k];
+			leaves[k].p = leaf_attribute(l, nb_attributes,
+			    attributes, &leaves[k].len);
+			if (leaves[k].len > l->limit) {
+				too_long(s, i);
+				return;
+			}
 		}
+		if (stream_field(s, i, leaves, &text[i]) == -1)
+			return;
 		is_number[i] = 0;
 	}
 	finish_row(s, text, is_number, no_numbers, line);
+}
+
+/* Appends to a path's capture, within its limit. */
+static int
+capture(struct scanner *s, size_t k, struct capture *c, const char *p,
+    size_t len)
+{
+	if (len > s->leaf[k].limit - c->text.len) {
+		too_long(s, s->leaf[k].field);
+		return -1;
+	}
+	buf_append(&c->text, p, len);
+	return 0;
 }
 
 static void
 open_row(struct scanner *s, int nb_attributes, const xmlChar **attributes)
 {
 	struct open_row	*r;
+	struct capture	*c;
 	const char	*v;
-	size_t		 i, len;
+	size_t		 k, len;
 
 	if (s->nrows == s->rows_cap) {
 		s->rows_cap = s->rows_cap ? s->rows_cap * 2 : 4;
@@ -397,36 +463,53 @@ open_row(struct scanner *s, int nb_attributes, const xmlChar **attributes)
 	r = &s->rows[s->nrows++];
 	r->depth = s->depth;
 	r->line = row_line(s);
-	for (i = 0; i < s->nfields; i++) {
-		buf_reset(&r->cap[i].text);
-		r->cap[i].depth = 0;
-		r->cap[i].done = 0;
-		if (s->field[i]->kind != TYPE_ATTRIBUTE)
-			continue;
-		v = attribute(s, i, nb_attributes, attributes, &len);
-		if (len > SCAN_MAX_TYPE_LEN) {
-			too_long(s, i);
+	if (r->cap == NULL)
+		r->cap = xcalloc(s->nleaves, sizeof(*r->cap));
+	for (k = 0; k < s->nleaves; k++) {
+		c = &r->cap[k];
+		buf_reset(&c->text);
+		c->matched = c->depth = 0;
+		c->done = s->leaf[k].def->nsteps == 0;
+		if (c->done && (v = leaf_attribute(&s->leaf[k], nb_attributes,
+		    attributes, &len)) != NULL && capture(s, k, c, v, len) == -1)
 			return;
-		}
-		buf_append(&r->cap[i].text, v, len);
 	}
 }
 
-/* Which open rows' child-text fields this element starts. */
+/*
+ * An element starts inside open rows: the paths it takes one step further
+ * in each; the last step starts reading the element's text, or takes its
+ * attribute.  The first node found is the path's (document order).
+ */
 static void
-start_captures(struct scanner *s, const xmlChar *localname, const xmlChar *uri)
+match_paths(struct scanner *s, const xmlChar *localname, const xmlChar *uri,
+    int nb_attributes, const xmlChar **attributes)
 {
+	const struct stream_leaf *l;
 	struct capture	*c;
-	size_t		 i, f;
+	const char	*v;
+	size_t		 i, k, step, len;
 
 	for (i = 0; i < s->nrows; i++) {
-		if (s->depth != s->rows[i].depth + 1)
-			continue;
-		for (f = 0; f < s->nfields; f++) {
-			c = &s->rows[i].cap[f];
-			if (s->field[f]->kind == TYPE_CHILD_TEXT && !c->done &&
-			    c->depth == 0 && is_field_name(s, f, localname, uri))
+		step = s->depth - s->rows[i].depth;
+		for (k = 0; k < s->nleaves; k++) {
+			l = &s->leaf[k];
+			c = &s->rows[i].cap[k];
+			if (c->done || c->matched != step - 1 ||
+			    step > l->def->nsteps ||
+			    !is_name(l->step[step - 1], localname, uri))
+				continue;
+			c->matched = step;
+			if (step < l->def->nsteps)
+				continue;
+			if (l->attr == NULL)
 				c->depth = s->depth;
+			else if ((v = leaf_attribute(l, nb_attributes,
+			    attributes, &len)) != NULL) {
+				c->done = 1;
+				if (capture(s, k, c, v, len) == -1)
+					return;
+			}
 		}
 	}
 }
@@ -444,40 +527,32 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 	if (s->has_tree)
 		rowtree_start(&s->tree, localname, prefix, uri, nb_namespaces,
 		    namespaces, nb_attributes, attributes, is_row);
-	if (!is_row) {
-		if (s->nrows > 0 && s->has_child_text)
-			start_captures(s, localname, uri);
+	if (s->reads_inside && s->nrows > 0)
+		match_paths(s, localname, uri, nb_attributes, attributes);
+	if (!is_row)
 		return;
-	}
 	if (s->attributes_only) {
 		if (s->error.len == 0)
 			row_from_start_tag(s, nb_attributes, attributes,
 			    row_line(s));
 		return;
 	}
-	if (s->has_child_text)
-		start_captures(s, localname, uri);
 	open_row(s, nb_attributes, attributes);
 }
 
-/* Text inside open rows, for the child-text fields reading it. */
+/* Text inside open rows, for the paths reading it. */
 static void
 capture_text(struct scanner *s, const xmlChar *ch, int len)
 {
 	struct capture	*c;
-	size_t		 i, f;
+	size_t		 i, k;
 
 	for (i = 0; i < s->nrows; i++)
-		for (f = 0; f < s->nfields; f++) {
-			c = &s->rows[i].cap[f];
-			if (c->depth == 0)
-				continue;
-			/* Say so now: the rest may be gigabytes of entities. */
-			if ((size_t)len > SCAN_MAX_TYPE_LEN - c->text.len) {
-				too_long(s, f);
+		for (k = 0; k < s->nleaves; k++) {
+			c = &s->rows[i].cap[k];
+			if (c->depth != 0 && capture(s, k, c,
+			    (const char *)ch, (size_t)len) == -1)
 				return;
-			}
-			buf_append(&c->text, ch, (size_t)len);
 		}
 }
 
@@ -488,7 +563,7 @@ on_text(void *user, const xmlChar *ch, int len)
 
 	if (s->has_tree)
 		rowtree_text(&s->tree, ch, len, XML_TEXT_NODE);
-	if (s->has_child_text)
+	if (s->reads_inside)
 		capture_text(s, ch, len);
 }
 
@@ -499,7 +574,7 @@ on_cdata(void *user, const xmlChar *ch, int len)
 
 	if (s->has_tree)
 		rowtree_text(&s->tree, ch, len, XML_CDATA_SECTION_NODE);
-	if (s->has_child_text)
+	if (s->reads_inside)
 		capture_text(s, ch, len);
 }
 
@@ -549,24 +624,37 @@ close_row(struct scanner *s)
 	finish_row(s, text, is_number, numbers, r->line);
 }
 
+/* An element inside open rows ends: the paths it took a step further. */
+static void
+unmatch_paths(struct scanner *s)
+{
+	struct capture	*c;
+	size_t		 i, k, step;
+
+	for (i = 0; i < s->nrows; i++) {
+		step = s->depth - s->rows[i].depth;
+		for (k = 0; k < s->nleaves; k++) {
+			c = &s->rows[i].cap[k];
+			if (c->depth == s->depth) {
+				c->depth = 0;
+				c->done = 1;
+			}
+			if (step > 0 && c->matched == step)
+				c->matched--;
+		}
+	}
+}
+
 static void
 on_end(void *user, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri)
 {
 	struct scanner	*s = user;
-	struct capture	*c;
-	size_t		 i, f;
 	int		 is_row;
 
 	(void)localname, (void)prefix, (void)uri;
-	for (i = 0; i < s->nrows && s->has_child_text; i++)
-		for (f = 0; f < s->nfields; f++) {
-			c = &s->rows[i].cap[f];
-			if (c->depth == s->depth) {
-				c->depth = 0;
-				c->done = 1;
-			}
-		}
+	if (s->reads_inside)
+		unmatch_paths(s);
 	is_row = s->nrows > 0 && s->rows[s->nrows - 1].depth == s->depth;
 	if (is_row)
 		close_row(s);
@@ -737,7 +825,7 @@ setup_handlers(struct scanner *s, xmlSAXHandler *sax)
 	sax->getParameterEntity = on_get_parameter_entity;
 	sax->startElementNs = on_start;
 	sax->endElementNs = on_end;
-	if (s->has_child_text || s->has_tree) {
+	if (s->reads_inside || s->has_tree) {
 		sax->characters = sax->ignorableWhitespace = on_text;
 		sax->cdataBlock = on_cdata;
 	}
@@ -781,6 +869,18 @@ describe_failure(struct scan_result *r, const char *path, struct input *in,
 	r->error = buf_steal(&msg);
 }
 
+/* Names are compared as the parser's dictionary's pointers first. */
+static void
+intern_leaf(struct scanner *s, struct stream_leaf *l)
+{
+	size_t	 k;
+
+	for (k = 0; k < l->def->nsteps; k++)
+		l->step[k] = intern(s->ctxt, l->def->step[k]);
+	if (l->def->attr != NULL)
+		l->attr = intern(s->ctxt, l->def->attr);
+}
+
 static void
 parse(struct scanner *s, struct input *in)
 {
@@ -798,9 +898,8 @@ parse(struct scanner *s, struct input *in)
 	xmlCtxtUseOptions(s->ctxt, xmlcompat_options());
 	xmlcompat_refuse_external(s->ctxt);
 	rowmatch_init(&s->match, s->p->rows, intern, s->ctxt);
-	for (i = 0; i < s->nfields; i++)
-		if (s->field[i]->name != NULL)
-			s->field_name[i] = intern(s->ctxt, s->field[i]->name);
+	for (i = 0; i < s->nleaves; i++)
+		intern_leaf(s, &s->leaf[i]);
 	if (s->has_tree)
 		rowtree_init(&s->tree, xmlcompat_dict(s->ctxt),
 		    rowpath_may_nest(s->p->rows) ? NULL : &s->demand);
@@ -817,7 +916,7 @@ parsed_whole(const struct scanner *s, const struct input *in)
 static void
 scanner_free(struct scanner *s)
 {
-	size_t	 i, f;
+	size_t	 i, f, k;
 
 	if (s->xpath != NULL)
 		xmlXPathFreeContext(s->xpath);
@@ -826,9 +925,12 @@ scanner_free(struct scanner *s)
 		xmlFreeDoc(xmlcompat_take_doc(s->ctxt));
 		xmlFreeParserCtxt(s->ctxt);
 	}
-	for (i = 0; i < s->rows_cap; i++)
-		for (f = 0; f < s->nfields; f++)
-			buf_free(&s->rows[i].cap[f].text);
+	for (i = 0; i < s->rows_cap && s->rows[i].cap != NULL; i++) {
+		for (k = 0; k < s->nleaves; k++)
+			buf_free(&s->rows[i].cap[k].text);
+		free(s->rows[i].cap);
+	}
+	free(s->leaf);
 	for (f = 0; f < s->nfields; f++)
 		buf_free(&s->scratch[f]);
 	buf_free(&s->why);
@@ -868,6 +970,32 @@ elapsed_since(const struct timespec *start)
 	return d;
 }
 
+/*
+ * A streamed field's paths.  One that is the whole expression is held to
+ * a field's limit as it is read (the rest may be gigabytes of entities);
+ * one inside functions may be longer, as on the row's tree, where only
+ * the result is held to it.
+ */
+static void
+add_leaves(struct scanner *s, size_t f)
+{
+	const struct xpfast	*prog = &s->field[f]->prog;
+	struct stream_leaf	*l;
+	size_t			 k;
+
+	s->first_leaf[f] = s->nleaves;
+	for (k = 0; k < prog->nleaves; k++) {
+		l = &s->leaf[s->nleaves++];
+		l->def = &prog->leaf[k];
+		l->field = f;
+		l->limit = xpfast_is_leaf(prog) ? SCAN_MAX_TYPE_LEN : SIZE_MAX;
+		if (l->def->nsteps > 0) {
+			s->reads_inside = 1;
+			s->attributes_only = 0;
+		}
+	}
+}
+
 /* The model's fields, labels then values, and what reading them needs. */
 static void
 scanner_init(struct scanner *s, const struct scan_params *p,
@@ -892,17 +1020,17 @@ scanner_init(struct scanner *s, const struct scan_params *p,
 	}
 	s->filtering = p->filter != NULL && (p->filter->ninclude > 0 ||
 	    p->filter->nexclude > 0);
+	s->leaf = xcalloc(s->nfields * XPFAST_MAX_LEAVES, sizeof(*s->leaf));
 	s->attributes_only = 1;
 	for (i = 0; i < s->nfields; i++) {
 		te = s->field[i];
-		if (te->kind != TYPE_ATTRIBUTE)
-			s->attributes_only = 0;
-		if (te->kind == TYPE_CHILD_TEXT)
-			s->has_child_text = 1;
-		if (te->kind == TYPE_XPATH) {
-			s->has_tree = 1;
-			xpscope_demand_merge(&s->demand, &te->demand);
+		if (te->kind == TYPE_STREAM) {
+			add_leaves(s, i);
+			continue;
 		}
+		s->attributes_only = 0;
+		s->has_tree = 1;
+		xpscope_demand_merge(&s->demand, &te->demand);
 	}
 	s->states_cap = 64;
 	s->states = xcalloc(s->states_cap, sizeof(*s->states));

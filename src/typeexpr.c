@@ -8,9 +8,9 @@
 #include <libxml/xpathInternals.h>
 
 #include "datetime.h"
-#include "names.h"
 #include "typeexpr.h"
 #include "xmlerr.h"
+#include "xpfast.h"
 #include "xpscope.h"
 
 static const char *
@@ -67,35 +67,24 @@ strip_call(const char **p, const char **end, const char *fn)
 }
 
 /*
- * Recognises '@name', 'attribute::name', 'name', 'child::name', each
- * optionally inside 'string(...)', or for a value 'number(...)' or
- * 'date:seconds(...)'.  Anything else is left to XPath.
+ * Recognises the streamable subset (xpfast.h), for a value also inside
+ * 'number(...)' or 'date:seconds(...)'.  Anything else is left to XPath.
  */
 static void
 classify(struct typeexpr *te, const char *src, int is_value)
 {
 	const char	*p = src, *end = src + strlen(src);
 
-	te->kind = TYPE_XPATH;
 	te->convert = CONVERT_NUMBER;
 	p = skip_space(p, end);
 	end = trim_end(p, end);
 	if (is_value && date_is_exslt(te) && strip_call(&p, &end,
 	    "date:seconds("))
 		te->convert = CONVERT_DATE;
-	else if (!strip_call(&p, &end, "string(") && is_value)
+	else if (is_value)
 		(void)strip_call(&p, &end, "number(");
-	if (strip_prefix(&p, end, "@") || strip_prefix(&p, end, "attribute::"))
-		te->kind = TYPE_ATTRIBUTE;
-	else {
-		(void)strip_prefix(&p, end, "child::");
-		te->kind = TYPE_CHILD_TEXT;
-	}
-	if (!names_is_ncname(p, (size_t)(end - p))) {
-		te->kind = TYPE_XPATH;
-		return;
-	}
-	te->name = xstrndup(p, (size_t)(end - p));
+	te->kind = xpfast_compile(&te->prog, p, (size_t)(end - p)) == 0 ?
+	    TYPE_STREAM : TYPE_XPATH;
 }
 
 xmlXPathContextPtr
@@ -191,7 +180,7 @@ typeexpr_compile(struct typeexpr *te, const char *src, const char *what,
 void
 typeexpr_free(struct typeexpr *te)
 {
-	free(te->name);
+	xpfast_free(&te->prog);
 	xpscope_demand_free(&te->demand);
 	if (te->comp != NULL)
 		xmlXPathFreeCompExpr(te->comp);

@@ -1,9 +1,9 @@
 #!/bin/bash
 # consistency.sh: one truth.  For every store × --rows pattern ×
 # expression here, xml2prom's counts must equal those of an independent
-# reference, lxml (tests/lxml_counts.py), and the streaming fast paths
-# (@attr, child text) must equal xml2prom's own row trees: concat(X, "")
-# has the value of X but never takes a fast path.  A store lxml refuses
+# reference, lxml (tests/consistency.py), and the streamed expressions
+# (xpfast.h) must equal xml2prom's own row trees: concat(X, substring("", 1))
+# has the value of X but is never streamed.  A store lxml refuses
 # must fail in xml2prom too.  (tests/fuzz/fuzz_diff.c does the same on
 # generated stores against libxml2's XPath on the whole tree.)
 . "$(dirname "$0")/lib.sh"
@@ -33,15 +33,19 @@ stores+=("$scratch/deep.xml")
 # CONSISTENCY_QUICK=1 (memory.sh, under valgrind): a sample of each list.
 if [ "${CONSISTENCY_QUICK:-0}" = 1 ]; then
 	printf '%s\n' '//row' >"$scratch/patterns"
-	printf '%s\n' @type k >"$scratch/fast"
-	{ cat "$scratch/fast"; printf '%s\n' 'normalize-space(k)' \
+	printf '%s\n' @type k 'normalize-space(k)' \
+	    'concat(substring-before(@type, "e"), "-", k/@a)' >"$scratch/fast"
+	{ cat "$scratch/fast"; printf '%s\n' \
 	    'concat(string(comment()), ../@site)'; } >"$scratch/exprs"
 else
 	printf '%s\n' '//row' '/*/*' 'row' '*' '//*' '/*/*/*' '//shelf/item' \
 	    >"$scratch/patterns"
 	printf '%s\n' @type 'string(@status)' category 'string(name)' title k \
-	    'child::k' >"$scratch/fast"
-	{ cat "$scratch/fast"; printf '%s\n' 'normalize-space(k)' \
+	    'child::k' 'normalize-space(k)' 'string(amount/@currency)' \
+	    'item/@type' 'k/@a' 'normalize-space(concat(title, " ", k))' \
+	    'concat(substring-before(@status, "e"), "-", @type)' \
+	    'substring-after(concat(k, "|", amount), "|")' >"$scratch/fast"
+	{ cat "$scratch/fast"; printf '%s\n' \
 	    'concat(name(..), "/", count(*))' 'string(*[1])' \
 	    'count(.//text())' 'string(text())' 'local-name(*[last()])' \
 	    'concat(@type, ":", ../@site)' 'string(comment())' \
