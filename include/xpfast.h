@@ -59,7 +59,8 @@ struct xpfast {
 	struct xpfast_node	 node[XPFAST_MAX_NODES];
 };
 
-/* A leaf's string as the scanner captured it (not NUL-terminated). */
+/* A string as a row gives it, not NUL-terminated: a path's as the scanner
+ * captured it, or a field's. */
 struct xpfast_text {
 	const char	*p;
 	size_t		 len;

@@ -521,25 +521,18 @@ push_spec(struct config *c, const char *option, const char *arg,
 	sp->origin = origin;
 }
 
-/* -t EXPR is --by type=EXPR, keeping its place among the --by. */
+/*
+ * -t EXPR is --by type=EXPR, keeping its place among the --by;
+ * --missing-type X is --missing type=X.
+ */
 static void
-push_type(struct config *c, const char *expr, const char *origin)
-{
-	struct buf	 arg = { 0 };
-
-	buf_printf(&arg, "type=%s", expr);
-	push_spec(c, "type", arg.data, origin);
-	buf_free(&arg);
-}
-
-/* --missing-type X is --missing type=X. */
-static void
-push_missing_type(struct config *c, const char *value, const char *origin)
+push_type_spec(struct config *c, const char *option, const char *value,
+    const char *origin)
 {
 	struct buf	 arg = { 0 };
 
 	buf_printf(&arg, "type=%s", value);
-	push_spec(c, "missing-type", arg.data, origin);
+	push_spec(c, option, arg.data, origin);
 	buf_free(&arg);
 }
 
@@ -562,7 +555,7 @@ collect(struct config *c, struct raw *raw, FILE *err,
 		case 'o': raw->output = optarg; break;
 		case 'd': raw->textfile_dir = optarg; break;
 		case 'r': raw->rows = optarg; break;
-		case 't': push_type(c, optarg, origin); break;
+		case 't': push_type_spec(c, "type", optarg, origin); break;
 		case 'b': push_spec(c, "by", optarg, origin); break;
 		case OPT_MISSING: push_spec(c, "missing", optarg, origin); break;
 		case OPT_SUM: push_spec(c, "sum", optarg, origin); break;
@@ -580,7 +573,9 @@ collect(struct config *c, struct raw *raw, FILE *err,
 		case 'n': push(&raw->ns, &c->nns, optarg); break;
 		case 'q': c->quiet = 1; break;
 		case 'v': c->verbose = 1; break;
-		case OPT_MISSING_TYPE: push_missing_type(c, optarg, origin); break;
+		case OPT_MISSING_TYPE:
+			push_type_spec(c, "missing-type", optarg, origin);
+			break;
 		case OPT_MAX_TYPES:
 		case OPT_MAX_SERIES:
 			raw->max_series = optarg;

@@ -255,25 +255,18 @@ to_number(const struct typeexpr *te, const char *p, size_t len,
 	return xmlXPathCastStringToNumber(XMLSTR(copy->data));
 }
 
-/* A field's string as a row gives it: not NUL-terminated. */
-struct field_text {
-	const char	*p;
-	size_t		 len;
-};
-
 /*
  * A streamed field's string from its paths' (leaves[]): the path's own
  * when the expression is one path, else computed into s->scratch.
  */
 static int
 stream_field(struct scanner *s, size_t f, const struct xpfast_text *leaves,
-    struct field_text *text)
+    struct xpfast_text *text)
 {
 	const struct xpfast	*prog = &s->field[f]->prog;
 
 	if (xpfast_is_leaf(prog)) {
-		text->p = leaves[0].p;
-		text->len = leaves[0].len;
+		*text = leaves[0];
 		return 0;
 	}
 	xpfast_eval(prog, leaves, &s->scratch[f]);
@@ -294,7 +287,7 @@ stream_field(struct scanner *s, size_t f, const struct xpfast_text *leaves,
  */
 static int
 read_fields(struct scanner *s, const struct capture *cap, xmlNodePtr row,
-    struct field_text *text, double *numbers, int *is_number)
+    struct xpfast_text *text, double *numbers, int *is_number)
 {
 	struct xpfast_text	 leaves[XPFAST_MAX_LEAVES];
 	size_t			 i, k, first;
@@ -328,7 +321,7 @@ read_fields(struct scanner *s, const struct capture *cap, xmlNodePtr row,
 /* For --dump: why a value was skipped. */
 static void
 why_skipped(struct row_report *rep, size_t i, const struct typeexpr *te,
-    const struct field_text *text, int is_number, double v)
+    const struct xpfast_text *text, int is_number, double v)
 {
 	rep->skip_text[i] = NULL;
 	if (is_number) {
@@ -363,14 +356,14 @@ label_reported(const struct scanner *s, const struct row *r)
  * value that gave a number, in numbers[].
  */
 static void
-finish_row(struct scanner *s, const struct field_text *text,
+finish_row(struct scanner *s, const struct xpfast_text *text,
     const int *is_number, const double *numbers, unsigned long line)
 {
-	const struct model	*m = s->m;
-	const struct field_text	*t;
-	struct row		 r;
-	struct row_report	 rep;
-	size_t			 i, nl = m->nlabels;
+	const struct model	 *m = s->m;
+	const struct xpfast_text *t;
+	struct row		  r;
+	struct row_report	  rep;
+	size_t			  i, nl = m->nlabels;
 
 	for (i = 0; i < nl; i++) {
 		if (text[i].len == 0) {
@@ -410,7 +403,7 @@ row_from_start_tag(struct scanner *s, int nb_attributes,
     const xmlChar **attributes, unsigned long line)
 {
 	static const double no_numbers[MAX_FIELDS];	/* none is from XPath */
-	struct field_text text[MAX_FIELDS];
+	struct xpfast_text text[MAX_FIELDS];
 	struct xpfast_text leaves[XPFAST_MAX_LEAVES];
 	const struct stream_leaf *l;
 	int		 is_number[MAX_FIELDS];
@@ -601,7 +594,7 @@ static void
 close_row(struct scanner *s)
 {
 	struct open_row	*r = &s->rows[--s->nrows];
-	struct field_text text[MAX_FIELDS];
+	struct xpfast_text text[MAX_FIELDS];
 	int		 is_number[MAX_FIELDS];
 	double		 numbers[MAX_FIELDS];
 	xmlNodePtr	 tree_row = NULL;
@@ -1003,7 +996,7 @@ scanner_init(struct scanner *s, const struct scan_params *p,
 {
 	const struct model	*m = p->model;
 	const struct typeexpr	*te;
-	size_t			 i;
+	size_t			 i, nleaves;
 
 	s->p = p;
 	s->m = m;
@@ -1020,7 +1013,10 @@ scanner_init(struct scanner *s, const struct scan_params *p,
 	}
 	s->filtering = p->filter != NULL && (p->filter->ninclude > 0 ||
 	    p->filter->nexclude > 0);
-	s->leaf = xcalloc(s->nfields * XPFAST_MAX_LEAVES, sizeof(*s->leaf));
+	for (i = 0, nleaves = 0; i < s->nfields; i++)
+		if (s->field[i]->kind == TYPE_STREAM)
+			nleaves += s->field[i]->prog.nleaves;
+	s->leaf = xcalloc(nleaves, sizeof(*s->leaf));
 	s->attributes_only = 1;
 	for (i = 0; i < s->nfields; i++) {
 		te = s->field[i];
