@@ -75,7 +75,6 @@ int	model_build(struct model *, const struct model_spec *, size_t,
 	    const char *const *constant_labels, size_t nconstant,
 	    const struct nsbinding *, size_t, struct buf *err);
 void	model_free(struct model *);
-int	model_has_xpath(const struct model *);
 size_t	model_series_per_group(const struct value_family *);
 
 #endif

@@ -394,20 +394,6 @@ model_free(struct model *m)
 	memset(m, 0, sizeof(*m));
 }
 
-int
-model_has_xpath(const struct model *m)
-{
-	size_t	 i;
-
-	for (i = 0; i < m->nlabels; i++)
-		if (m->labels[i].expr.kind == TYPE_XPATH)
-			return 1;
-	for (i = 0; i < m->nvalues; i++)
-		if (m->values[i].expr.kind == TYPE_XPATH)
-			return 1;
-	return 0;
-}
-
 /* Series one group adds: a histogram has its buckets, +Inf, sum, count. */
 size_t
 model_series_per_group(const struct value_family *f)
