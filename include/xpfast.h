@@ -5,10 +5,11 @@
  *              steps by local name (no namespace), optionally ending on an
  *              attribute (no namespace); taken as a string, the first such
  *              node in document order: an attribute's value, an element's
- *              text (all its descendant text and CDATA)
+ *              text (all its descendant text and CDATA); or '../@c',
+ *              '../../@c': an ancestor's attribute
  *   literals   "..." or '...'
  *   functions  string(X), concat(X, Y, ...), substring-before(X, Y),
- *              substring-after(X, Y), normalize-space(X)
+ *              substring-after(X, Y), normalize-space(X), translate(X, Y, Z)
  * The paths are the program's leaves: the scanner captures each one's
  * string from the parse events, then xpfast_eval computes the field's
  * string from them exactly as libxml2's XPath would on the row's tree (the
@@ -28,6 +29,8 @@
 #define XPFAST_MAX_STEPS	8
 
 struct xpfast_leaf {
+	size_t		 up;		/* '..' steps first: then no child steps,
+					   and an attribute */
 	size_t		 nsteps;
 	char		*step[XPFAST_MAX_STEPS]; /* child elements' names */
 	char		*attr;		/* the last one's attribute (the row's
@@ -40,7 +43,8 @@ enum xpfast_op {
 	XPF_CONCAT,
 	XPF_BEFORE,		/* substring-before */
 	XPF_AFTER,		/* substring-after */
-	XPF_NORMALIZE		/* normalize-space */
+	XPF_NORMALIZE,		/* normalize-space */
+	XPF_TRANSLATE
 };
 
 /* Nodes in prefix order: a function's arguments follow it. */
@@ -50,6 +54,8 @@ struct xpfast_node {
 	size_t		 leaf;		/* XPF_LEAF: index into leaf[] */
 	char		*literal;	/* XPF_LITERAL */
 	size_t		 len;
+	int		*ascii;		/* XPF_TRANSLATE: what becomes of
+					   each ASCII character (xpfast.c) */
 };
 
 struct xpfast {

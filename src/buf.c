@@ -65,7 +65,9 @@ xstrndup(const char *s, size_t n)
 	return p;
 }
 
-static void
+/* Room for `extra` more bytes and the NUL, so that they can be written in
+ * place. */
+void
 buf_reserve(struct buf *b, size_t extra)
 {
 	size_t	 need;

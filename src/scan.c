@@ -3,9 +3,10 @@
  *
  * One set of element handlers reads every field of a row (see model.h):
  *   streamed     an expression of xpfast.h: each of its paths ('@type',
- *                'amount/@currency', 'category') captured from the parse
- *                events as the row goes by, its functions computed from
- *                them when the row ends;
+ *                'amount/@currency', 'category', '../@site') captured from
+ *                the parse events as the row goes by (an ancestor's
+ *                attribute kept from its start tag), its functions computed
+ *                from them when the row ends;
  *   xpath        evaluated on a tree of the row (and a skeleton of its open
  *                ancestors, for '../@x'; see rowtree.h), built only when
  *                some field needs one, once per row for all of them.
@@ -42,6 +43,7 @@ struct stream_leaf {
 	const struct xpfast_leaf *def;
 	const char	*step[XPFAST_MAX_STEPS];	/* interned */
 	const char	*attr;				/* interned, or NULL */
+	size_t		 lineage;	/* '../@x': its column in s->lineage */
 	size_t		 field;
 	size_t		 limit;		/* the most text it may hold */
 };
@@ -82,6 +84,10 @@ struct scanner {
 	uint64_t		*states;	/* per open element; [0] document */
 	size_t			 depth;
 	size_t			 states_cap;
+	struct buf		*lineage;	/* per open element, the values
+						   of the attributes '../@x'
+						   paths read: nlineage each */
+	size_t			 nlineage;
 	struct open_row		*rows;		/* open rows, innermost last */
 	size_t			 nrows;
 	size_t			 rows_cap;
@@ -162,6 +168,22 @@ too_long(struct scanner *s, size_t field)
 	    s->field_label[field], SCAN_MAX_TYPE_LEN);
 }
 
+/* Room for twice as many open elements. */
+static void
+grow_depth(struct scanner *s)
+{
+	size_t	 n = s->states_cap * s->nlineage;
+
+	s->states = xreallocarray(s->states, s->states_cap * 2,
+	    sizeof(*s->states));
+	if (n > 0) {
+		s->lineage = xreallocarray(s->lineage, n * 2,
+		    sizeof(*s->lineage));
+		memset(s->lineage + n, 0, n * sizeof(*s->lineage));
+	}
+	s->states_cap *= 2;
+}
+
 /* Enters an element: returns its state set (row or not, see rowpath.h). */
 static uint64_t
 enter(struct scanner *s, const xmlChar *localname)
@@ -170,11 +192,8 @@ enter(struct scanner *s, const xmlChar *localname)
 
 	set = rowmatch_step(&s->match, s->states[s->depth],
 	    (const char *)localname);
-	if (++s->depth == s->states_cap) {
-		s->states_cap *= 2;
-		s->states = xreallocarray(s->states, s->states_cap,
-		    sizeof(*s->states));
-	}
+	if (++s->depth == s->states_cap)
+		grow_depth(s);
 	s->states[s->depth] = set;
 	return set;
 }
@@ -201,6 +220,52 @@ leaf_attribute(const struct stream_leaf *l, int n, const xmlChar **attributes,
 		}
 	*len = 0;
 	return NULL;
+}
+
+/*
+ * An element starts: keep the attributes that '../@x' paths of rows below
+ * it may read; of one held to a limit, no more than shows it is over.
+ */
+static void
+remember_lineage(struct scanner *s, int nb_attributes,
+    const xmlChar **attributes)
+{
+	struct buf	*b = &s->lineage[s->depth * s->nlineage];
+	const struct stream_leaf *l;
+	const char	*v;
+	size_t		 k, len;
+
+	for (k = 0; k < s->nleaves; k++) {
+		l = &s->leaf[k];
+		if (l->def->up == 0)
+			continue;
+		buf_reset(&b[l->lineage]);
+		if ((v = leaf_attribute(l, nb_attributes, attributes, &len)) !=
+		    NULL)
+			buf_append(&b[l->lineage], v,
+			    len > l->limit ? l->limit + 1 : len);
+	}
+}
+
+/*
+ * The attribute a path with no child steps reads, for the row just
+ * started: its own, or an ancestor's ('../@x'; none above the document
+ * element); NULL when absent.
+ */
+static const char *
+row_attribute(const struct scanner *s, const struct stream_leaf *l,
+    int nb_attributes, const xmlChar **attributes, size_t *len)
+{
+	const struct buf *b;
+
+	if (l->def->up == 0)
+		return leaf_attribute(l, nb_attributes, attributes, len);
+	*len = 0;
+	if (l->def->up >= s->depth)
+		return NULL;
+	b = &s->lineage[(s->depth - l->def->up) * s->nlineage + l->lineage];
+	*len = b->len;
+	return b->len > 0 ? b->data : NULL;
 }
 
 /*
@@ -412,7 +477,7 @@ row_from_start_tag(struct scanner *s, int nb_attributes,
 	for (i = 0; i < s->nfields; i++) {
 		for (k = 0; k < s->field[i]->prog.nleaves; k++) {
 			l = &s->leaf[s->first_leaf[i] + k];
-			leaves[k].p = leaf_attribute(l, nb_attributes,
+			leaves[k].p = row_attribute(s, l, nb_attributes,
 			    attributes, &leaves[k].len);
 			if (leaves[k].len > l->limit) {
 				too_long(s, i);
@@ -463,7 +528,7 @@ open_row(struct scanner *s, int nb_attributes, const xmlChar **attributes)
 		buf_reset(&c->text);
 		c->matched = c->depth = 0;
 		c->done = s->leaf[k].def->nsteps == 0;
-		if (c->done && (v = leaf_attribute(&s->leaf[k], nb_attributes,
+		if (c->done && (v = row_attribute(s, &s->leaf[k], nb_attributes,
 		    attributes, &len)) != NULL && capture(s, k, c, v, len) == -1)
 			return;
 	}
@@ -517,6 +582,8 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 
 	(void)nb_defaulted;
 	is_row = (enter(s, localname) & s->match.final) != 0;
+	if (s->nlineage > 0)
+		remember_lineage(s, nb_attributes, attributes);
 	if (s->has_tree)
 		rowtree_start(&s->tree, localname, prefix, uri, nb_namespaces,
 		    namespaces, nb_attributes, attributes, is_row);
@@ -930,6 +997,9 @@ scanner_free(struct scanner *s)
 	buf_free(&s->number_text);
 	xpscope_demand_free(&s->demand);
 	free(s->rows);
+	for (i = 0; i < s->states_cap * s->nlineage; i++)
+		buf_free(&s->lineage[i]);
+	free(s->lineage);
 	free(s->states);
 	buf_free(&s->error);
 	buf_free(&s->shape);
@@ -982,6 +1052,8 @@ add_leaves(struct scanner *s, size_t f)
 		l->def = &prog->leaf[k];
 		l->field = f;
 		l->limit = xpfast_is_leaf(prog) ? SCAN_MAX_TYPE_LEN : SIZE_MAX;
+		if (l->def->up > 0)
+			l->lineage = s->nlineage++;
 		if (l->def->nsteps > 0) {
 			s->reads_inside = 1;
 			s->attributes_only = 0;
@@ -1031,6 +1103,9 @@ scanner_init(struct scanner *s, const struct scan_params *p,
 	s->states_cap = 64;
 	s->states = xcalloc(s->states_cap, sizeof(*s->states));
 	s->states[0] = ROWMATCH_START;
+	if (s->nlineage > 0)
+		s->lineage = xcalloc(s->states_cap * s->nlineage,
+		    sizeof(*s->lineage));
 }
 
 void

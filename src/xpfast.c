@@ -7,6 +7,7 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
 #endif
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -15,6 +16,11 @@
 
 /* string(string(...)) nests without adding a node: bound the recursion. */
 #define MAX_DEPTH	32
+
+/* translate()'s table: a character kept, dropped, or else where its
+ * replacement starts in the third argument. */
+#define TR_KEEP		(-1)
+#define TR_DROP		(-2)
 
 struct reader {
 	const char	*p;
@@ -107,7 +113,32 @@ fail(struct reader *r)
 	return -1;
 }
 
-/* "..." or '...': XPath literals have no escapes. */
+/* The size of the UTF-8 character that starts with byte `c`. */
+static size_t
+utf8_size(unsigned char c)
+{
+	return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
+}
+
+/* Is s[0..len) well-formed UTF-8, as far as characters' lengths go? */
+static int
+is_utf8(const char *s, size_t len)
+{
+	size_t	 i, k, n;
+
+	for (i = 0; i < len; i += n) {
+		n = utf8_size((unsigned char)s[i]);
+		if (((unsigned char)s[i] & 0xc0) == 0x80 || n > len - i)
+			return 0;
+		for (k = 1; k < n; k++)
+			if (((unsigned char)s[i + k] & 0xc0) != 0x80)
+				return 0;
+	}
+	return 1;
+}
+
+/* "..." or '...': XPath literals have no escapes.  Characters are counted
+ * by translate(): one that is not UTF-8 is left to libxml2. */
 static int
 read_literal(struct reader *r)
 {
@@ -116,7 +147,8 @@ read_literal(struct reader *r)
 	char			 quote = *r->p;
 
 	close = memchr(r->p + 1, quote, (size_t)(r->end - r->p - 1));
-	if (close == NULL || (n = add_node(r, XPF_LITERAL)) == NULL)
+	if (close == NULL || !is_utf8(r->p + 1, (size_t)(close - r->p - 1)) ||
+	    (n = add_node(r, XPF_LITERAL)) == NULL)
 		return fail(r);
 	n->len = (size_t)(close - r->p - 1);
 	n->literal = xstrndup(r->p + 1, n->len);
@@ -156,7 +188,7 @@ read_step(struct reader *r, int *is_attr)
 }
 
 /* A relative location path of child steps, the last one may be an
- * attribute: one leaf of the program. */
+ * attribute, or '..' steps then an attribute: one leaf of the program. */
 static int
 read_path(struct reader *r)
 {
@@ -170,6 +202,11 @@ read_path(struct reader *r)
 		return fail(r);
 	n->leaf = r->prog->nleaves;
 	leaf = &r->prog->leaf[r->prog->nleaves++];
+	while (accept(r, "..")) {
+		if (!accept(r, "/"))
+			return fail(r);
+		leaf->up++;
+	}
 	do {
 		if (next_is(r, "//") || (name = read_step(r, &is_attr)) == NULL)
 			return fail(r);
@@ -177,7 +214,8 @@ read_path(struct reader *r)
 			leaf->attr = name;
 			return next_is(r, "/") ? fail(r) : 0;
 		}
-		if (leaf->nsteps == XPFAST_MAX_STEPS) {
+		/* an ancestor's children, or its text: not the row's to see */
+		if (leaf->up > 0 || leaf->nsteps == XPFAST_MAX_STEPS) {
 			free(name);
 			return fail(r);
 		}
@@ -208,6 +246,87 @@ read_args(struct reader *r, struct xpfast_node *fn, size_t min, size_t max)
 	return 0;
 }
 
+/* The index of character c[0..n) among those of s[0..len), or -1. */
+static long
+char_index(const char *s, size_t len, const char *c, size_t n)
+{
+	size_t	 i;
+	long	 k;
+
+	for (i = 0, k = 0; i < len; i += utf8_size((unsigned char)s[i]), k++)
+		if (n <= len - i && memcmp(s + i, c, n) == 0)
+			return k;
+	return -1;
+}
+
+/* The k-th character of s[0..len); NULL past the end. */
+static const char *
+char_at(const char *s, size_t len, long k)
+{
+	size_t	 i;
+
+	for (i = 0; i < len; i += utf8_size((unsigned char)s[i]), k--)
+		if (k == 0)
+			return s + i;
+	return NULL;
+}
+
+/* What translate() with these literals does to each ASCII character, so
+ * that the common case costs a lookup per character. */
+static int *
+translation_table(const struct xpfast_node *from, const struct xpfast_node *to)
+{
+	int		*t = xcalloc(128, sizeof(*t));
+	const char	*rep;
+	size_t		 i;
+	long		 k;
+	int		 c;
+
+	for (c = 0; c < 128; c++)
+		t[c] = TR_KEEP;
+	for (i = 0, k = 0; i < from->len;
+	    i += utf8_size((unsigned char)from->literal[i]), k++) {
+		c = (unsigned char)from->literal[i];
+		if (c >= 0x80 || t[c] != TR_KEEP)	/* the first one counts */
+			continue;
+		rep = char_at(to->literal, to->len, k);
+		t[c] = rep == NULL ? TR_DROP : (int)(rep - to->literal);
+	}
+	return t;
+}
+
+
+
+/*
+ * translate(X, "from", "to"), after its '(': only literals say what to
+ * replace, so that the work per character of X is bounded by the
+ * expression, not by the store.
+ */
+static int
+read_translate(struct reader *r)
+{
+	struct xpfast_node	*n, *lit;
+	size_t			 tr;
+	int			 i;
+
+	tr = r->prog->nnodes;
+	if (add_node(r, XPF_TRANSLATE) == NULL || read_expr(r) == -1)
+		return fail(r);
+	lit = &r->prog->node[r->prog->nnodes];
+	for (i = 0; i < 2; i++) {
+		if (!accept(r, ","))
+			return fail(r);
+		skip_space(r);
+		if (r->p == r->end || (*r->p != '"' && *r->p != '\'') ||
+		    read_literal(r) == -1)
+			return fail(r);
+	}
+	n = &r->prog->node[tr];
+	n->nargs = 3;
+	n->ascii = translation_table(&lit[0], &lit[1]);
+	return accept(r, ")") ? 0 : fail(r);
+}
+
 static int
 read_call(struct reader *r, const char *name)
 {
@@ -227,6 +346,8 @@ read_call(struct reader *r, const char *name)
 	/* string(X) is X: every expression here is a string already. */
 	if (strcmp(name, "string") == 0)
 		return read_args(r, NULL, 1, 1);
+	if (strcmp(name, "translate") == 0)
+		return read_translate(r);
 	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
 		if (strcmp(name, fns[i].name) == 0) {
 			if ((n = add_node(r, fns[i].op)) == NULL)
@@ -290,8 +411,10 @@ xpfast_free(struct xpfast *prog)
 			free(prog->leaf[i].step[k]);
 		free(prog->leaf[i].attr);
 	}
-	for (i = 0; i < prog->nnodes; i++)
+	for (i = 0; i < prog->nnodes; i++) {
 		free(prog->node[i].literal);
+		free(prog->node[i].ascii);
+	}
 	memset(prog, 0, sizeof(*prog));
 }
 
@@ -362,6 +485,47 @@ normalize_from(struct buf *out, size_t start)
 	truncate_to(out, w);
 }
 
+/*
+ * XPath's translate on out[start..): each character found in the second
+ * argument (`from`) becomes the one at the same index in the third (`to`),
+ * or goes when the third is shorter; the rest stay.  The result is built
+ * past the end, then moved into place: a replacement may be longer than
+ * what it replaces (4 bytes at most).
+ */
+static void
+translate_from(struct buf *out, size_t start, const struct xpfast_node *tr,
+    const struct xpfast_node *from, const struct xpfast_node *to)
+{
+	size_t		 end = out->len, i, n, w;
+	const char	*rep;
+	unsigned char	 c;
+	long		 k;
+
+	if (end == start)
+		return;
+	buf_reserve(out, end - start > SIZE_MAX / 4 ? SIZE_MAX :
+	    (end - start) * 4);
+	for (i = start, w = end; i < end; i += n) {
+		c = (unsigned char)out->data[i];
+		n = utf8_size(c);
+		if (c < 0x80)
+			rep = tr->ascii[c] == TR_KEEP ? out->data + i :
+			    tr->ascii[c] == TR_DROP ? NULL :
+			    to->literal + tr->ascii[c];
+		else if ((k = char_index(from->literal, from->len,
+		    out->data + i, n)) < 0)
+			rep = out->data + i;
+		else
+			rep = char_at(to->literal, to->len, k);
+		if (rep != NULL) {
+			memcpy(out->data + w, rep, utf8_size((unsigned char)*rep));
+			w += utf8_size((unsigned char)*rep);
+		}
+	}
+	memmove(out->data + start, out->data + end, w - end);
+	truncate_to(out, start + w - end);
+}
+
 /* Appends node i's string to `out`; returns the node after its subtree. */
 static size_t
 eval_node(const struct xpfast *prog, size_t i, const struct xpfast_text *text,
@@ -392,6 +556,12 @@ eval_node(const struct xpfast *prog, size_t i, const struct xpfast_text *text,
 	case XPF_NORMALIZE:
 		i = eval_node(prog, i, text, out);
 		normalize_from(out, start);
+		break;
+	case XPF_TRANSLATE:		/* then two literals */
+		i = eval_node(prog, i, text, out);
+		translate_from(out, start, n, &prog->node[i],
+		    &prog->node[i + 1]);
+		i += 2;
 		break;
 	}
 	return i;

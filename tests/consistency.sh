@@ -44,11 +44,14 @@ else
 	    'child::k' 'normalize-space(k)' 'string(amount/@currency)' \
 	    'item/@type' 'k/@a' 'normalize-space(concat(title, " ", k))' \
 	    'concat(substring-before(@status, "e"), "-", @type)' \
-	    'substring-after(concat(k, "|", amount), "|")' >"$scratch/fast"
+	    'substring-after(concat(k, "|", amount), "|")' \
+	    'concat(@type, ":", ../@site)' 'string(../../@site)' \
+	    'translate(normalize-space(k), "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")' \
+	    'translate(@type, "aeé", "AE")' >"$scratch/fast"
 	{ cat "$scratch/fast"; printf '%s\n' \
 	    'concat(name(..), "/", count(*))' 'string(*[1])' \
 	    'count(.//text())' 'string(text())' 'local-name(*[last()])' \
-	    'concat(@type, ":", ../@site)' 'string(comment())' \
+	    'string(comment())' \
 	    'sum(.//@id)'; } >"$scratch/exprs"
 fi
 

@@ -393,7 +393,8 @@ static void
 describe(const struct xpfast *prog, size_t *i, struct buf *out)
 {
 	static const char *const fn[] = { "", "", "concat",
-	    "substring-before", "substring-after", "normalize-space" };
+	    "substring-before", "substring-after", "normalize-space",
+	    "translate" };
 	const struct xpfast_node *n = &prog->node[(*i)++];
 	const struct xpfast_leaf *l;
 	size_t			 k;
@@ -401,6 +402,8 @@ describe(const struct xpfast *prog, size_t *i, struct buf *out)
 	switch (n->op) {
 	case XPF_LEAF:
 		l = &prog->leaf[n->leaf];
+		for (k = 0; k < l->up; k++)
+			buf_puts(out, "../");
 		for (k = 0; k < l->nsteps; k++)
 			buf_printf(out, "%s%s", k > 0 ? "/" : "", l->step[k]);
 		if (l->attr != NULL)
@@ -534,7 +537,18 @@ test_typeexpr(void)
 	CHECK(kind_of("substring-after(a/@b, '')", "substring-after(a/@b,'')"));
 	CHECK(kind_of("'constant'", "'constant'"));
 	CHECK(kind_of("category/text()", NULL));
-	CHECK(kind_of("../@type", NULL));
+	CHECK(kind_of("../@type", "../@type"));
+	CHECK(kind_of("string(.. / .. /attribute::site)", "../../@site"));
+	CHECK(kind_of("concat(@a, ../@a)", "concat(@a,../@a)"));
+	CHECK(kind_of("translate(k, 'abc', \"ABC\")",
+	    "translate(k,'abc','ABC')"));
+	CHECK(kind_of("name(..)", NULL));
+	CHECK(kind_of("string(../@*)", NULL));
+	CHECK(kind_of("string(../@date:a)", NULL));	/* bound to EXSLT */
+	CHECK(kind_of("a/../@b", NULL));
+	CHECK(kind_of("./@a", NULL));
+	CHECK(kind_of("translate(@a, @b, 'x')", NULL));	/* literals only */
+	CHECK(kind_of("translate(@a, 'b', concat('x', 'y'))", NULL));
 	CHECK(kind_of("@*", NULL));
 	CHECK(kind_of("*", NULL));
 	CHECK(kind_of("a//b", NULL));
@@ -545,7 +559,6 @@ test_typeexpr(void)
 	CHECK(kind_of("concat(@a, .)", NULL));
 	CHECK(kind_of("string()", NULL));
 	CHECK(kind_of("normalize-space()", NULL));
-	CHECK(kind_of("translate(@a, 'a', 'b')", NULL));
 	CHECK(kind_of("descendant::a", NULL));
 	CHECK(kind_of("string(@date:type)", NULL));	/* bound to EXSLT */
 	CHECK(kind_of("concat(a/b/c/d/e/f/g/h/i, '')", NULL));	/* 9 steps */
@@ -563,6 +576,17 @@ test_typeexpr(void)
 	CHECK(same_as_xpath("   ", "", "normalize-space(@a)"));
 	CHECK(same_as_xpath("x", " y  z ", "normalize-space(concat(@a, @b, ' '))"));
 	CHECK(same_as_xpath("\xc3\xa9t\xc3\xa9", "t", "substring-before(@a, @b)"));
+	CHECK(same_as_xpath("Hello World", "", "translate(@a, 'lo', 'L')"));
+	CHECK(same_as_xpath("abcabc", "", "translate(@a, 'abca', 'ABCD')"));
+	CHECK(same_as_xpath("abc", "", "translate(@a, 'abc', '')"));
+	CHECK(same_as_xpath("", "", "translate(@a, 'abc', 'xyz')"));
+	CHECK(same_as_xpath("abc", "", "translate(@a, '', 'xyz')"));
+	CHECK(same_as_xpath("a\xc3\xa9" "b\xe2\x82\xac", "x",
+	    "translate(concat(@a, @b), '\xc3\xa9\xe2\x82\xacx', "
+	    "'e\xf0\x9f\x98\x80')"));
+	CHECK(same_as_xpath("STATUS \xc3\x89T\xc3\x89", "",
+	    "translate(@a, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ\xc3\x89', "
+	    "'abcdefghijklmnopqrstuvwxyz\xc3\xa9')"));
 	CHECK(type_rejected("@"));
 	CHECK(type_rejected("]["));
 	CHECK(type_rejected("@type ="));

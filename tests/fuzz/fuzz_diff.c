@@ -42,7 +42,9 @@ static const char *const exprs[] = {
 	"string(r/k/@type)", "concat(substring-before(@type, 'a'), '-', k)",
 	"substring-after(k/@a, '')", "normalize-space(concat(k, ' ', @type))",
 	"concat(k/@a, r/@type, '|', k/k/@n)", "substring-before(k, @a)",
-	"substring-after(concat(@a, k), k/@type)",
+	"substring-after(concat(@a, k), k/@type)", "string(../@type)",
+	"concat(@type, '/', ../@a, '/', ../../@k)", "translate(k, 'abk', 'B')",
+	"translate(concat(@type, ../@type), 'a\xc3\xa9', '\xc3\xa9')",
 	"string(k/text())", "string(text()[2])",
 	"concat(name(..), '/', ../@k, '/', count(ancestor::*))",
 	"count(*)", "string(comment())", "string(processing-instruction())",
@@ -60,7 +62,9 @@ static const char *const exprs[] = {
 static const char *const values[] = {
 	"@n", "number(@n)", "n", "string(n)", "date:seconds(@d)",
 	"date:seconds(d)", "k/@n", "number(k/@n)", "concat(@n, k)",
-	"date:seconds(concat(k/@d, substring-after(@d, 'T')))", "string-length(@type)", "count(*)", "@type",
+	"date:seconds(concat(k/@d, substring-after(@d, 'T')))", "../@n",
+	"number(translate(@n, ',', ''))", "date:seconds(../@d)",
+	"string-length(@type)", "count(*)", "@type",
 	"sum(.//@n)", "boolean(@n)", "number(k)"
 };
 #define NVALUES	(sizeof(values) / sizeof(values[0]))
