@@ -7,10 +7,14 @@
  *              node in document order: an attribute's value, an element's
  *              text (all its descendant text and CDATA); or '../@c',
  *              '../../@c': an ancestor's attribute
+ *   names      name(), local-name() of the row ('.' or no argument) or of
+ *              an ancestor ('..', '../..')
  *   literals   "..." or '...'
  *   functions  string(X), concat(X, Y, ...), substring-before(X, Y),
- *              substring-after(X, Y), normalize-space(X), translate(X, Y, Z)
- * The paths are the program's leaves: the scanner captures each one's
+ *              substring-after(X, Y), normalize-space(X),
+ *              translate(X, "...", "...") (literals: X's length alone
+ *              bounds its work)
+ * The paths and names are the program's leaves: the scanner captures each one's
  * string from the parse events, then xpfast_eval computes the field's
  * string from them exactly as libxml2's XPath would on the row's tree (the
  * differential fuzzer, tests/fuzz/fuzz_diff.c, holds it to that).
@@ -28,9 +32,16 @@
 #define XPFAST_MAX_NODES	16
 #define XPFAST_MAX_STEPS	8
 
+enum xpfast_name {
+	XPF_NOT_NAME,			/* the leaf's string is its node's */
+	XPF_LOCAL_NAME,			/* local-name() of the row or above */
+	XPF_QNAME			/* name(): with the document's prefix */
+};
+
 struct xpfast_leaf {
+	enum xpfast_name name;
 	size_t		 up;		/* '..' steps first: then no child steps,
-					   and an attribute */
+					   and an attribute or a name */
 	size_t		 nsteps;
 	char		*step[XPFAST_MAX_STEPS]; /* child elements' names */
 	char		*attr;		/* the last one's attribute (the row's

@@ -3,10 +3,10 @@
  *
  * One set of element handlers reads every field of a row (see model.h):
  *   streamed     an expression of xpfast.h: each of its paths ('@type',
- *                'amount/@currency', 'category', '../@site') captured from
- *                the parse events as the row goes by (an ancestor's
- *                attribute kept from its start tag), its functions computed
- *                from them when the row ends;
+ *                'amount/@currency', 'category', '../@site', 'name(..)')
+ *                captured from the parse events as the row goes by (an
+ *                ancestor's attributes and name kept from its start tag),
+ *                its functions computed from them when the row ends;
  *   xpath        evaluated on a tree of the row (and a skeleton of its open
  *                ancestors, for '../@x'; see rowtree.h), built only when
  *                some field needs one, once per row for all of them.
@@ -46,6 +46,21 @@ struct stream_leaf {
 	size_t		 lineage;	/* '../@x': its column in s->lineage */
 	size_t		 field;
 	size_t		 limit;		/* the most text it may hold */
+	struct buf	 qname;		/* name(): 'prefix:local', built */
+};
+
+/* What a start tag gives the paths complete at a row's start. */
+struct start_tag {
+	const xmlChar	*localname;
+	const xmlChar	*prefix;
+	int		 nb_attributes;
+	const xmlChar	**attributes;
+};
+
+/* An open element's name, as the parser's dictionary holds it. */
+struct element_name {
+	const xmlChar	*localname;
+	const xmlChar	*prefix;
 };
 
 /* A path's string being captured for an open row. */
@@ -79,6 +94,7 @@ struct scanner {
 	size_t			 nleaves;
 	int			 attributes_only; /* rows end at their start */
 	int			 reads_inside;	/* some path has a step */
+	int			 keeps_names;	/* some path reads 'name(..)' */
 	int			 has_tree;
 	int			 filtering;	/* -i or -x given */
 	uint64_t		*states;	/* per open element; [0] document */
@@ -88,6 +104,8 @@ struct scanner {
 						   of the attributes '../@x'
 						   paths read: nlineage each */
 	size_t			 nlineage;
+	struct element_name	*names;		/* per open element, for
+						   'name(..)'; or NULL */
 	struct open_row		*rows;		/* open rows, innermost last */
 	size_t			 nrows;
 	size_t			 rows_cap;
@@ -176,6 +194,9 @@ grow_depth(struct scanner *s)
 
 	s->states = xreallocarray(s->states, s->states_cap * 2,
 	    sizeof(*s->states));
+	if (s->names != NULL)
+		s->names = xreallocarray(s->names, s->states_cap * 2,
+		    sizeof(*s->names));
 	if (n > 0) {
 		s->lineage = xreallocarray(s->lineage, n * 2,
 		    sizeof(*s->lineage));
@@ -223,12 +244,11 @@ leaf_attribute(const struct stream_leaf *l, int n, const xmlChar **attributes,
 }
 
 /*
- * An element starts: keep the attributes that '../@x' paths of rows below
- * it may read; of one held to a limit, no more than shows it is over.
+ * An element starts: keep the attributes '../@x' paths of rows below it
+ * may read; of one held to a limit, no more than shows it is over.
  */
 static void
-remember_lineage(struct scanner *s, int nb_attributes,
-    const xmlChar **attributes)
+remember_attributes(struct scanner *s, const struct start_tag *tag)
 {
 	struct buf	*b = &s->lineage[s->depth * s->nlineage];
 	const struct stream_leaf *l;
@@ -237,33 +257,56 @@ remember_lineage(struct scanner *s, int nb_attributes,
 
 	for (k = 0; k < s->nleaves; k++) {
 		l = &s->leaf[k];
-		if (l->def->up == 0)
+		if (l->def->up == 0 || l->def->name != XPF_NOT_NAME)
 			continue;
 		buf_reset(&b[l->lineage]);
-		if ((v = leaf_attribute(l, nb_attributes, attributes, &len)) !=
-		    NULL)
+		if ((v = leaf_attribute(l, tag->nb_attributes, tag->attributes,
+		    &len)) != NULL)
 			buf_append(&b[l->lineage], v,
 			    len > l->limit ? l->limit + 1 : len);
 	}
 }
 
+/* An element's name as name() or local-name() gives it. */
+static const char *
+element_name(struct stream_leaf *l, const struct element_name *e,
+    size_t *len)
+{
+	if (l->def->name == XPF_LOCAL_NAME || e->prefix == NULL) {
+		*len = strlen((const char *)e->localname);
+		return (const char *)e->localname;
+	}
+	buf_reset(&l->qname);
+	buf_printf(&l->qname, "%s:%s", e->prefix, e->localname);
+	*len = l->qname.len;
+	return l->qname.data;
+}
+
 /*
- * The attribute a path with no child steps reads, for the row just
- * started: its own, or an ancestor's ('../@x'; none above the document
- * element); NULL when absent.
+ * The string of a path complete at the row's start tag: an attribute or
+ * the name of the row, or of an ancestor ('..'; the document above the
+ * document element has neither); NULL when empty.
  */
 static const char *
-row_attribute(const struct scanner *s, const struct stream_leaf *l,
-    int nb_attributes, const xmlChar **attributes, size_t *len)
+start_leaf(const struct scanner *s, struct stream_leaf *l,
+    const struct start_tag *tag, size_t *len)
 {
+	const struct xpfast_leaf *def = l->def;
+	const struct element_name row = { tag->localname, tag->prefix };
 	const struct buf *b;
+	size_t		 at;
 
-	if (l->def->up == 0)
-		return leaf_attribute(l, nb_attributes, attributes, len);
 	*len = 0;
-	if (l->def->up >= s->depth)
+	if (def->up >= s->depth)
 		return NULL;
-	b = &s->lineage[(s->depth - l->def->up) * s->nlineage + l->lineage];
+	at = s->depth - def->up;
+	if (def->name != XPF_NOT_NAME)
+		return element_name(l, def->up == 0 ? &row : &s->names[at],
+		    len);
+	if (def->up == 0)
+		return leaf_attribute(l, tag->nb_attributes, tag->attributes,
+		    len);
+	b = &s->lineage[at * s->nlineage + l->lineage];
 	*len = b->len;
 	return b->len > 0 ? b->data : NULL;
 }
@@ -461,24 +504,22 @@ finish_row(struct scanner *s, const struct xpfast_text *text,
 		s->p->on_row(s->p->on_row_arg, line, &r, &rep);
 }
 
-/* Every path one of the row's attributes: the row is complete in its
- * start tag. */
+/* Every path complete at the row's start tag: so is the row. */
 static void
-row_from_start_tag(struct scanner *s, int nb_attributes,
-    const xmlChar **attributes, unsigned long line)
+row_from_start_tag(struct scanner *s, const struct start_tag *tag,
+    unsigned long line)
 {
 	static const double no_numbers[MAX_FIELDS];	/* none is from XPath */
 	struct xpfast_text text[MAX_FIELDS];
 	struct xpfast_text leaves[XPFAST_MAX_LEAVES];
-	const struct stream_leaf *l;
+	struct stream_leaf *l;
 	int		 is_number[MAX_FIELDS];
 	size_t		 i, k;
 
 	for (i = 0; i < s->nfields; i++) {
 		for (k = 0; k < s->field[i]->prog.nleaves; k++) {
 			l = &s->leaf[s->first_leaf[i] + k];
-			leaves[k].p = row_attribute(s, l, nb_attributes,
-			    attributes, &leaves[k].len);
+			leaves[k].p = start_leaf(s, l, tag, &leaves[k].len);
 			if (leaves[k].len > l->limit) {
 				too_long(s, i);
 				return;
@@ -505,7 +546,7 @@ capture(struct scanner *s, size_t k, struct capture *c, const char *p,
 }
 
 static void
-open_row(struct scanner *s, int nb_attributes, const xmlChar **attributes)
+open_row(struct scanner *s, const struct start_tag *tag)
 {
 	struct open_row	*r;
 	struct capture	*c;
@@ -528,8 +569,8 @@ open_row(struct scanner *s, int nb_attributes, const xmlChar **attributes)
 		buf_reset(&c->text);
 		c->matched = c->depth = 0;
 		c->done = s->leaf[k].def->nsteps == 0;
-		if (c->done && (v = row_attribute(s, &s->leaf[k], nb_attributes,
-		    attributes, &len)) != NULL && capture(s, k, c, v, len) == -1)
+		if (c->done && (v = start_leaf(s, &s->leaf[k], tag, &len)) !=
+		    NULL && capture(s, k, c, v, len) == -1)
 			return;
 	}
 }
@@ -578,12 +619,18 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
     int nb_attributes, int nb_defaulted, const xmlChar **attributes)
 {
 	struct scanner	*s = user;
+	const struct start_tag tag = { localname, prefix, nb_attributes,
+			    attributes };
 	int		 is_row;
 
 	(void)nb_defaulted;
 	is_row = (enter(s, localname) & s->match.final) != 0;
+	if (s->names != NULL) {		/* for 'name(..)' below */
+		s->names[s->depth].localname = localname;
+		s->names[s->depth].prefix = prefix;
+	}
 	if (s->nlineage > 0)
-		remember_lineage(s, nb_attributes, attributes);
+		remember_attributes(s, &tag);
 	if (s->has_tree)
 		rowtree_start(&s->tree, localname, prefix, uri, nb_namespaces,
 		    namespaces, nb_attributes, attributes, is_row);
@@ -593,11 +640,10 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 		return;
 	if (s->attributes_only) {
 		if (s->error.len == 0)
-			row_from_start_tag(s, nb_attributes, attributes,
-			    row_line(s));
+			row_from_start_tag(s, &tag, row_line(s));
 		return;
 	}
-	open_row(s, nb_attributes, attributes);
+	open_row(s, &tag);
 }
 
 /* Text inside open rows, for the paths reading it. */
@@ -990,6 +1036,8 @@ scanner_free(struct scanner *s)
 			buf_free(&s->rows[i].cap[k].text);
 		free(s->rows[i].cap);
 	}
+	for (k = 0; k < s->nleaves; k++)
+		buf_free(&s->leaf[k].qname);
 	free(s->leaf);
 	for (f = 0; f < s->nfields; f++)
 		buf_free(&s->scratch[f]);
@@ -1000,6 +1048,7 @@ scanner_free(struct scanner *s)
 	for (i = 0; i < s->states_cap * s->nlineage; i++)
 		buf_free(&s->lineage[i]);
 	free(s->lineage);
+	free(s->names);
 	free(s->states);
 	buf_free(&s->error);
 	buf_free(&s->shape);
@@ -1052,8 +1101,10 @@ add_leaves(struct scanner *s, size_t f)
 		l->def = &prog->leaf[k];
 		l->field = f;
 		l->limit = xpfast_is_leaf(prog) ? SCAN_MAX_TYPE_LEN : SIZE_MAX;
-		if (l->def->up > 0)
+		if (l->def->up > 0 && l->def->name == XPF_NOT_NAME)
 			l->lineage = s->nlineage++;
+		if (l->def->up > 0 && l->def->name != XPF_NOT_NAME)
+			s->keeps_names = 1;
 		if (l->def->nsteps > 0) {
 			s->reads_inside = 1;
 			s->attributes_only = 0;
@@ -1106,6 +1157,8 @@ scanner_init(struct scanner *s, const struct scan_params *p,
 	if (s->nlineage > 0)
 		s->lineage = xcalloc(s->states_cap * s->nlineage,
 		    sizeof(*s->lineage));
+	if (s->keeps_names)
+		s->names = xcalloc(s->states_cap, sizeof(*s->names));
 }
 
 void

@@ -187,21 +187,31 @@ read_step(struct reader *r, int *is_attr)
 	return name;
 }
 
+static struct xpfast_leaf *
+add_leaf(struct reader *r)
+{
+	struct xpfast_node	*n;
+
+	if (r->prog->nleaves == XPFAST_MAX_LEAVES ||
+	    (n = add_node(r, XPF_LEAF)) == NULL) {
+		r->failed = 1;
+		return NULL;
+	}
+	n->leaf = r->prog->nleaves;
+	return &r->prog->leaf[r->prog->nleaves++];
+}
+
 /* A relative location path of child steps, the last one may be an
  * attribute, or '..' steps then an attribute: one leaf of the program. */
 static int
 read_path(struct reader *r)
 {
 	struct xpfast_leaf	*leaf;
-	struct xpfast_node	*n;
 	char			*name;
 	int			 is_attr;
 
-	if (r->prog->nleaves == XPFAST_MAX_LEAVES ||
-	    (n = add_node(r, XPF_LEAF)) == NULL)
-		return fail(r);
-	n->leaf = r->prog->nleaves;
-	leaf = &r->prog->leaf[r->prog->nleaves++];
+	if ((leaf = add_leaf(r)) == NULL)
+		return -1;
 	while (accept(r, "..")) {
 		if (!accept(r, "/"))
 			return fail(r);
@@ -327,6 +337,30 @@ read_translate(struct reader *r)
 	return accept(r, ")") ? 0 : fail(r);
 }
 
+/*
+ * name(P) or local-name(P), after its '(': P the row (none, or '.') or an
+ * ancestor ('..', '../..'): a leaf whose string is that element's name.
+ */
+static int
+read_name_of(struct reader *r, enum xpfast_name which)
+{
+	struct xpfast_leaf	*leaf;
+
+	if ((leaf = add_leaf(r)) == NULL)
+		return -1;
+	leaf->name = which;
+	if (accept(r, "..")) {
+		leaf->up = 1;
+		while (accept(r, "/")) {
+			if (!accept(r, ".."))
+				return fail(r);
+			leaf->up++;
+		}
+	} else
+		(void)accept(r, ".");
+	return accept(r, ")") ? 0 : fail(r);
+}
+
 static int
 read_call(struct reader *r, const char *name)
 {
@@ -348,6 +382,10 @@ read_call(struct reader *r, const char *name)
 		return read_args(r, NULL, 1, 1);
 	if (strcmp(name, "translate") == 0)
 		return read_translate(r);
+	if (strcmp(name, "local-name") == 0)
+		return read_name_of(r, XPF_LOCAL_NAME);
+	if (strcmp(name, "name") == 0)
+		return read_name_of(r, XPF_QNAME);
 	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++)
 		if (strcmp(name, fns[i].name) == 0) {
 			if ((n = add_node(r, fns[i].op)) == NULL)

@@ -11,7 +11,7 @@
 cases="$top/tests/cases"
 stores=("$top"/examples/store.xml)
 for c in type-escaping type-child-text type-xpath-nested missing-type \
-    namespaces-default rows-inventory-shelf-item rows-descendant \
+    namespaces-default namespaces-bound rows-inventory-shelf-item rows-descendant \
     entity-text-in-xpath entity-rows-xpath dtd-default-attribute \
     entity-deep-attribute entity-undeclared entity-attribute-normalized \
     comments-pis-in-rows ancestors-visible enc-latin1 enc-utf16; do
@@ -47,9 +47,10 @@ else
 	    'substring-after(concat(k, "|", amount), "|")' \
 	    'concat(@type, ":", ../@site)' 'string(../../@site)' \
 	    'translate(normalize-space(k), "abcdefghijklmnopqrstuvwxyz", "ABCDEFGHIJKLMNOPQRSTUVWXYZ")' \
-	    'translate(@type, "aeé", "AE")' >"$scratch/fast"
+	    'translate(@type, "aeé", "AE")' 'local-name()' \
+	    'concat(name(..), "/", name())' >"$scratch/fast"
 	{ cat "$scratch/fast"; printf '%s\n' \
-	    'concat(name(..), "/", count(*))' 'string(*[1])' \
+	    'concat(name(..), "/", count(*))' 'string(*[1])' 'name(*)' \
 	    'count(.//text())' 'string(text())' 'local-name(*[last()])' \
 	    'string(comment())' \
 	    'sum(.//@id)'; } >"$scratch/exprs"

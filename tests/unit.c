@@ -402,6 +402,14 @@ describe(const struct xpfast *prog, size_t *i, struct buf *out)
 	switch (n->op) {
 	case XPF_LEAF:
 		l = &prog->leaf[n->leaf];
+		if (l->name != XPF_NOT_NAME) {
+			buf_puts(out, l->name == XPF_QNAME ? "name(" :
+			    "local-name(");
+			for (k = 0; k < l->up; k++)
+				buf_puts(out, k > 0 ? "/.." : "..");
+			buf_putc(out, ')');
+			break;
+		}
 		for (k = 0; k < l->up; k++)
 			buf_puts(out, "../");
 		for (k = 0; k < l->nsteps; k++)
@@ -542,7 +550,16 @@ test_typeexpr(void)
 	CHECK(kind_of("concat(@a, ../@a)", "concat(@a,../@a)"));
 	CHECK(kind_of("translate(k, 'abc', \"ABC\")",
 	    "translate(k,'abc','ABC')"));
-	CHECK(kind_of("name(..)", NULL));
+	CHECK(kind_of("name()", "name()"));
+	CHECK(kind_of("local-name( . )", "local-name()"));
+	CHECK(kind_of("string(name(..))", "name(..)"));
+	CHECK(kind_of("concat(local-name(../..), ':', name())",
+	    "concat(local-name(../..),':',name())"));
+	CHECK(kind_of("name(*)", NULL));
+	CHECK(kind_of("name(./..)", NULL));
+	CHECK(kind_of("name(../@a)", NULL));
+	CHECK(kind_of("local-name(k)", NULL));
+	CHECK(kind_of("namespace-uri()", NULL));
 	CHECK(kind_of("string(../@*)", NULL));
 	CHECK(kind_of("string(../@date:a)", NULL));	/* bound to EXSLT */
 	CHECK(kind_of("a/../@b", NULL));

@@ -45,6 +45,7 @@ static const char *const exprs[] = {
 	"substring-after(concat(@a, k), k/@type)", "string(../@type)",
 	"concat(@type, '/', ../@a, '/', ../../@k)", "translate(k, 'abk', 'B')",
 	"translate(concat(@type, ../@type), 'a\xc3\xa9', '\xc3\xa9')",
+	"local-name()", "concat(name(../..), '|', name(..), '|', name())",
 	"string(k/text())", "string(text()[2])",
 	"concat(name(..), '/', ../@k, '/', count(ancestor::*))",
 	"count(*)", "string(comment())", "string(processing-instruction())",
