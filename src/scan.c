@@ -95,6 +95,7 @@ struct scanner {
 	int			 attributes_only; /* rows end at their start */
 	int			 reads_inside;	/* some path has a step */
 	int			 keeps_names;	/* some path reads 'name(..)' */
+	int			 keeps_lineage;	/* or '../@x' */
 	int			 has_tree;
 	int			 filtering;	/* -i or -x given */
 	uint64_t		*states;	/* per open element; [0] document */
@@ -244,24 +245,33 @@ leaf_attribute(const struct stream_leaf *l, int n, const xmlChar **attributes,
 }
 
 /*
- * An element starts: keep the attributes '../@x' paths of rows below it
- * may read; of one held to a limit, no more than shows it is over.
+ * An element starts: keep what the '../@x' and 'name(..)' paths of rows
+ * below it may read; of an attribute held to a limit, no more than shows
+ * it is over.
  */
 static void
-remember_attributes(struct scanner *s, const struct start_tag *tag)
+remember_lineage(struct scanner *s, const xmlChar *localname,
+    const xmlChar *prefix, int nb_attributes, const xmlChar **attributes)
 {
-	struct buf	*b = &s->lineage[s->depth * s->nlineage];
+	struct buf	*b;
 	const struct stream_leaf *l;
 	const char	*v;
 	size_t		 k, len;
 
+	if (s->names != NULL) {
+		s->names[s->depth].localname = localname;
+		s->names[s->depth].prefix = prefix;
+	}
+	if (s->nlineage == 0)
+		return;
+	b = &s->lineage[s->depth * s->nlineage];
 	for (k = 0; k < s->nleaves; k++) {
 		l = &s->leaf[k];
 		if (l->def->up == 0 || l->def->name != XPF_NOT_NAME)
 			continue;
 		buf_reset(&b[l->lineage]);
-		if ((v = leaf_attribute(l, tag->nb_attributes, tag->attributes,
-		    &len)) != NULL)
+		if ((v = leaf_attribute(l, nb_attributes, attributes, &len)) !=
+		    NULL)
 			buf_append(&b[l->lineage], v,
 			    len > l->limit ? l->limit + 1 : len);
 	}
@@ -292,20 +302,23 @@ start_leaf(const struct scanner *s, struct stream_leaf *l,
     const struct start_tag *tag, size_t *len)
 {
 	const struct xpfast_leaf *def = l->def;
-	const struct element_name row = { tag->localname, tag->prefix };
-	const struct buf *b;
-	size_t		 at;
+	struct element_name	 row;
+	const struct buf	*b;
+	size_t			 at;
 
+	if (def->up == 0 && def->name == XPF_NOT_NAME)	/* '@type' */
+		return leaf_attribute(l, tag->nb_attributes, tag->attributes,
+		    len);
 	*len = 0;
 	if (def->up >= s->depth)
 		return NULL;
 	at = s->depth - def->up;
-	if (def->name != XPF_NOT_NAME)
+	if (def->name != XPF_NOT_NAME) {
+		row.localname = tag->localname;
+		row.prefix = tag->prefix;
 		return element_name(l, def->up == 0 ? &row : &s->names[at],
 		    len);
-	if (def->up == 0)
-		return leaf_attribute(l, tag->nb_attributes, tag->attributes,
-		    len);
+	}
 	b = &s->lineage[at * s->nlineage + l->lineage];
 	*len = b->len;
 	return b->len > 0 ? b->data : NULL;
@@ -619,18 +632,14 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
     int nb_attributes, int nb_defaulted, const xmlChar **attributes)
 {
 	struct scanner	*s = user;
-	const struct start_tag tag = { localname, prefix, nb_attributes,
-			    attributes };
+	struct start_tag tag;
 	int		 is_row;
 
 	(void)nb_defaulted;
 	is_row = (enter(s, localname) & s->match.final) != 0;
-	if (s->names != NULL) {		/* for 'name(..)' below */
-		s->names[s->depth].localname = localname;
-		s->names[s->depth].prefix = prefix;
-	}
-	if (s->nlineage > 0)
-		remember_attributes(s, &tag);
+	if (s->keeps_lineage)
+		remember_lineage(s, localname, prefix, nb_attributes,
+		    attributes);
 	if (s->has_tree)
 		rowtree_start(&s->tree, localname, prefix, uri, nb_namespaces,
 		    namespaces, nb_attributes, attributes, is_row);
@@ -638,6 +647,10 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 		match_paths(s, localname, uri, nb_attributes, attributes);
 	if (!is_row)
 		return;
+	tag.localname = localname;
+	tag.prefix = prefix;
+	tag.nb_attributes = nb_attributes;
+	tag.attributes = attributes;
 	if (s->attributes_only) {
 		if (s->error.len == 0)
 			row_from_start_tag(s, &tag, row_line(s));
@@ -1159,6 +1172,7 @@ scanner_init(struct scanner *s, const struct scan_params *p,
 		    sizeof(*s->lineage));
 	if (s->keeps_names)
 		s->names = xcalloc(s->states_cap, sizeof(*s->names));
+	s->keeps_lineage = s->keeps_names || s->nlineage > 0;
 }
 
 void
