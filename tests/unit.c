@@ -523,9 +523,41 @@ type_rejected(const char *expr)
 	return rejected;
 }
 
+/* Expressions left to libxml2's XPath on the row's tree. */
+static const char *const not_streamed[] = {
+	"category/text()",
+	"name(*)",
+	"name(./..)",
+	"name(../@a)",
+	"local-name(k)",
+	"namespace-uri()",
+	"string(../@*)",
+	"string(../@date:a)",	/* bound to EXSLT */
+	"a/../@b",
+	"./@a",
+	"translate(@a, @b, 'x')",	/* literals only */
+	"translate(@a, 'b', concat('x', 'y'))",
+	"@*",
+	"*",
+	"a//b",
+	"a[1]",
+	"a/@b/c",
+	"@a | @b",
+	"concat(@a, 1)",
+	"concat(@a, .)",
+	"string()",
+	"normalize-space()",
+	"descendant::a",
+	"string(@date:type)",	/* bound to EXSLT */
+	"concat(a/b/c/d/e/f/g/h/i, '')",	/* 9 steps */
+	"concat(@a,@a,@a,@a,@a,@a,@a,@a,@a)",	/* 9 */
+};
+
 static void
 test_typeexpr(void)
 {
+	size_t	 i;
+
 	CHECK(kind_of("@type", "@type"));
 	CHECK(kind_of(" string( @kind ) ", "@kind"));
 	CHECK(kind_of("attribute::type", "@type"));
@@ -544,7 +576,6 @@ test_typeexpr(void)
 	    "normalize-space(k)"));
 	CHECK(kind_of("substring-after(a/@b, '')", "substring-after(a/@b,'')"));
 	CHECK(kind_of("'constant'", "'constant'"));
-	CHECK(kind_of("category/text()", NULL));
 	CHECK(kind_of("../@type", "../@type"));
 	CHECK(kind_of("string(.. / .. /attribute::site)", "../../@site"));
 	CHECK(kind_of("concat(@a, ../@a)", "concat(@a,../@a)"));
@@ -555,31 +586,8 @@ test_typeexpr(void)
 	CHECK(kind_of("string(name(..))", "name(..)"));
 	CHECK(kind_of("concat(local-name(../..), ':', name())",
 	    "concat(local-name(../..),':',name())"));
-	CHECK(kind_of("name(*)", NULL));
-	CHECK(kind_of("name(./..)", NULL));
-	CHECK(kind_of("name(../@a)", NULL));
-	CHECK(kind_of("local-name(k)", NULL));
-	CHECK(kind_of("namespace-uri()", NULL));
-	CHECK(kind_of("string(../@*)", NULL));
-	CHECK(kind_of("string(../@date:a)", NULL));	/* bound to EXSLT */
-	CHECK(kind_of("a/../@b", NULL));
-	CHECK(kind_of("./@a", NULL));
-	CHECK(kind_of("translate(@a, @b, 'x')", NULL));	/* literals only */
-	CHECK(kind_of("translate(@a, 'b', concat('x', 'y'))", NULL));
-	CHECK(kind_of("@*", NULL));
-	CHECK(kind_of("*", NULL));
-	CHECK(kind_of("a//b", NULL));
-	CHECK(kind_of("a[1]", NULL));
-	CHECK(kind_of("a/@b/c", NULL));
-	CHECK(kind_of("@a | @b", NULL));
-	CHECK(kind_of("concat(@a, 1)", NULL));
-	CHECK(kind_of("concat(@a, .)", NULL));
-	CHECK(kind_of("string()", NULL));
-	CHECK(kind_of("normalize-space()", NULL));
-	CHECK(kind_of("descendant::a", NULL));
-	CHECK(kind_of("string(@date:type)", NULL));	/* bound to EXSLT */
-	CHECK(kind_of("concat(a/b/c/d/e/f/g/h/i, '')", NULL));	/* 9 steps */
-	CHECK(kind_of("concat(@a,@a,@a,@a,@a,@a,@a,@a,@a)", NULL)); /* 9 */
+	for (i = 0; i < sizeof(not_streamed) / sizeof(not_streamed[0]); i++)
+		CHECK(kind_of(not_streamed[i], NULL));
 	CHECK(same_as_xpath("pending", "x", "substring-before(@a, 'e')"));
 	CHECK(same_as_xpath("pending", "x", "substring-after(@a, 'e')"));
 	CHECK(same_as_xpath("pending", "", "substring-before(@a, @b)"));
