@@ -49,18 +49,17 @@ struct stream_leaf {
 	struct buf	 qname;		/* name(): 'prefix:local', built */
 };
 
-/* What a start tag gives the paths complete at a row's start. */
-struct start_tag {
-	const xmlChar	*localname;
-	const xmlChar	*prefix;
-	int		 nb_attributes;
-	const xmlChar	**attributes;
-};
-
 /* An open element's name, as the parser's dictionary holds it. */
 struct element_name {
 	const xmlChar	*localname;
 	const xmlChar	*prefix;
+};
+
+/* What a start tag gives the paths complete at a row's start. */
+struct start_tag {
+	struct element_name name;
+	int		 nb_attributes;
+	const xmlChar	**attributes;
 };
 
 /* A path's string being captured for an open row. */
@@ -244,6 +243,13 @@ leaf_attribute(const struct stream_leaf *l, int n, const xmlChar **attributes,
 	return NULL;
 }
 
+/* Is this path '../@x', whose value s->lineage keeps? */
+static int
+reads_ancestor_attribute(const struct xpfast_leaf *def)
+{
+	return def->up > 0 && def->name == XPF_NOT_NAME;
+}
+
 /*
  * An element starts: keep what the '../@x' and 'name(..)' paths of rows
  * below it may read; of an attribute held to a limit, no more than shows
@@ -267,7 +273,7 @@ remember_lineage(struct scanner *s, const xmlChar *localname,
 	b = &s->lineage[s->depth * s->nlineage];
 	for (k = 0; k < s->nleaves; k++) {
 		l = &s->leaf[k];
-		if (l->def->up == 0 || l->def->name != XPF_NOT_NAME)
+		if (!reads_ancestor_attribute(l->def))
 			continue;
 		buf_reset(&b[l->lineage]);
 		if ((v = leaf_attribute(l, nb_attributes, attributes, &len)) !=
@@ -302,7 +308,6 @@ start_leaf(const struct scanner *s, struct stream_leaf *l,
     const struct start_tag *tag, size_t *len)
 {
 	const struct xpfast_leaf *def = l->def;
-	struct element_name	 row;
 	const struct buf	*b;
 	size_t			 at;
 
@@ -313,12 +318,9 @@ start_leaf(const struct scanner *s, struct stream_leaf *l,
 	if (def->up >= s->depth)
 		return NULL;
 	at = s->depth - def->up;
-	if (def->name != XPF_NOT_NAME) {
-		row.localname = tag->localname;
-		row.prefix = tag->prefix;
-		return element_name(l, def->up == 0 ? &row : &s->names[at],
-		    len);
-	}
+	if (def->name != XPF_NOT_NAME)
+		return element_name(l, def->up == 0 ? &tag->name :
+		    &s->names[at], len);
 	b = &s->lineage[at * s->nlineage + l->lineage];
 	*len = b->len;
 	return b->len > 0 ? b->data : NULL;
@@ -647,8 +649,8 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 		match_paths(s, localname, uri, nb_attributes, attributes);
 	if (!is_row)
 		return;
-	tag.localname = localname;
-	tag.prefix = prefix;
+	tag.name.localname = localname;
+	tag.name.prefix = prefix;
 	tag.nb_attributes = nb_attributes;
 	tag.attributes = attributes;
 	if (s->attributes_only) {
@@ -1114,9 +1116,9 @@ add_leaves(struct scanner *s, size_t f)
 		l->def = &prog->leaf[k];
 		l->field = f;
 		l->limit = xpfast_is_leaf(prog) ? SCAN_MAX_TYPE_LEN : SIZE_MAX;
-		if (l->def->up > 0 && l->def->name == XPF_NOT_NAME)
+		if (reads_ancestor_attribute(l->def))
 			l->lineage = s->nlineage++;
-		if (l->def->up > 0 && l->def->name != XPF_NOT_NAME)
+		else if (l->def->up > 0)	/* 'name(..)' */
 			s->keeps_names = 1;
 		if (l->def->nsteps > 0) {
 			s->reads_inside = 1;

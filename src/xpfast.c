@@ -120,23 +120,6 @@ utf8_size(unsigned char c)
 	return c < 0xc0 ? 1 : c < 0xe0 ? 2 : c < 0xf0 ? 3 : 4;
 }
 
-/* Is s[0..len) well-formed UTF-8, as far as characters' lengths go? */
-static int
-is_utf8(const char *s, size_t len)
-{
-	size_t	 i, k, n;
-
-	for (i = 0; i < len; i += n) {
-		n = utf8_size((unsigned char)s[i]);
-		if (((unsigned char)s[i] & 0xc0) == 0x80 || n > len - i)
-			return 0;
-		for (k = 1; k < n; k++)
-			if (((unsigned char)s[i + k] & 0xc0) != 0x80)
-				return 0;
-	}
-	return 1;
-}
-
 /* "..." or '...': XPath literals have no escapes.  Characters are counted
  * by translate(): one that is not UTF-8 is left to libxml2. */
 static int
@@ -147,7 +130,8 @@ read_literal(struct reader *r)
 	char			 quote = *r->p;
 
 	close = memchr(r->p + 1, quote, (size_t)(r->end - r->p - 1));
-	if (close == NULL || !is_utf8(r->p + 1, (size_t)(close - r->p - 1)) ||
+	if (close == NULL ||
+	    !names_is_utf8(r->p + 1, (size_t)(close - r->p - 1)) ||
 	    (n = add_node(r, XPF_LITERAL)) == NULL)
 		return fail(r);
 	n->len = (size_t)(close - r->p - 1);
@@ -304,8 +288,6 @@ translation_table(const struct xpfast_node *from, const struct xpfast_node *to)
 	}
 	return t;
 }
-
-
 
 /*
  * translate(X, "from", "to"), after its '(': only literals say what to
@@ -534,7 +516,7 @@ static void
 translate_from(struct buf *out, size_t start, const struct xpfast_node *tr,
     const struct xpfast_node *from, const struct xpfast_node *to)
 {
-	size_t		 end = out->len, i, n, w;
+	size_t		 end = out->len, i, n, rn, w;
 	const char	*rep;
 	unsigned char	 c;
 	long		 k;
@@ -556,8 +538,9 @@ translate_from(struct buf *out, size_t start, const struct xpfast_node *tr,
 		else
 			rep = char_at(to->literal, to->len, k);
 		if (rep != NULL) {
-			memcpy(out->data + w, rep, utf8_size((unsigned char)*rep));
-			w += utf8_size((unsigned char)*rep);
+			rn = utf8_size((unsigned char)*rep);
+			memcpy(out->data + w, rep, rn);
+			w += rn;
 		}
 	}
 	memmove(out->data + start, out->data + end, w - end);
