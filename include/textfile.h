@@ -21,12 +21,13 @@ struct textfile {
 	char	*path;		/* the target */
 	char	*dir;
 	char	*base;
+	int	 dir_fd;	/* where every name is looked up */
 	int	 lock_fd;
 };
 
 int	textfile_lock(struct textfile *, const char *path, struct buf *err);
 char	*textfile_previous(const struct textfile *);
-char	*textfile_read(const char *path);
+char	*textfile_read_beside(const struct textfile *, const char *name);
 int	textfile_probe(struct textfile *, mode_t, struct buf *err);
 char	**textfile_others(const struct textfile *);
 int	textfile_replace(struct textfile *, const char *, size_t, mode_t,

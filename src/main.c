@@ -141,7 +141,7 @@ check_report(const struct config *c, const struct textfile *tf)
 	    "created and removed)\n", c->output_path);
 	others = textfile_others(tf);
 	for (o = others; *o != NULL; o++) {
-		if ((text = textfile_read(*o)) == NULL)
+		if ((text = textfile_read_beside(tf, *o)) == NULL)
 			continue;
 		for (i = 0; i < c->nfiles; i++) {
 			buf_reset(&needle);
@@ -150,10 +150,10 @@ check_report(const struct config *c, const struct textfile *tf)
 			    strlen(c->files[i]));
 			buf_putc(&needle, '"');
 			if (strstr(text, needle.data) != NULL)
-				printf("xml2prom: check: %s also has series of "
-				    "%s: node_exporter rejects series given "
-				    "twice; remove the stale file\n", *o,
-				    c->files[i]);
+				printf("xml2prom: check: %s/%s also has series "
+				    "of %s: node_exporter rejects series given "
+				    "twice; remove the stale file\n", tf->dir,
+				    *o, c->files[i]);
 		}
 		free(text);
 	}

@@ -1,5 +1,7 @@
 /*
- * textfile.c: atomic replacement of the output file.
+ * textfile.c: atomic replacement of the output file.  Every name is looked
+ * up in one descriptor of the output's directory, opened once: a directory
+ * swapped for another (or for a link) mid-run cannot redirect a write.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -11,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -21,17 +24,19 @@
 #define LOCK_MODE	0644
 
 /*
- * The temp file a signal handler must remove.  Armed only while the file
- * exists under that name; the handler uses nothing but unlink() and raise().
+ * The temp file a signal handler must remove, a name in pending_dir.
+ * Armed only while the file exists under that name; the handler uses
+ * nothing but unlinkat() and raise().
  */
-static char			 pending_temp[PATH_MAX];
+static char			 pending_temp[NAME_MAX + 1];
+static int			 pending_dir = -1;
 static volatile sig_atomic_t	 pending_armed;
 
 static void
 remove_temp_and_die(int sig)
 {
 	if (pending_armed)
-		unlink(pending_temp);
+		unlinkat(pending_dir, pending_temp, 0);
 	signal(sig, SIG_DFL);
 	raise(sig);
 }
@@ -81,27 +86,41 @@ is_stale_temp(const struct textfile *tf, const char *name)
 	return 1;
 }
 
+/* The directory's entries, read through its descriptor. */
+static DIR *
+open_listing(const struct textfile *tf)
+{
+	DIR	*d;
+	int	 fd;
+
+	if ((fd = openat(tf->dir_fd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return NULL;
+	if ((d = fdopendir(fd)) == NULL)
+		close(fd);
+	return d;
+}
+
 /* Only called with the lock held: no other run is writing these. */
 static void
 remove_stale_temps(const struct textfile *tf)
 {
 	DIR		*d;
 	struct dirent	*de;
-	int		 dfd;
 
-	if ((d = opendir(tf->dir)) == NULL)
+	if ((d = open_listing(tf)) == NULL)
 		return;
-	dfd = dirfd(d);
 	while ((de = readdir(d)) != NULL)
 		if (is_stale_temp(tf, de->d_name))
-			(void)unlinkat(dfd, de->d_name, 0);
+			(void)unlinkat(tf->dir_fd, de->d_name, 0);
 	closedir(d);
 }
 
 /*
- * Debian ships the textfile directory as root's, 0755: the usual first
- * failure of a run as the service user.  Say which directory, which user,
- * and what to do, not the name of a lock file nobody has heard of.
+ * Debian ships the textfile directory as root's, 0755, and root's own
+ * services write files there by name: giving it to another user would let
+ * that user plant links for them.  Say which directory, which user, and
+ * what to do, not the name of a lock file nobody has heard of.
  */
 static void
 not_writable(struct buf *err, const char *dir)
@@ -114,26 +133,30 @@ not_writable(struct buf *err, const char *dir)
 	if (pw != NULL)
 		user = pw->pw_name;
 	buf_printf(err, "%s: not writable by user %s, which xml2prom runs as: "
-	    "as root, chown %s %s (see xml2prom(1), FILES)", dir, user,
-	    user, dir);
+	    "run it as root without capabilities, as the shipped units and "
+	    "cron file do, or give it a directory of its own (see xml2prom(1), "
+	    "SECURITY)", dir, user);
 }
 
 /*
  * The lock file is opened, never followed or waited on: a symlink there
  * could make a root run create a file anywhere, and a FIFO would block
  * every run.  Its mode is set whatever the umask, so that a run as root
- * under umask 077 does not lock out later runs as the service user.
+ * under umask 077 does not lock out later runs as the service user; but
+ * only on a file with one name, or a hard link to a secret planted there
+ * would make a root run publish it.
  */
 static int
-open_lock(const char *path, const char *dir, struct buf *err)
+open_lock(const struct textfile *tf, const char *name, const char *path,
+    struct buf *err)
 {
 	struct stat	 st;
 	int		 fd;
 
-	fd = open(path, O_RDONLY | O_CREAT | O_NOFOLLOW | O_NONBLOCK |
-	    O_NOCTTY | O_CLOEXEC, LOCK_MODE);
+	fd = openat(tf->dir_fd, name, O_RDONLY | O_CREAT | O_NOFOLLOW |
+	    O_NONBLOCK | O_NOCTTY | O_CLOEXEC, LOCK_MODE);
 	if (fd == -1 && errno == EACCES)
-		not_writable(err, dir);
+		not_writable(err, tf->dir);
 	else if (fd == -1)
 		buf_printf(err, "%s: %s", path, errno == ELOOP ?
 		    "a symbolic link, not a lock file: remove it" :
@@ -146,9 +169,49 @@ open_lock(const char *path, const char *dir, struct buf *err)
 		close(fd);
 		return -1;
 	}
-	if (st.st_uid == geteuid() && (st.st_mode & 07777) != LOCK_MODE)
+	if (st.st_uid == geteuid() && st.st_nlink == 1 &&
+	    (st.st_mode & 07777) != LOCK_MODE)
 		(void)fchmod(fd, LOCK_MODE);
 	return fd;
+}
+
+/*
+ * A run as root writes only into a directory of root's, named without a
+ * link at its end, that no other user may change but by adding names of
+ * their own (sticky, as /tmp): one that another user owns or may write
+ * would let that user swap it for a link, or plant links in it, and have
+ * root write where they choose.  (The components above are Debian's layout
+ * to keep; see SECURITY in xml2prom(1).)
+ */
+static int
+open_directory(struct textfile *tf, struct buf *err)
+{
+	struct stat	 st;
+	int		 as_root = geteuid() == 0;
+
+	tf->dir_fd = open(tf->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
+	    (as_root ? O_NOFOLLOW : 0));
+	if (tf->dir_fd == -1) {
+		buf_printf(err, "%s: %s", tf->dir, as_root && (errno == ENOTDIR || errno == ELOOP) ?
+		    "not a directory, or a symbolic link, which a run as root "
+		    "does not follow" : strerror(errno));
+		return -1;
+	}
+	if (!as_root)
+		return 0;
+	if (fstat(tf->dir_fd, &st) == -1) {
+		buf_printf(err, "%s: %s", tf->dir, strerror(errno));
+		return -1;
+	}
+	if (st.st_uid != 0 || ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
+	    (st.st_mode & S_ISVTX) == 0)) {
+		buf_printf(err, "%s: a run as root writes only into a directory "
+		    "that only root can change, and this one is %s (see "
+		    "xml2prom(1), SECURITY)", tf->dir, st.st_uid != 0 ?
+		    "not root's" : "writable by others");
+		return -1;
+	}
+	return 0;
 }
 
 /*
@@ -159,24 +222,30 @@ open_lock(const char *path, const char *dir, struct buf *err)
 int
 textfile_lock(struct textfile *tf, const char *path, struct buf *err)
 {
-	struct buf	 lock = { 0 };
+	struct buf	 lock = { 0 }, name = { 0 };
 	struct stat	 st;
 
 	memset(tf, 0, sizeof(*tf));
-	tf->lock_fd = -1;
+	tf->lock_fd = tf->dir_fd = -1;
 	split_path(tf, path);
 	if (tf->base[0] == '\0') {
 		buf_printf(err, "%s: not a file name", path);
 		return EXIT_OUTPUT;
 	}
-	if (lstat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+	if (open_directory(tf, err) == -1)
+		return EXIT_OUTPUT;
+	if (fstatat(tf->dir_fd, tf->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    !S_ISREG(st.st_mode)) {
 		/* rename() would replace a device, a FIFO or a symlink. */
 		buf_printf(err, "%s: not a regular file, not replacing it "
 		    "(use -o - for standard output)", path);
 		return EXIT_OUTPUT;
 	}
 	buf_printf(&lock, "%s/.%s.lock", tf->dir, tf->base);
-	if ((tf->lock_fd = open_lock(lock.data, tf->dir, err)) == -1) {
+	buf_printf(&name, ".%s.lock", tf->base);
+	tf->lock_fd = open_lock(tf, name.data, lock.data, err);
+	buf_free(&name);
+	if (tf->lock_fd == -1) {
 		buf_free(&lock);
 		return EXIT_OUTPUT;
 	}
@@ -199,20 +268,30 @@ textfile_lock(struct textfile *tf, const char *path, struct buf *err)
 char *
 textfile_previous(const struct textfile *tf)
 {
-	return textfile_read(tf->path);
+	return textfile_read_beside(tf, tf->base);
 }
 
-/* A .prom file's text (at most 16 MiB), or NULL. */
+/*
+ * The text (at most 16 MiB) of a regular file NAME beside the output,
+ * never through a link, or NULL.
+ */
 char *
-textfile_read(const char *path)
+textfile_read_beside(const struct textfile *tf, const char *name)
 {
 	struct buf	 text = { 0 };
+	struct stat	 st;
 	char		 chunk[8192];
 	ssize_t		 n;
 	int		 fd;
 
-	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)) == -1)
+	fd = openat(tf->dir_fd, name, O_RDONLY | O_NONBLOCK | O_NOFOLLOW |
+	    O_NOCTTY | O_CLOEXEC);
+	if (fd == -1)
 		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return NULL;
+	}
 	while ((n = read(fd, chunk, sizeof(chunk))) > 0 && text.len < (16u << 20))
 		buf_append(&text, chunk, (size_t)n);
 	close(fd);
@@ -240,16 +319,32 @@ write_all(int fd, const char *p, size_t len)
 	return 0;
 }
 
+/*
+ * mkostemp() in the directory's descriptor: NAME's XXXXXX made random,
+ * the file created exclusively, never through a link.
+ */
 static int
-sync_directory(const char *dir)
+create_at(int dir_fd, char *name)
 {
-	int	 fd, rc;
+	static const char alnum[] =
+	    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+	unsigned char	 r[sizeof(TEMP_SUFFIX) - 1];
+	char		*x = name + strlen(name) - sizeof(r);
+	size_t		 i;
+	int		 fd, tries;
 
-	if ((fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		return -1;
-	rc = fsync(fd);
-	close(fd);
-	return rc;
+	for (tries = 0; tries < 100; tries++) {
+		if (getrandom(r, sizeof(r), 0) != (ssize_t)sizeof(r))
+			return -1;
+		for (i = 0; i < sizeof(r); i++)
+			x[i] = alnum[r[i] % (sizeof(alnum) - 1)];
+		fd = openat(dir_fd, name, O_RDWR | O_CREAT | O_EXCL |
+		    O_NOFOLLOW | O_NOCTTY | O_CLOEXEC, 0600);
+		if (fd != -1 || errno != EEXIST)
+			return fd;
+	}
+	errno = EEXIST;
+	return -1;
 }
 
 static int
@@ -258,16 +353,17 @@ create_temp(struct textfile *tf, struct buf *err)
 	sigset_t	 all, old;
 	int		 fd, n;
 
-	n = snprintf(pending_temp, sizeof(pending_temp), "%s/.%s.%s",
-	    tf->dir, tf->base, TEMP_SUFFIX);
+	n = snprintf(pending_temp, sizeof(pending_temp), ".%s.%s", tf->base,
+	    TEMP_SUFFIX);
 	if (n < 0 || (size_t)n >= sizeof(pending_temp)) {
-		buf_printf(err, "%s: path too long", tf->path);
+		buf_printf(err, "%s: name too long", tf->path);
 		return -1;
 	}
 	/* No signal between the file's creation and the handler knowing. */
 	sigfillset(&all);
 	sigprocmask(SIG_BLOCK, &all, &old);
-	fd = mkostemp(pending_temp, O_CLOEXEC);
+	pending_dir = tf->dir_fd;
+	fd = create_at(tf->dir_fd, pending_temp);
 	if (fd != -1)
 		pending_armed = 1;
 	sigprocmask(SIG_SETMASK, &old, NULL);
@@ -309,10 +405,10 @@ textfile_replace(struct textfile *tf, const char *text, size_t len,
 	}
 	fd = -1;
 	step = "rename";
-	if (rename(pending_temp, tf->path) == -1)
+	if (renameat(tf->dir_fd, pending_temp, tf->dir_fd, tf->base) == -1)
 		goto fail;
 	pending_armed = 0;
-	if (sync_directory(tf->dir) == -1) {
+	if (fsync(tf->dir_fd) == -1) {
 		buf_printf(err, "%s: written, but fsync of %s failed: %s",
 		    tf->path, tf->dir, strerror(errno));
 		return -1;
@@ -322,7 +418,7 @@ fail:
 	buf_printf(err, "%s: %s: %s", tf->path, step, strerror(errno));
 	if (fd != -1)
 		close(fd);
-	unlink(pending_temp);
+	unlinkat(tf->dir_fd, pending_temp, 0);
 	pending_armed = 0;
 	return -1;
 }
@@ -332,11 +428,13 @@ textfile_close(struct textfile *tf)
 {
 	if (tf->lock_fd != -1)
 		close(tf->lock_fd);
+	if (tf->dir_fd != -1)
+		close(tf->dir_fd);
 	free(tf->path);
 	free(tf->dir);
 	free(tf->base);
 	memset(tf, 0, sizeof(*tf));
-	tf->lock_fd = -1;
+	tf->lock_fd = tf->dir_fd = -1;
 }
 
 /*
@@ -355,12 +453,15 @@ textfile_probe(struct textfile *tf, mode_t mode, struct buf *err)
 		rc = -1;
 	}
 	close(fd);
-	unlink(pending_temp);
+	unlinkat(tf->dir_fd, pending_temp, 0);
 	pending_armed = 0;
 	return rc;
 }
 
-/* The other *.prom files of the output's directory, NULL-terminated. */
+/*
+ * The names of the other *.prom files of the output's directory,
+ * NULL-terminated.
+ */
 char **
 textfile_others(const struct textfile *tf)
 {
@@ -368,24 +469,20 @@ textfile_others(const struct textfile *tf)
 	struct dirent	*de;
 	char		**v = NULL;
 	size_t		 n = 0, len;
-	struct buf	 path = { 0 };
 
-	if ((d = opendir(tf->dir)) != NULL) {
+	if ((d = open_listing(tf)) != NULL) {
 		while ((de = readdir(d)) != NULL) {
 			len = strlen(de->d_name);
 			if (len <= 5 || de->d_name[0] == '.' ||
 			    strcmp(de->d_name + len - 5, ".prom") != 0 ||
 			    strcmp(de->d_name, tf->base) == 0)
 				continue;
-			buf_reset(&path);
-			buf_printf(&path, "%s/%s", tf->dir, de->d_name);
 			v = xreallocarray(v, n + 2, sizeof(*v));
-			v[n++] = xstrdup(path.data);
+			v[n++] = xstrdup(de->d_name);
 		}
 		closedir(d);
 	}
 	v = xreallocarray(v, n + 1, sizeof(*v));
 	v[n] = NULL;
-	buf_free(&path);
 	return v;
 }

@@ -35,8 +35,8 @@ inject() {
 
 inject "ENOSPC on write" write ENOSPC
 inject "EIO on fsync" fsync EIO
-inject "EXDEV on rename" rename EXDEV
-inject "EACCES on rename" rename EACCES
+inject "EXDEV on rename" renameat EXDEV
+inject "EACCES on rename" renameat EACCES
 
 # kill_at NAME SYSCALL SIGNAL: the run dies there; old file whole.
 kill_at() {
@@ -47,7 +47,7 @@ kill_at() {
 	check "$1: old file intact" cmp -s "$scratch/previous" "$target"
 }
 
-for call in write fsync rename; do
+for call in write fsync renameat; do
 	kill_at "SIGKILL at $call" $call SIGKILL 2>/dev/null
 	"$XML2PROM" -o "$target" "$small"
 	check "SIGKILL at $call: the next run removes the temp file" no_temp

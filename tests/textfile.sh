@@ -116,8 +116,13 @@ else
 fi
 ln -s /dev/null "$scratch/null.prom"
 "$XML2PROM" -o "$scratch/null.prom" "$store" 2>"$scratch/err"
-check "a device as output is refused with exit 3" test $? -eq 3
-check "a device as output is left a device" test -c /dev/null
+check "a link to a device as output is refused with exit 3" test $? -eq 3
+check "...and left a link to the device" \
+    test "$(readlink "$scratch/null.prom")" = /dev/null
+mknod "$scratch/dev.prom" c 1 3 2>/dev/null || mkfifo "$scratch/dev.prom"
+"$XML2PROM" -o "$scratch/dev.prom" "$store" 2>"$scratch/err"
+check "a device (or FIFO) as output is refused with exit 3" test $? -eq 3
+check "...and left as it was" test -c "$scratch/dev.prom" -o -p "$scratch/dev.prom"
 "$XML2PROM" -o - "$store" >/dev/full 2>"$scratch/err"
 check "a full standard output exits 3" test $? -eq 3
 
@@ -142,13 +147,14 @@ chmod 0600 "$scratch/lk/.store.prom.lock"
 check "a lock file left 0600 by an older run is put back to 0644" \
     test "$(stat -c %a "$scratch/lk/.store.prom.lock")" = 644
 if id nobody >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
-	chmod 0777 "$scratch/lk"
-	rm -f "$scratch/lk/store.prom"
+	rm -f "$scratch/lk/store.prom" "$scratch/lk/.store.prom.lock"
 	(umask 077 && "$XML2PROM" -o "$scratch/lk/store.prom" "$store")
+	chown nobody "$scratch/lk"
 	setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	    "$XML2PROM" -o "$scratch/lk/store.prom" "$store"
 	check "after a root run under umask 077, another user still runs" \
 	    test $? -eq 0
+	chown root "$scratch/lk"
 else
 	skip "lock after root run: needs root to switch to nobody"
 fi
