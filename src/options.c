@@ -2,11 +2,13 @@
  * options.c: parsing and checking the command line.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <sys/stat.h>
 
@@ -16,7 +18,7 @@
 #include "options.h"
 #include "scan.h"
 
-#define VERSION	"1.1.0"
+#define VERSION	"1.2.0"
 
 /* An options file is a few lines; a bigger one is a mistake. */
 #define CONFIG_MAX_SIZE	(1 << 20)
@@ -473,24 +475,29 @@ distance(const char *a, size_t na, const char *b)
 	return d[na][nb];
 }
 
+/* The long option nearest NAME (LEN bytes), within a slip or two. */
 static const char *
-nearest_option(const char *arg)
+nearest_name(const char *name, size_t len)
 {
 	const struct option	*o, *best = NULL;
-	size_t			 len, d, best_d = SIZE_MAX;
+	size_t			 d, best_d = SIZE_MAX;
 
-	if (strncmp(arg, "--", 2) != 0)
-		return NULL;
-	arg += 2;
-	len = strcspn(arg, "=");
 	for (o = long_options; o->name != NULL; o++)
-		if ((d = distance(arg, len, o->name)) < best_d) {
+		if ((d = distance(name, len, o->name)) < best_d) {
 			best_d = d;
 			best = o;
 		}
 	/* Two slips in a long name, one in a short one. */
 	return best != NULL && best_d > 0 && best_d <= (len > 5 ? 2 : 1) ?
 	    best->name : NULL;
+}
+
+static const char *
+nearest_option(const char *arg)
+{
+	if (strncmp(arg, "--", 2) != 0)
+		return NULL;
+	return nearest_name(arg + 2, strcspn(arg + 2, "="));
 }
 
 static int
@@ -632,13 +639,22 @@ config_line(struct config *c, struct raw *raw, const char *file,
     unsigned long lineno, char *line, FILE *err)
 {
 	const struct option	*o;
+	const char		*near;
 	struct buf		 arg = { 0 }, origin = { 0 };
 	size_t			 len = strcspn(line, " \t=");
 	const char		*value = line + len;
 
-	if ((o = long_option(line, len)) == NULL)
-		return usage_error(err, "%s:%lu: unknown option '%.*s'", file,
-		    lineno, (int)len, line);
+	/*
+	 * What is not an option is not echoed: a --config given a link to a
+	 * secret must not print its lines.  A near option's name is ours.
+	 */
+	if ((o = long_option(line, len)) == NULL && (near = nearest_name(line,
+	    len)) != NULL)
+		return usage_error(err, "%s:%lu: not an option: did you mean "
+		    "'%s'?", file, lineno, near);
+	if (o == NULL)
+		return usage_error(err, "%s:%lu: not an option (see the "
+		    "OPTIONS of xml2prom(1))", file, lineno);
 	if (strcmp(o->name, "config") == 0)
 		return usage_error(err, "%s:%lu: a config file cannot read "
 		    "another", file, lineno);
@@ -675,14 +691,16 @@ read_config(struct config *c, struct raw *raw, const char *file, FILE *err)
 	size_t		 cap = 0;
 	ssize_t		 n;
 	unsigned long	 lineno = 0;
-	int		 rc = 0;
+	int		 fd, rc = 0;
 
-	if ((f = fopen(file, "r")) == NULL)
+	/* O_NONBLOCK: a FIFO must not hang the run before it is refused. */
+	fd = open(file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1)
 		return usage_error(err, "--config %s: %s", file, strerror(errno));
 	/* A device or a FIFO would be read without end. */
-	if (fstat(fileno(f), &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > CONFIG_MAX_SIZE) {
-		fclose(f);
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > CONFIG_MAX_SIZE || (f = fdopen(fd, "r")) == NULL) {
+		close(fd);
 		return usage_error(err, "--config %s: not a regular file of at "
 		    "most %d bytes", file, CONFIG_MAX_SIZE);
 	}

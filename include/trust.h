@@ -1,0 +1,25 @@
+/*
+ * trust.h: what a run as root may read through a path that another user
+ * could have redirected.  Root reads anything, so a store named in a
+ * directory its application's user owns could be made a link to
+ * /etc/shadow, and its lines would become label values in a world-readable
+ * .prom file.  Like OpenSSH's safe_path(), a file that others cannot read
+ * is trusted only when every directory in which a name of its path is
+ * looked up, links followed as the kernel follows them, could be changed
+ * by no one but root and the file's owner.
+ */
+#ifndef XML2PROM_TRUST_H
+#define XML2PROM_TRUST_H
+
+#include <sys/stat.h>
+
+#include "buf.h"
+
+/*
+ * 0 when a run as root may read ST, the file open as PATH; -1 with the
+ * reason in WHY.  Any file is trusted by a run that is not root's, and a
+ * file anyone may read by every run.
+ */
+int	trust_store(const char *path, const struct stat *st, struct buf *why);
+
+#endif

@@ -1,0 +1,184 @@
+/*
+ * trust.c: a path walked as the kernel walks it, each directory on the way
+ * asked who could have changed it (see trust.h).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "trust.h"
+
+#define MAX_LINKS	40	/* as Linux's MAXSYMLINKS */
+
+/* "root", "user app" or "uid 1234": who owns a directory. */
+static void
+name_owner(struct buf *why, uid_t uid)
+{
+	struct passwd	*pw;
+
+	if (uid == 0)
+		buf_puts(why, "root");
+	else if ((pw = getpwuid(uid)) != NULL)
+		buf_printf(why, "user %s", pw->pw_name);
+	else
+		buf_printf(why, "uid %lu", (unsigned long)uid);
+}
+
+static int
+refuse(struct buf *why, const char *dir, const char *what, uid_t uid)
+{
+	buf_printf(why, "not readable by others, and a run as root reads such "
+	    "a store only through directories that only root and its owner "
+	    "can change: %s %s ", dir, what);
+	name_owner(why, uid);
+	buf_puts(why, " (see xml2prom(1), SECURITY)");
+	return -1;
+}
+
+/*
+ * May a name looked up in DIR (lstat'ed as D) have been chosen by someone
+ * other than root and OWNER?  A sticky directory that others may write is
+ * fine for names that root or OWNER made (NEXT, the entry found in it).
+ */
+static int
+check_dir(const char *dir, const struct stat *d, const struct stat *next,
+    uid_t owner, struct buf *why)
+{
+	if (d->st_uid != 0 && d->st_uid != owner)
+		return refuse(why, dir, "belongs to", d->st_uid);
+	if ((d->st_mode & (S_IWGRP | S_IWOTH)) == 0)
+		return 0;
+	if ((d->st_mode & S_ISVTX) != 0 && next != NULL &&
+	    (next->st_uid == 0 || next->st_uid == owner))
+		return 0;
+	if ((d->st_mode & S_ISVTX) != 0 && next != NULL)
+		return refuse(why, dir, "holds a name made by", next->st_uid);
+	buf_printf(why, "not readable by others, and a run as root reads such "
+	    "a store only through directories that only root and its owner "
+	    "can change: %s is writable by others (see xml2prom(1), SECURITY)",
+	    dir);
+	return -1;
+}
+
+/* DIR without its last component ("/a/b" -> "/a", "/a" -> "/"). */
+static void
+up(char *dir)
+{
+	char	*slash = strrchr(dir, '/');
+
+	if (slash == dir)
+		dir[1] = '\0';
+	else if (slash != NULL)
+		*slash = '\0';
+}
+
+static int
+cannot_check(struct buf *why, int e)
+{
+	buf_printf(why, "cannot check its path: %s", strerror(e));
+	return -1;
+}
+
+/* A walk: the components left, and the directory reached (no link). */
+struct walk {
+	char		 todo[2 * PATH_MAX];
+	char		*rest;
+	char		 dir[PATH_MAX];
+	int		 links;
+};
+
+/* The link NAME found in the walk's directory: its target comes next. */
+static int
+follow(struct walk *w, const char *name, struct buf *why)
+{
+	char	 target[PATH_MAX], left[2 * PATH_MAX];
+	ssize_t	 n;
+
+	if (++w->links > MAX_LINKS)
+		return cannot_check(why, ELOOP);
+	if ((n = readlink(name, target, sizeof(target) - 1)) == -1)
+		return cannot_check(why, errno);
+	target[n] = '\0';
+	if (target[0] == '/')
+		strcpy(w->dir, "/");
+	snprintf(left, sizeof(left), "%s", w->rest != NULL ? w->rest : "");
+	if (snprintf(w->todo, sizeof(w->todo), "%s/%s", target, left) >=
+	    (int)sizeof(w->todo))
+		return cannot_check(why, ENAMETOOLONG);
+	w->rest = w->todo;
+	return 0;
+}
+
+/* The next component, or NULL at the end; "." and ".." done here. */
+static const char *
+next_component(struct walk *w)
+{
+	char	*comp;
+
+	while (w->rest != NULL) {
+		comp = w->rest + strspn(w->rest, "/");
+		if ((w->rest = strchr(comp, '/')) != NULL)
+			*w->rest++ = '\0';
+		if (strcmp(comp, "..") == 0)
+			up(w->dir);
+		else if (*comp != '\0' && strcmp(comp, ".") != 0)
+			return comp;
+	}
+	return NULL;
+}
+
+static int
+is_last(const struct walk *w)
+{
+	return w->rest == NULL || w->rest[strspn(w->rest, "/")] == '\0';
+}
+
+/* Walks PATH from the root directory to FILE, never through a link. */
+static int
+walk(const char *path, const struct stat *file, struct buf *why)
+{
+	struct walk	 w;
+	char		 next[PATH_MAX];
+	const char	*comp;
+	struct stat	 d, e;
+
+	memset(&w, 0, sizeof(w));
+	if (path[0] != '/' && getcwd(w.dir, sizeof(w.dir)) == NULL)
+		return cannot_check(why, errno);
+	if (snprintf(w.todo, sizeof(w.todo), "%s/%s", path[0] == '/' ? "" :
+	    w.dir, path) >= (int)sizeof(w.todo))
+		return cannot_check(why, ENAMETOOLONG);
+	strcpy(w.dir, "/");
+	w.rest = w.todo;
+	while ((comp = next_component(&w)) != NULL) {
+		if (snprintf(next, sizeof(next), "%s/%s", strcmp(w.dir, "/") ?
+		    w.dir : "", comp) >= (int)sizeof(next))
+			return cannot_check(why, ENAMETOOLONG);
+		if (lstat(w.dir, &d) == -1 || lstat(next, &e) == -1)
+			return cannot_check(why, errno);
+		if (check_dir(w.dir, &d, &e, file->st_uid, why) == -1)
+			return -1;
+		if (S_ISLNK(e.st_mode)) {
+			if (follow(&w, next, why) == -1)
+				return -1;
+		} else if (!is_last(&w))
+			snprintf(w.dir, sizeof(w.dir), "%s", next);
+		else if (e.st_dev != file->st_dev || e.st_ino != file->st_ino) {
+			buf_puts(why, "changed while its path was checked");
+			return -1;
+		} else
+			return 0;
+	}
+	return cannot_check(why, ENOENT);
+}
+
+int
+trust_store(const char *path, const struct stat *st, struct buf *why)
+{
+	if (geteuid() != 0 || (st->st_mode & S_IROTH) != 0)
+		return 0;
+	return walk(path, st, why);
+}
