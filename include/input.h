@@ -27,6 +27,8 @@ struct input {
 	uint64_t	 bytes_out;	/* bytes handed to the parser */
 	struct buf	 error;		/* why reading stopped, if it did */
 	enum failure	 failure;	/* its kind */
+	int		(*guard)(void *);	/* -1: read no more */
+	void		*guard_arg;
 };
 
 int	input_open(struct input *, const char *path);

@@ -9,6 +9,9 @@
  * what the expression needs, rows hold no more: only their attributes, or
  * the attributes of some children, when it reads no text.
  *
+ * What the open rows hold is counted in `held` (nodes at about their
+ * size, text and values at their length), for the scanner to bound.
+ *
  * libxml2's own SAX2 tree builder is not used: from 2.13 on, it makes
  * libxml2 copy an entity's nodes into the tree without reporting them as
  * events, so rows inside entities would be lost to the scanner.
@@ -31,6 +34,7 @@ struct rowtree {
 	const struct xpscope_demand *demand; /* NULL: rows whole */
 	size_t		 row_depth;	/* below the open row, when pruning */
 	size_t		 skipping;	/* open elements not built */
+	size_t		 held;		/* about the bytes the open rows hold */
 	const xmlChar	*children[XPSCOPE_MAX_CHILDREN]; /* interned */
 };
 

@@ -25,9 +25,23 @@ struct expo_params;
 #define SCAN_MAX_TYPE_LEN	1024
 
 /*
- * The work entities may cost (see on_get_entity in scan.c): each expansion
- * SCAN_ENTITY_COST plus its length, at most SCAN_ENTITY_FACTOR times the
- * bytes read so far, past a grace for small stores.
+ * What one element or row may hold.  A row's tree (see rowtree.h) or the
+ * text a field reads is held in memory: at most SCAN_MAX_ROW_BYTES.  An
+ * element's attributes (defaults included) and namespace declarations, and
+ * the attribute declarations of the internal subset, are compared with
+ * each other by libxml2: at most SCAN_MAX_ATTRIBUTES and
+ * SCAN_MAX_ATTRIBUTE_DECLS.  Past them a store fails with reason "limit".
+ */
+#define SCAN_MAX_ROW_BYTES	(32u << 20)
+#define SCAN_MAX_ATTRIBUTES	1024
+#define SCAN_MAX_ATTRIBUTE_DECLS 10000
+
+/*
+ * The work entities and attribute defaults may cost (see charge() in
+ * scan.c): each expansion SCAN_ENTITY_COST plus its length, each element's
+ * defaulted attributes as libxml2 compares them with the others, at
+ * most SCAN_ENTITY_FACTOR times the bytes read so far, past a grace for
+ * small stores.
  */
 #define SCAN_ENTITY_COST	64
 #define SCAN_ENTITY_FACTOR	20

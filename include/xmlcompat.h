@@ -30,5 +30,6 @@ xmlDocPtr	 xmlcompat_take_doc(xmlParserCtxtPtr);
 int		 xmlcompat_well_formed(xmlParserCtxtPtr);
 unsigned long	 xmlcompat_document_line(xmlParserCtxtPtr);
 int		 xmlcompat_in_entity(xmlParserCtxtPtr);
+size_t		 xmlcompat_tag_names(xmlParserCtxtPtr);
 
 #endif

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "input.h"
+#include "trust.h"
 
 static enum failure
 errno_failure(int e)
@@ -49,6 +50,11 @@ input_open(struct input *in, const char *path)
 	}
 	if (strcmp(path, "-") != 0 && !S_ISREG(in->st.st_mode)) {
 		fail(in, FAILURE_IO, "not a regular file");
+		goto fail;
+	}
+	if (strcmp(path, "-") != 0 && trust_store(path, &in->st,
+	    &in->error) == -1) {
+		in->failure = FAILURE_PERMISSION;
 		goto fail;
 	}
 	if ((flags = fcntl(in->fd, F_GETFL)) == -1 ||
@@ -112,6 +118,9 @@ input_read(void *arg, char *dst, int len)
 	int		 n, zerr;
 
 	if (in->error.len > 0)
+		return -1;
+	/* The only moment a start tag being parsed can be stopped. */
+	if (in->guard != NULL && in->guard(in->guard_arg) == -1)
 		return -1;
 	n = gzread(in->gz, dst, (unsigned)len);
 	/*

@@ -6,6 +6,17 @@
 #include "rowtree.h"
 #include "xmlcompat.h"
 
+/* What a node costs beyond its text: about libxml2's structs and ours. */
+#define NODE_COST	(sizeof(xmlNode) + 16)
+#define ATTR_COST	(sizeof(xmlAttr) + sizeof(xmlNode) + 16)
+
+static void
+hold(struct rowtree *t, size_t bytes)
+{
+	if (t->rows_open > 0)
+		t->held += bytes;
+}
+
 /*
  * `demand`, when not NULL, is what the expression needs of a row (rows must
  * not nest: a row's ancestors are always built whole).
@@ -101,6 +112,8 @@ rowtree_text(struct rowtree *t, const xmlChar *ch, int len,
 		flush_text(t);
 		t->pending_type = type;
 	}
+	/* Counted as it comes: a text of gigabytes never becomes a node. */
+	hold(t, (size_t)len + (t->pending.len == 0 ? NODE_COST : 0));
 	buf_append(&t->pending, ch, (size_t)len);
 }
 
@@ -110,6 +123,7 @@ rowtree_comment(struct rowtree *t, const xmlChar *value)
 	if (t->rows_open == 0 || t->demand != NULL)
 		return;
 	flush_text(t);
+	hold(t, NODE_COST + strlen((const char *)value));
 	add_child(t, xmlNewDocComment(t->doc, value));
 }
 
@@ -119,6 +133,7 @@ rowtree_pi(struct rowtree *t, const xmlChar *target, const xmlChar *data)
 	if (t->rows_open == 0 || t->demand != NULL)
 		return;
 	flush_text(t);
+	hold(t, NODE_COST + (data != NULL ? strlen((const char *)data) : 0));
 	add_child(t, xmlNewDocPI(t->doc, target, data));
 }
 
@@ -130,6 +145,7 @@ add_attributes(struct rowtree *t, xmlNodePtr node, int n,
 	int		 i;
 
 	for (i = 0; i < n; i++, a += 5) {
+		hold(t, ATTR_COST + (size_t)(a[4] - a[3]));
 		ns = a[1] != NULL ? xmlSearchNs(t->doc, node, a[1]) : NULL;
 		buf_reset(&t->value);
 		buf_append(&t->value, a[3], (size_t)(a[4] - a[3]));
@@ -175,6 +191,7 @@ rowtree_start(struct rowtree *t, const xmlChar *localname,
 	t->cur = node;
 	if (is_row)
 		t->rows_open++;
+	hold(t, NODE_COST * (1 + (size_t)nb_namespaces));
 }
 
 /* The element that is about to end, its content complete. */
@@ -208,5 +225,6 @@ rowtree_end(struct rowtree *t, int was_row)
 	if (t->rows_open == 0) {
 		xmlUnlinkNode(node);
 		xmlFreeNode(node);
+		t->held = 0;
 	}
 }

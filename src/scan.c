@@ -116,7 +116,8 @@ struct scanner {
 	struct buf		 why;		/* tally_add's reason to refuse */
 	struct buf		 number_text;	/* a value, NUL-terminated */
 	const struct input	*in;
-	uint64_t		 entity_work;	/* see on_get_entity */
+	uint64_t		 entity_work;	/* see charge() */
+	size_t			 attribute_decls;
 	startElementNsSAX2Func	 kind_start;	/* --dump: wrapped handlers */
 	endElementNsSAX2Func	 kind_end;
 	charactersSAXFunc	 kind_text;
@@ -184,6 +185,58 @@ too_long(struct scanner *s, size_t field)
 {
 	stop(s, FAILURE_LIMIT, "a row's %s is longer than %d bytes",
 	    s->field_label[field], SCAN_MAX_TYPE_LEN);
+}
+
+static void
+holds_too_much(struct scanner *s)
+{
+	stop(s, FAILURE_LIMIT, "a row holds more than %u MiB",
+	    SCAN_MAX_ROW_BYTES >> 20);
+}
+
+/* The rows being built hold too much: the store fails, said once. */
+static int
+row_too_big(struct scanner *s)
+{
+	if (s->tree.held <= SCAN_MAX_ROW_BYTES)
+		return 0;
+	holds_too_much(s);
+	return 1;
+}
+
+/*
+ * Work the store makes the parser do beyond its bytes (entities expanded,
+ * attribute defaults added), within a budget that grows with what was
+ * read: a store that asks for more fails at once, on every release,
+ * whatever libxml2's own amplification limits.
+ */
+static int
+charge(struct scanner *s, uint64_t work, const char *what)
+{
+	uint64_t	 budget;
+
+	s->entity_work += work;
+	budget = SCAN_ENTITY_GRACE + SCAN_ENTITY_FACTOR * s->in->bytes_out;
+	if (s->entity_work <= budget)
+		return 0;
+	stop(s, FAILURE_LIMIT, "%s expand to more than %d times the store's "
+	    "size: refused", what, SCAN_ENTITY_FACTOR);
+	return -1;
+}
+
+/*
+ * libxml2 compares each default it adds with the attributes before it:
+ * d*s + d*(d-1)/2 comparisons for d defaults and s specified attributes,
+ * each about an eighth of a byte's parse; and each default is one more
+ * attribute for every handler.
+ */
+static uint64_t
+defaults_work(int nb_defaulted, int nb_attributes)
+{
+	uint64_t	 d = (uint64_t)nb_defaulted;
+	uint64_t	 specified = (uint64_t)(nb_attributes - nb_defaulted);
+
+	return (d * specified + d * (d - 1) / 2) / 8 + d;
 }
 
 /* Room for twice as many open elements. */
@@ -553,7 +606,10 @@ capture(struct scanner *s, size_t k, struct capture *c, const char *p,
     size_t len)
 {
 	if (len > s->leaf[k].limit - c->text.len) {
-		too_long(s, s->leaf[k].field);
+		if (s->leaf[k].limit == SCAN_MAX_ROW_BYTES)
+			holds_too_much(s);
+		else
+			too_long(s, s->leaf[k].field);
 		return -1;
 	}
 	buf_append(&c->text, p, len);
@@ -637,14 +693,22 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 	struct start_tag tag;
 	int		 is_row;
 
-	(void)nb_defaulted;
+	if (nb_attributes + nb_namespaces > SCAN_MAX_ATTRIBUTES) {
+		stop(s, FAILURE_LIMIT, "an element has more than %d attributes "
+		    "and namespace declarations", SCAN_MAX_ATTRIBUTES);
+		return;
+	}
+	if (nb_defaulted > 0 && charge(s, defaults_work(nb_defaulted,
+	    nb_attributes), "attribute defaults") == -1)
+		return;
 	is_row = (enter(s, localname) & s->match.final) != 0;
 	if (s->keeps_lineage)
 		remember_lineage(s, localname, prefix, nb_attributes,
 		    attributes);
-	if (s->has_tree)
-		rowtree_start(&s->tree, localname, prefix, uri, nb_namespaces,
-		    namespaces, nb_attributes, attributes, is_row);
+	if (s->has_tree && (rowtree_start(&s->tree, localname, prefix, uri,
+	    nb_namespaces, namespaces, nb_attributes, attributes, is_row),
+	    row_too_big(s)))
+		return;
 	if (s->reads_inside && s->nrows > 0)
 		match_paths(s, localname, uri, nb_attributes, attributes);
 	if (!is_row)
@@ -682,8 +746,9 @@ on_text(void *user, const xmlChar *ch, int len)
 {
 	struct scanner	*s = user;
 
-	if (s->has_tree)
-		rowtree_text(&s->tree, ch, len, XML_TEXT_NODE);
+	if (s->has_tree && (rowtree_text(&s->tree, ch, len, XML_TEXT_NODE),
+	    row_too_big(s)))
+		return;
 	if (s->reads_inside)
 		capture_text(s, ch, len);
 }
@@ -693,8 +758,9 @@ on_cdata(void *user, const xmlChar *ch, int len)
 {
 	struct scanner	*s = user;
 
-	if (s->has_tree)
-		rowtree_text(&s->tree, ch, len, XML_CDATA_SECTION_NODE);
+	if (s->has_tree && (rowtree_text(&s->tree, ch, len,
+	    XML_CDATA_SECTION_NODE), row_too_big(s)))
+		return;
 	if (s->reads_inside)
 		capture_text(s, ch, len);
 }
@@ -704,8 +770,10 @@ on_comment(void *user, const xmlChar *value)
 {
 	struct scanner	*s = user;
 
-	if (s->has_tree)
+	if (s->has_tree) {
 		rowtree_comment(&s->tree, value);
+		(void)row_too_big(s);
+	}
 }
 
 static void
@@ -713,8 +781,10 @@ on_pi(void *user, const xmlChar *target, const xmlChar *data)
 {
 	struct scanner	*s = user;
 
-	if (s->has_tree)
+	if (s->has_tree) {
 		rowtree_pi(&s->tree, target, data);
+		(void)row_too_big(s);
+	}
 }
 
 /* The innermost open row ends: read its fields, count it. */
@@ -899,7 +969,6 @@ on_get_entity(void *user, const xmlChar *name)
 {
 	struct scanner	*s = user;
 	xmlEntityPtr	 ent;
-	uint64_t	 budget;
 
 	ent = xmlSAX2GetEntity(s->ctxt, name);
 	if (ent == NULL) {
@@ -914,14 +983,47 @@ on_get_entity(void *user, const xmlChar *name)
 	}
 	if (ent->etype == XML_INTERNAL_PREDEFINED_ENTITY)
 		return ent;
-	s->entity_work += SCAN_ENTITY_COST + (uint64_t)ent->length;
-	budget = SCAN_ENTITY_GRACE + SCAN_ENTITY_FACTOR * s->in->bytes_out;
-	if (s->entity_work > budget) {
-		stop(s, FAILURE_LIMIT, "entities expand to more than %d times the store's "
-		    "size: refused", SCAN_ENTITY_FACTOR);
+	if (charge(s, SCAN_ENTITY_COST + (uint64_t)ent->length,
+	    "entities") == -1)
 		return NULL;
-	}
 	return ent;
+}
+
+/*
+ * Attribute declarations are only counted: libxml2 keeps their defaults
+ * itself, and compares each element's with its attributes.
+ */
+static void
+on_attribute_decl(void *user, const xmlChar *elem, const xmlChar *name,
+    int type, int def, const xmlChar *value, xmlEnumerationPtr tree)
+{
+	struct scanner	*s = user;
+
+	(void)elem, (void)name, (void)type, (void)def, (void)value;
+	xmlFreeEnumeration(tree);
+	if (++s->attribute_decls > SCAN_MAX_ATTRIBUTE_DECLS)
+		stop(s, FAILURE_LIMIT, "the document declares more than %d "
+		    "attributes", SCAN_MAX_ATTRIBUTE_DECLS);
+}
+
+/*
+ * Asked before each read: a start tag too big to reach its event (see
+ * xmlcompat_tag_names) fails here, said as its event would have.  The
+ * parser is not stopped from inside its own read: the read fails.
+ */
+static int
+guard_tag(void *arg)
+{
+	struct scanner	*s = arg;
+
+	if (s->error.len > 0)
+		return -1;
+	if (xmlcompat_tag_names(s->ctxt) <= 2 * SCAN_MAX_ATTRIBUTES)
+		return 0;
+	s->failure = FAILURE_LIMIT;
+	buf_printf(&s->error, "%lu: an element has more than %d attributes "
+	    "and namespace declarations", current_line(s), SCAN_MAX_ATTRIBUTES);
+	return -1;
 }
 
 static xmlEntityPtr
@@ -942,6 +1044,7 @@ setup_handlers(struct scanner *s, xmlSAXHandler *sax)
 	sax->startDocument = on_start_document;
 	sax->internalSubset = on_internal_subset;
 	sax->entityDecl = on_entity_decl;
+	sax->attributeDecl = on_attribute_decl;
 	sax->getEntity = on_get_entity;
 	sax->getParameterEntity = on_get_parameter_entity;
 	sax->startElementNs = on_start;
@@ -1115,7 +1218,8 @@ add_leaves(struct scanner *s, size_t f)
 		l = &s->leaf[s->nleaves++];
 		l->def = &prog->leaf[k];
 		l->field = f;
-		l->limit = xpfast_is_leaf(prog) ? SCAN_MAX_TYPE_LEN : SIZE_MAX;
+		l->limit = xpfast_is_leaf(prog) ? SCAN_MAX_TYPE_LEN :
+		    SCAN_MAX_ROW_BYTES;
 		if (reads_ancestor_attribute(l->def))
 			l->lineage = s->nlineage++;
 		else if (l->def->up > 0)	/* 'name(..)' */
@@ -1202,6 +1306,8 @@ scan_file(const char *path, const struct scan_params *p,
 		r->mtime = in.st.st_mtim;
 	}
 	s.in = &in;
+	in.guard = guard_tag;
+	in.guard_arg = &s;
 	xmlerr_install(&s.xmlerr);
 	parse(&s, &in);
 	xmlerr_uninstall();

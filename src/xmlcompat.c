@@ -117,3 +117,22 @@ xmlcompat_in_entity(xmlParserCtxtPtr ctxt)
 	return ctxt->inputNr > 1;
 #endif
 }
+
+/*
+ * About how many attributes and namespace declarations the start tag being
+ * parsed holds so far.  Before 2.12, libxml2 checks each against all those
+ * before it, a cost quadratic in their number paid before the tag's event
+ * (400 000 attributes: minutes), so the read callback asks this to stop
+ * such a tag early.  From 2.12 on the check is hashed: 0.
+ */
+size_t
+xmlcompat_tag_names(xmlParserCtxtPtr ctxt)
+{
+#if LIBXML_VERSION >= 21200
+	(void)ctxt;
+	return 0;
+#else
+	/* maxatts: 5 slots an attribute, doubled as it grows */
+	return (size_t)ctxt->maxatts / 10 + (size_t)ctxt->nsNr / 2;
+#endif
+}
