@@ -1,9 +1,13 @@
 #!/bin/bash
 # deb.sh: the Debian package as an operator deploys it.  make deb builds
 # it; lintian finds nothing to say (errors or warnings); dpkg -i installs
-# it, making the textfile directory prometheus's; the template service's
-# own command, run as its user with a conf in /etc/xml2prom, writes a
+# it, leaving the textfile directory root's; the template service's own
+# command, run as the unit runs it with a conf in /etc/xml2prom, writes a
 # .prom file that node_exporter serves; dpkg --purge leaves nothing of it.
+# And the security review's attacks on the package, tried for real: the
+# prometheus user swaps the textfile directory for a link before install
+# and before purge (no owner may change through it), an upgrade from
+# 1.1.0's statoverride, and a link planted where root's collectors write.
 # Installs into this machine's real /usr, /etc and textfile directory, and
 # purges on the way out, as a failed run's next run does first.
 . "$(dirname "$0")/lib.sh"
@@ -12,7 +16,7 @@ cd "$top" || exit 1
 textfile=/var/lib/prometheus/node-exporter
 conf=/etc/xml2prom/debtest.conf
 if [ "$(id -u)" -ne 0 ]; then
-	skip "the package: dpkg -i needs root"
+	not_ok "the package: dpkg -i needs root"
 	finish deb
 	exit
 fi
@@ -21,13 +25,36 @@ purge() {
 	dpkg --purge xml2prom >/dev/null 2>&1
 }
 stop_ne() { [ -n "${ne_pid:-}" ] && kill "$ne_pid" 2>/dev/null; wait 2>/dev/null; }
-cleanup_hooks="stop_ne purge"
+# The textfile directory as Debian ships it, whatever a test did to it.
+restore_textfile() {
+	[ -L "$textfile" ] && rm -f "$textfile"
+	[ -d "$textfile.moved" ] && rm -rf "$textfile" && mv "$textfile.moved" "$textfile"
+	dpkg-statoverride --remove "$textfile" >/dev/null 2>&1
+	mkdir -p "$textfile"
+	chown root:root "$textfile"
+	chmod 0755 "$textfile"
+}
+cleanup_hooks="stop_ne purge restore_textfile"
 purge
+restore_textfile
+as_prometheus() { setpriv --reuid=prometheus --regid=prometheus --clear-groups -- "$@"; }
+# A directory only root may change, for prometheus to aim a link at.
+victim="$scratch/victim"
+mkdir -p "$victim"
+chmod 0755 "$scratch" "$victim"
+owner_of() { stat -c %U:%G "$1"; }
 
 make -s deb >"$scratch/build" 2>&1
 deb=$(tail -n 1 "$scratch/build")
 check "make deb builds a package" test -f "$deb"
-lintian --tag-display-limit 0 "$deb" >"$scratch/lintian" 2>/dev/null
+lintian --tag-display-limit 0 "$deb" >"$scratch/lintian" 2>"$scratch/lintian.err"
+status=$?
+# As root it warns that it runs as root, and says nothing else.
+grep -vx 'running with root privileges is not recommended!' \
+    "$scratch/lintian.err" >"$scratch/lintian.other"
+check "lintian ran (exit $status, nothing else on stderr)" \
+    test $status -eq 0 -a ! -s "$scratch/lintian.other"
+cat "$scratch/lintian.other"
 check "lintian: no error, no warning" sh -c "! grep -E '^[EW]: ' '$scratch/lintian'"
 grep -E '^[EW]: ' "$scratch/lintian"
 dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\./, "", $6); print $6 }' >"$scratch/files"
@@ -40,19 +67,59 @@ check "the cron file and example.conf are conffiles" \
     sh -c "dpkg-deb --ctrl-tarfile '$deb' | tar -xOf - ./conffiles | sort | tr '\n' ' ' |
         grep -qx '/etc/cron.d/xml2prom /etc/xml2prom/example.conf '"
 
+# --- attack: the textfile directory swapped for a link before install
+check "prometheus owns the directory above the textfile directory (Debian's layout)" \
+    test "$(stat -c %U "$(dirname "$textfile")")" = prometheus
+as_prometheus mv "$textfile" "$textfile.moved"
+as_prometheus ln -s "$victim" "$textfile"
+check "attack set up: the textfile directory is prometheus's link to a root directory" \
+    test -L "$textfile" -a "$(owner_of "$victim")" = root:root
+dpkg -i "$deb" >"$scratch/dpkg" 2>&1
+check "dpkg -i over a swapped directory installs" test $? -eq 0
+check "...and changes no owner through the link" \
+    test "$(owner_of "$victim")" = root:root
+check "...nor its mode" test "$(stat -c %a "$victim")" = 755
+dpkg --purge xml2prom >/dev/null 2>&1
+restore_textfile
+
+# --- upgrade from 1.1.0, which gave the directory to prometheus
+dpkg-statoverride --update --add prometheus prometheus 0755 "$textfile"
+dpkg -i "$deb" >"$scratch/dpkg" 2>&1
+check "an upgrade over 1.1.0's statoverride installs" test $? -eq 0
+check "...removes the statoverride" \
+    sh -c "! dpkg-statoverride --list '$textfile' >/dev/null"
+check "...and gives the directory back to root" \
+    test "$(owner_of "$textfile")" = root:root
+dpkg --purge xml2prom >/dev/null 2>&1
+dpkg-statoverride --add prometheus prometheus 0755 "$textfile"
+as_prometheus mv "$textfile" "$textfile.moved"
+as_prometheus ln -s "$victim" "$textfile"
+dpkg -i "$deb" >/dev/null 2>&1
+check "an upgrade over 1.1.0 with the directory swapped for a link: no owner changes" \
+    test "$(owner_of "$victim")" = root:root -a -L "$textfile"
+dpkg --purge xml2prom >/dev/null 2>&1
+restore_textfile
+
 # --- install
 dpkg -i "$deb" >"$scratch/dpkg" 2>&1
-check "dpkg -i installs it" test $? -eq 0 || cat "$scratch/dpkg"
+status=$?
+check "dpkg -i installs it" test $status -eq 0
+[ $status -eq 0 ] || cat "$scratch/dpkg"
 check "the binary runs" sh -c "/usr/bin/xml2prom --version | grep -q '^xml2prom '"
 check "the units start /usr/bin/xml2prom" \
     sh -c "grep -h '^ExecStart=' /lib/systemd/system/xml2prom*.service | grep -vq '^ExecStart=/usr/bin/xml2prom ' && exit 1 || exit 0"
 check "the cron file is shipped disabled" \
     sh -c "! grep -E '^[^#].*xml2prom' /etc/cron.d/xml2prom | grep -q '\\* \\* \\*'"
-check "the textfile directory is prometheus's" \
-    test "$(stat -c %U "$textfile")" = prometheus
+check "the textfile directory stays root's, 0755" \
+    test "$(owner_of "$textfile") $(stat -c %a "$textfile")" = "root:root 755"
+check "no statoverride on it" sh -c "! dpkg-statoverride --list '$textfile' >/dev/null"
+# --- attack: a link where root's collectors write by name (apt.prom)
+as_prometheus ln -s /etc/shadow "$textfile/apt.prom" 2>/dev/null
+check "prometheus cannot plant a link in the textfile directory" \
+    test $? -ne 0 -a ! -L "$textfile/apt.prom"
 check "man xml2prom finds the page" sh -c "man -w xml2prom | grep -q '/usr/share/man/man1/xml2prom.1.gz'"
 
-# --- the template service's command, as its user, with its conf
+# --- the template service's command, as the unit runs it, with its conf
 mkdir -p "$scratch/srv"
 chmod 0755 "$scratch" "$scratch/srv"
 cp examples/store.xml "$scratch/srv/store.xml"
@@ -60,15 +127,21 @@ chmod 0644 "$scratch/srv/store.xml"
 printf 'STORE=%s\nXML2PROM_OPTIONS="--rows=//row --label=app=debtest"\n' \
     "$scratch/srv/store.xml" >"$conf"
 cmd=$(sed -n 's/^ExecStart=//p' /lib/systemd/system/xml2prom@.service | sed 's/%i/debtest/g')
-user=$(sed -n 's/^User=//p' /lib/systemd/system/xml2prom@.service)
+check "the template runs as root (no User=) with no capability" \
+    sh -c "! grep -q '^User=' /lib/systemd/system/xml2prom@.service &&
+        grep -qx 'CapabilityBoundingSet=' /lib/systemd/system/xml2prom@.service"
+no_caps="setpriv --bounding-set=-all --inh-caps=-all --no-new-privs --"
 ( set -a; . "$conf"; set +a; umask 0022
-  eval "setpriv --reuid=$user --regid=$user --clear-groups $cmd" ) 2>"$scratch/err"
-check "the service's command, as $user, exits 0" test $? -eq 0 || cat "$scratch/err"
-check "...and writes debtest.prom, 0644, promtool-clean" \
-    sh -c "test \$(stat -c %a '$textfile/debtest.prom') = 644" &&
-    promtool_clean "$textfile/debtest.prom"
-runuser -u "$user" -- xml2prom --check -o "$textfile/debtest.prom" "$scratch/srv/store.xml" >/dev/null
-check "--check as $user passes" test $? -eq 0
+  eval "$no_caps $cmd" ) 2>"$scratch/err"
+status=$?
+check "the service's command, as root without capabilities, exits 0" \
+    test $status -eq 0
+[ $status -eq 0 ] || cat "$scratch/err"
+check "...and writes debtest.prom, 0644" \
+    test "$(stat -c %a "$textfile/debtest.prom")" = 644
+check "...promtool-clean" promtool_clean "$textfile/debtest.prom"
+$no_caps xml2prom --check -o "$textfile/debtest.prom" "$scratch/srv/store.xml" >/dev/null
+check "--check as the unit runs passes" test $? -eq 0
 
 ne_port=$(free_port)
 prometheus-node-exporter --web.listen-address="127.0.0.1:$ne_port" \
@@ -86,13 +159,27 @@ stop_ne
 # --- purge: nothing left
 rm -f "$conf"	# the operator's own file, not the package's
 dpkg --purge xml2prom >"$scratch/dpkg" 2>&1
-check "dpkg --purge removes it" test $? -eq 0 || cat "$scratch/dpkg"
+status=$?
+check "dpkg --purge removes it" test $status -eq 0
+[ $status -eq 0 ] || cat "$scratch/dpkg"
 check "...every file it shipped" sh -c "! xargs ls -d <'$scratch/files' 2>/dev/null | grep -q ."
 check ".../etc/xml2prom" test ! -e /etc/xml2prom
 check "...the outputs it wrote and their locks" \
     test ! -e "$textfile/debtest.prom" -a ! -e "$textfile/.debtest.prom.lock"
-check "...the textfile directory's statoverride" \
-    sh -c "! dpkg-statoverride --list '$textfile' >/dev/null"
 check "...and dpkg knows nothing of it" \
     sh -c "! dpkg -s xml2prom >/dev/null 2>&1"
+
+# --- attack: the textfile directory swapped for a link before purge
+dpkg -i "$deb" >/dev/null 2>&1
+chown nobody:nogroup "$victim"
+touch "$victim/.x.prom.lock"
+printf '# HELP store_total_rows Total rows in store\n' >"$victim/x.prom"
+as_prometheus mv "$textfile" "$textfile.moved"
+as_prometheus ln -s "$victim" "$textfile"
+dpkg --purge xml2prom >/dev/null 2>&1
+check "dpkg --purge over a swapped directory changes no owner through the link" \
+    test "$(owner_of "$victim")" = nobody:nogroup
+check "...and removes nothing through it" \
+    test -f "$victim/x.prom" -a -f "$victim/.x.prom.lock"
+restore_textfile
 finish deb

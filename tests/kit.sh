@@ -68,17 +68,24 @@ check "the service treats a held lock (exit 4) as success" \
 check "the template reads its environment file" \
     grep -q '^EnvironmentFile=/etc/xml2prom/%i.conf' examples/xml2prom@.service
 
-# --- the units' commands, run as their user (no systemd runs here to start
-# them: this runs what ExecStart says, as User= would)
-user=$(sed -n 's/^User=//p' examples/xml2prom.service)
-group=$(sed -n 's/^Group=//p' examples/xml2prom.service)
-check "the units' user exists (created by Debian's prometheus package)" \
-    sh -c "id '$user' >/dev/null"
+# --- the units' commands, run as the units run them (no systemd runs here
+# to start them: this runs what ExecStart says, as root without any
+# capability, as an empty CapabilityBoundingSet= and no User= would)
+for u in xml2prom.service xml2prom@.service; do
+	check "$u runs as root: no User=, no Group=" \
+	    sh -c "! grep -qE '^(User|Group|DynamicUser)=' examples/$u"
+	check "$u: no capability at all" \
+	    sh -c "grep -qx 'CapabilityBoundingSet=' examples/$u &&
+	        grep -qx 'AmbientCapabilities=' examples/$u"
+	check "$u: writes only the textfile directory" \
+	    sh -c "grep -qx 'ProtectSystem=strict' examples/$u &&
+	        test \"\$(grep '^ReadWritePaths=' examples/$u)\" = 'ReadWritePaths=/var/lib/prometheus/node-exporter'"
+done
 svcdir="$scratch/svc"
 mkdir -p "$svcdir/textfile" "$svcdir/srv"
 cp examples/store.xml "$svcdir/srv/store.xml"
-chown -R "$user:$group" "$svcdir/textfile"
-chmod 0755 "$scratch" "$svcdir" "$svcdir/srv"
+chmod 0755 "$scratch" "$svcdir" "$svcdir/srv" "$svcdir/textfile"
+no_caps() { setpriv --bounding-set=-all --inh-caps=-all --no-new-privs -- "$@"; }
 as_service() {	# as_service UNIT [INSTANCE]: its ExecStart, paths moved to $svcdir
 	local exec
 	exec=$(sed -n 's/^ExecStart=//p' "examples/$1")
@@ -94,12 +101,12 @@ as_service() {	# as_service UNIT [INSTANCE]: its ExecStart, paths moved to $svcd
 			export STORE="$svcdir/srv/store.xml"
 		fi
 		umask 0077	# the unit says 0022; the mode must not depend on it
-		setpriv --reuid="$user" --regid="$group" --init-groups sh -c "$exec"
+		no_caps sh -c "$exec"
 	)
 }
 as_service xml2prom.service >"$scratch/svc.out" 2>&1
 status=$?
-check "xml2prom.service's command, as $user: exit 0, silent" \
+check "xml2prom.service's command, as root without capabilities: exit 0, silent" \
     test $status -eq 0 -a ! -s "$scratch/svc.out"
 check "xml2prom.service's command writes store.prom, readable by all" \
     sh -c "promtool check metrics <'$svcdir/textfile/store.prom' &&
@@ -115,14 +122,18 @@ line=$(grep -v '^#' examples/xml2prom.cron | grep -E '^[*0-9]' | head -1)
 set -f		# the time fields are '*'
 set -- $line
 set +f
-check "cron line: five time fields, a user, a command" \
-    test "$6" = prometheus -a "$7" = xml2prom
-command=${line#* * * * * prometheus }
+check "cron line: five time fields, root, a command" test "$6" = root
+check "cron line: no capability, a time and a memory bound, as the units" \
+    test "$7 $8 $9 ${10} ${11} ${12} ${13} ${14} ${15} ${16} ${17}" = \
+    "setpriv --bounding-set=-all --inh-caps=-all --no-new-privs -- timeout 45 prlimit --as=268435456 -- xml2prom"
+command=${line#* * * * * root }
 mkdir -p "$scratch/textfile"
 command=${command//\/var\/lib\/prometheus\/node-exporter/$scratch/textfile}
 command=${command//\/srv\/app\/store.xml/$top/examples/store.xml}
 (PATH="$top:$PATH" sh -c "$command") >"$scratch/cron.out" 2>&1
 check "cron line: exits 0" test $? -eq 0
+check "cron line: the memory bound holds (a run that needs more fails)" \
+    sh -c "PATH='$top:\$PATH' sh -c '${command/prlimit --as=268435456/prlimit --as=20000000}' >/dev/null 2>&1; test \$? -ne 0"
 check "cron line: prints nothing on success (no mail)" test ! -s "$scratch/cron.out"
 check "cron line: writes store.prom" promtool_clean "$scratch/textfile/store.prom"
 
