@@ -34,15 +34,13 @@ CI=${CI:-} tests/run-all build unit golden consistency textfile hostile
 status=$?
 
 . tests/lib.sh
-make -s build/fuzz/replay-scan build/fuzz/replay-diff build/fuzz/diff \
-    >"$scratch/build" 2>&1
-check "libxml2 $version: sanitizer builds, warning-free" \
-    sh -c "! grep -E 'warning|error' '$scratch/build'"
+check "libxml2 $version: sanitizer builds succeed, warning-free" \
+    build_clean "$scratch/build" build/fuzz/replay-scan build/fuzz/replay-diff \
+    build/fuzz/diff
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 for h in scan diff; do
-	check "libxml2 $version: fuzz corpus replay: $h" \
-	    sh -c "build/fuzz/replay-$h tests/fuzz/corpus/$h/* 2>&1 | grep -q 'replay: '"
+	check "libxml2 $version: fuzz corpus replay: $h" replay_corpus $h
 done
 check "libxml2 $version: differential fuzzing ${COMPAT_FUZZ_SECONDS:-60}s finds nothing" \
     tests/fuzz/run "${COMPAT_FUZZ_SECONDS:-60}" diff

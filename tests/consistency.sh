@@ -58,11 +58,15 @@ fi
 
 /usr/bin/python3 "$top/tests/consistency.py" "$XML2PROM" "$scratch/patterns" \
     "$scratch/exprs" "$scratch/fast" "${stores[@]}" >"$scratch/report"
+want=$(( $(wc -l <"$scratch/patterns") * ($(wc -l <"$scratch/exprs") + $(wc -l <"$scratch/fast")) ))
 for store in "${stores[@]}"; do
 	name=${store#"$top"/}
 	name=${name#"$scratch"/}
-	check "$name: every pattern x expression agrees with lxml, fast paths with trees" \
-	    grep -qxF "$store: ok $(( $(wc -l <"$scratch/patterns") * ($(wc -l <"$scratch/exprs") + $(wc -l <"$scratch/fast")) ))" "$scratch/report"
-	grep -A5 -F "$store: not ok" "$scratch/report"
+	read -r verdict compared skipped < <(grep -F "$store: " "$scratch/report" |
+	    head -n 1 | sed "s|^$store: ||; s/^not ok/not-ok/")
+	# Comparisons another libxml2 cannot make are said, not counted.
+	check "$name: ${compared:-0} comparisons with lxml (fast paths with trees) agree, ${skipped:-?} not comparable" \
+	    test "${verdict:-}" = ok -a "$(( ${compared:-0} + ${skipped:-0} ))" -eq $want -a "${compared:-0}" -gt 0 ||
+	    grep -A5 -F "$store: not ok" "$scratch/report"
 done
 finish consistency

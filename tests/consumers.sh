@@ -46,17 +46,26 @@ printf '<s><row type="a"/><row type="b"/><row type="b"/></s>\n' >"$scratch/small
 rm -f "$scratch/stop"
 $py "$scrape" hammer "$ne" "$scratch/stop" 6 3 >"$scratch/hammer" &
 hammer=$!
+failed_rewrites=0
 for i in $(seq 1 150); do
-	"$XML2PROM" -o "$dir/store.prom" "$store"
-	"$XML2PROM" -o "$dir/store.prom" "$scratch/small.xml"
+	"$XML2PROM" -o "$dir/store.prom" "$store" ||
+	    failed_rewrites=$((failed_rewrites + 1))
+	"$XML2PROM" -o "$dir/store.prom" "$scratch/small.xml" ||
+	    failed_rewrites=$((failed_rewrites + 1))
 done
 touch "$scratch/stop"
 wait $hammer
-read -r scrapes bad < <(tail -n 1 "$scratch/hammer")
+hammer_status=$?
+read -r scrapes bad seen < <(tail -n 1 "$scratch/hammer")
 grep '^# bad' "$scratch/hammer" | head -3
+check "the scraper ran to the end" test $hammer_status -eq 0
+check "300 rewrites, every one exit 0 ($failed_rewrites failed)" \
+    test $failed_rewrites -eq 0
 check "300 rewrites under $scrapes scrapes: no scrape error, no partial value ($bad bad)" \
     test "${bad:-1}" -eq 0 -a "${scrapes:-0}" -gt 50
-echo "# consumers: $scrapes scrapes during 300 rewrites, $bad bad"
+check "both stores' totals were served during the rewrites (seen: ${seen:-none})" \
+    test "${seen:-}" = "3,6"
+echo "# consumers: $scrapes scrapes during 300 rewrites, $bad bad, totals seen $seen"
 
 # --- a real Prometheus server scraping node_exporter
 prom_port=$(free_port)

@@ -28,6 +28,9 @@ stop_ne() { [ -n "${ne_pid:-}" ] && kill "$ne_pid" 2>/dev/null; wait 2>/dev/null
 # The textfile directory as Debian ships it, whatever a test did to it.
 restore_textfile() {
 	[ -L "$textfile" ] && rm -f "$textfile"
+	# the link the attack below plants, should it ever succeed
+	[ "$(readlink "$textfile/apt.prom" 2>/dev/null)" = /etc/shadow ] &&
+	    rm -f "$textfile/apt.prom"
 	[ -d "$textfile.moved" ] && rm -rf "$textfile" && mv "$textfile.moved" "$textfile"
 	dpkg-statoverride --remove "$textfile" >/dev/null 2>&1
 	mkdir -p "$textfile"
@@ -106,10 +109,18 @@ status=$?
 check "dpkg -i installs it" test $status -eq 0
 [ $status -eq 0 ] || cat "$scratch/dpkg"
 check "the binary runs" sh -c "/usr/bin/xml2prom --version | grep -q '^xml2prom '"
+for u in xml2prom.service xml2prom.timer xml2prom@.service xml2prom@.timer; do
+	check "$u is installed" test -f "/lib/systemd/system/$u"
+done
 check "the units start /usr/bin/xml2prom" \
-    sh -c "grep -h '^ExecStart=' /lib/systemd/system/xml2prom*.service | grep -vq '^ExecStart=/usr/bin/xml2prom ' && exit 1 || exit 0"
-check "the cron file is shipped disabled" \
-    sh -c "! grep -E '^[^#].*xml2prom' /etc/cron.d/xml2prom | grep -q '\\* \\* \\*'"
+    sh -c "for u in xml2prom.service xml2prom@.service; do
+        grep -q '^ExecStart=/usr/bin/xml2prom ' /lib/systemd/system/\$u || exit 1
+        ! grep '^ExecStart=' /lib/systemd/system/\$u | grep -vq '^ExecStart=/usr/bin/xml2prom ' || exit 1
+    done"
+check "the cron file is installed" test -f /etc/cron.d/xml2prom
+check "...shipped disabled: its line commented out" \
+    sh -c "grep -q '^#\\* \\* \\* \\* \\* root ' /etc/cron.d/xml2prom &&
+        ! grep -E '^[^#].*xml2prom' /etc/cron.d/xml2prom | grep -q '\\* \\* \\*'"
 check "the textfile directory stays root's, 0755" \
     test "$(owner_of "$textfile") $(stat -c %a "$textfile")" = "root:root 755"
 check "no statoverride on it" sh -c "! dpkg-statoverride --list '$textfile' >/dev/null"

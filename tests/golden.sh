@@ -45,7 +45,10 @@ run_case() {
 	cp -r "$src" "$work"
 	(
 		cd "$work" || exit 1
-		[ -x setup ] && ./setup
+		if [ -x setup ]; then
+			./setup >setup.log 2>&1
+			echo $? >setup.status
+		fi
 		find . -maxdepth 1 -type f ! -name args ! -name setup \
 		    ! -name stdout ! -name stderr ! -name status \
 		    -exec touch -h -d @1700000000 {} +
@@ -55,6 +58,10 @@ run_case() {
 		"$XML2PROM" "$@" <"$stdin" >actual.out 2>actual.err
 		echo $? >actual.status
 	)
+	if [ -f "$work/setup.status" ]; then
+		check "$name: its setup made the inputs" \
+		    test "$(cat "$work/setup.status")" -eq 0 || cat "$work/setup.log"
+	fi
 	normalize <"$work/actual.out" >"$work/actual.norm"
 	if [ $regen -eq 1 ]; then
 		cp "$work/actual.norm" "$src/stdout"

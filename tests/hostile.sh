@@ -1,39 +1,58 @@
 #!/bin/bash
 # hostile.sh: the hostile and broken inputs of tests/cases (hostile-*,
 # err-*, enc-*), each written to a real output file: the documented exit
-# status, one line on stderr, bounded memory and time, and an output file
-# that promtool accepts.  (golden.sh checks the exact texts.)  Under a
-# sanitizer or valgrind, HOSTILE_LIMITS=0 drops the RSS and time checks:
-# those measure the tool, not the binary under test.
+# status and failure reason (as the case's expected output gives them), one
+# line on stderr, bounded memory and CPU time, and an output file that
+# promtool accepts; a case whose setup fails fails.  (golden.sh checks the
+# exact texts.)  Under a sanitizer or valgrind, HOSTILE_LIMITS=0 drops the
+# RSS and time checks: those measure the tool, not the binary under test.
 . "$(dirname "$0")/lib.sh"
 
 max_rss_kb=$((48 * 1024))
-max_seconds=10
+max_cpu_seconds=5	# CPU, not wall time: the machine is shared
 for src in "$top"/tests/cases/hostile-* "$top"/tests/cases/err-* "$top"/tests/cases/enc-*; do
 	name=$(basename "$src")
 	work="$scratch/$name"
 	cp -r "$src" "$work"
 	(
 		cd "$work" || exit 1
-		[ -x setup ] && ./setup
+		if [ -x setup ]; then
+			./setup >setup.log 2>&1
+			echo $? >setup.status
+		fi
 		eval "set -- $(cat args)"
 		# the case's own arguments, but into a file instead of stdout
 		[ "$1" = -o ] && shift 2
-		/usr/bin/time -o usage -f '%M %e' "$XML2PROM" -o out.prom "$@" 2>err
+		/usr/bin/time -o usage -f '%M %U %S' "$XML2PROM" -o out.prom "$@" 2>err
 		echo $? >status
 	)
+	if [ -f "$work/setup.status" ]; then
+		check "$name: its setup made the inputs" \
+		    test "$(cat "$work/setup.status")" -eq 0 || cat "$work/setup.log"
+	fi
 	# GNU time puts "Command exited with non-zero status" first then.
-	read -r rss secs < <(tail -n 1 "$work/usage")
+	read -r rss user sys < <(tail -n 1 "$work/usage")
 	check "$name: exit status $(cat "$src/status")" cmp -s "$src/status" "$work/status"
 	check "$name: at most one line on stderr" test "$(wc -l <"$work/err")" -le 1
+	# the reason the expected output gives, or read_success 1
+	want=$(grep -oE '_read_failure\{.*reason="[a-z]+"\} 1$' "$src/stdout" |
+	    sed -E 's/.*reason="([a-z]+)".*/\1/')
+	if [ -n "$want" ]; then
+		check "$name: reason=\"$want\"" \
+		    grep -qE "_read_failure\{.*reason=\"$want\"\} 1$" "$work/out.prom"
+	else
+		check "$name: read in full" \
+		    grep -qE '^[a-z_]+_read_success\{.*\} 1$' "$work/out.prom"
+	fi
 	if [ "${HOSTILE_LIMITS:-1}" != 0 ]; then
 		check "$name: peak RSS $((rss / 1024)) MiB under $((max_rss_kb / 1024)) MiB" \
 		    test "$rss" -lt $max_rss_kb
-		check "$name: $secs s, under $max_seconds s" \
-		    awk -v s="$secs" -v m=$max_seconds 'BEGIN { exit !(s < m) }'
+		check "$name: CPU $user+$sys s, under $max_cpu_seconds s" \
+		    awk -v u="$user" -v s="$sys" -v m=$max_cpu_seconds \
+		    'BEGIN { exit !(u + s < m) }'
 	fi
 	check "$name: the output file is valid" promtool_clean "$work/out.prom"
-	echo "# $name: exit $(cat "$work/status"), ${rss} KB, ${secs} s"
+	echo "# $name: exit $(cat "$work/status"), ${rss} KB, ${user}+${sys} s CPU"
 	rm -rf "$work"
 done
 finish hostile

@@ -31,7 +31,10 @@ check "the installed binary is executable by all, the rest read-only" \
     sh -c "test \$(stat -c %a '$dest/usr/bin/xml2prom') = 755 &&
         test \$(stat -c %a '$dest/usr/share/man/man1/xml2prom.1') = 644"
 check "installed units start the installed binary" \
-    sh -c "grep -h '^ExecStart=' '$dest'/usr/lib/systemd/system/*.service | grep -v '^ExecStart=/usr/bin/xml2prom ' | grep -q . && exit 1 || exit 0"
+    sh -c "for u in xml2prom.service xml2prom@.service; do
+        grep -q '^ExecStart=/usr/bin/xml2prom ' '$dest'/usr/lib/systemd/system/\$u || exit 1
+        ! grep '^ExecStart=' '$dest'/usr/lib/systemd/system/\$u | grep -vq '^ExecStart=/usr/bin/xml2prom ' || exit 1
+    done"
 check "installed units are mode 0644" \
     sh -c "test \$(stat -c %a '$dest/usr/lib/systemd/system/xml2prom.timer') = 644"
 touch "$dest/usr/bin/other-tool"
@@ -178,11 +181,25 @@ check "examples/junit.options reads examples/junit.xml" \
     grep -q '^junit_duration_bucket{' "$scratch/written-junit"
 check "examples/xccdf.options is a valid options file" \
     sh -c "./xml2prom -c examples/xccdf.options --check -o '$scratch/x.prom' examples/store.xml >/dev/null"
-prometheus-node-exporter --help >/dev/null 2>&1
+# What node_exporter itself serves for a textfile directory holding them.
+mkdir -p "$scratch/ne-dir"
+cp "$scratch/written-all" "$scratch/ne-dir/store.prom"
+ne_port=$(free_port)
+prometheus-node-exporter --web.listen-address="127.0.0.1:$ne_port" \
+    --collector.disable-defaults --collector.textfile \
+    --collector.textfile.directory="$scratch/ne-dir" >"$scratch/ne.log" 2>&1 &
+ne_pid=$!
+stop_ne() { kill "$ne_pid" 2>/dev/null; wait "$ne_pid" 2>/dev/null; }
+cleanup_hooks="$cleanup_hooks stop_ne"
+wait_for 20 curl -sf "http://127.0.0.1:$ne_port/metrics"
+curl -sf "http://127.0.0.1:$ne_port/metrics" >"$scratch/ne-served"
+check "node_exporter serves the textfile directory" \
+    grep -q '^node_textfile_scrape_error 0$' "$scratch/ne-served"
+stop_ne
 for name in $(cat "$scratch/dash.metrics"); do
 	case $name in
-	node_textfile_*) check "dashboard: $name is node_exporter's" \
-	    sh -c "echo node_textfile_mtime_seconds node_textfile_scrape_error | grep -qw $name" ;;
+	node_textfile_*) check "dashboard: $name is served by node_exporter" \
+	    grep -q "^$name[{ ]" "$scratch/ne-served" ;;
 	*) check "dashboard: $name is written by xml2prom" \
 	    sh -c "cat '$scratch/written-all' '$scratch/written-junit' | grep -q '^$name{'" ;;
 	esac

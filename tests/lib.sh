@@ -30,11 +30,32 @@ skip() {
 	fi
 }
 
-# check DESCRIPTION COMMAND...: one result from a command's exit status.
+# check DESCRIPTION COMMAND...: one result from a command's exit status,
+# returned too, so that `check ... || cat LOG` shows why it failed.
 check() {
 	desc=$1
 	shift
-	if "$@"; then ok "$desc"; else not_ok "$desc"; fi
+	if "$@"; then ok "$desc"; else not_ok "$desc"; return 1; fi
+}
+
+# build_clean LOG TARGET...: make's own status counts, and it says nothing
+# of a warning or an error (in any case); on failure, its last lines.
+build_clean() {
+	_log=$1
+	shift
+	{ make -s -C "$top" "$@" >"$_log" 2>&1 && ! grep -qiE 'warning|error' "$_log"; } ||
+	    { tail -n 20 "$_log"; return 1; }
+}
+
+# replay_corpus HARNESS: build/fuzz/replay-HARNESS over its seed corpus.
+# Its own exit status counts (a sanitizer's finding, a leak at exit), and
+# it must have read every input.
+replay_corpus() {
+	_dir="$top/tests/fuzz/corpus/$1"
+	_n=$(find "$_dir" -type f | wc -l)
+	{ "$top/build/fuzz/replay-$1" "$_dir"/* >"$scratch/replay-$1" 2>&1 &&
+	    grep -qx "replay: $_n inputs" "$scratch/replay-$1"; } ||
+	    { tail -n 20 "$scratch/replay-$1"; return 1; }
 }
 
 # A temp dir removed when the script exits, whatever happens.

@@ -12,17 +12,17 @@
 
 cd "$top" || exit 1
 seconds=${FUZZ_SECONDS:-20}
-make -s build/asan/xml2prom build/asan/unit build/fuzz/scan build/fuzz/options \
-    build/fuzz/diff build/fuzz/replay-scan build/fuzz/replay-options \
-    build/fuzz/replay-diff >"$scratch/build" 2>&1
-check "sanitizer and fuzzer builds, warning-free" \
-    sh -c "! grep -E 'warning|error' '$scratch/build'"
+check "sanitizer and fuzzer builds succeed, warning-free" \
+    build_clean "$scratch/build" build/asan/xml2prom build/asan/unit \
+    build/fuzz/scan build/fuzz/options build/fuzz/diff \
+    build/fuzz/replay-scan build/fuzz/replay-options build/fuzz/replay-diff
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
-check "ASan+UBSan: unit tests" sh -c "build/asan/unit >'$scratch/u' 2>&1"
+check "ASan+UBSan: unit tests" sh -c "build/asan/unit >'$scratch/u' 2>&1" ||
+    tail -5 "$scratch/u"
 export HOSTILE_LIMITS=0 CONSISTENCY_QUICK=1
-for suite in golden consistency realfiles textfile operator hostile consumers; do
+for suite in golden consistency realfiles textfile operator hostile security consumers; do
 	check "ASan+UBSan: $suite" env XML2PROM="$top/build/asan/xml2prom" \
 	    sh -c "tests/$suite.sh >'$scratch/$suite' 2>&1" ||
 	    tail -5 "$scratch/$suite"
@@ -43,12 +43,10 @@ for suite in golden hostile; do
 	    tail -5 "$scratch/vg-$suite"
 done
 
-check "fuzz corpus replay: scan" \
-    sh -c "build/fuzz/replay-scan tests/fuzz/corpus/scan/* 2>&1 | grep -q 'replay: '"
-check "fuzz corpus replay: options" \
-    sh -c "build/fuzz/replay-options tests/fuzz/corpus/options/* 2>&1 | grep -q 'replay: '"
-check "fuzz corpus replay: diff (fast paths = row trees = XPath on the whole tree)" \
-    sh -c "build/fuzz/replay-diff tests/fuzz/corpus/diff/* 2>&1 | grep -q 'replay: '"
+check "fuzz corpus replay: scan" replay_corpus scan
+check "fuzz corpus replay: options" replay_corpus options
+check "fuzz corpus replay: diff (streamed = row trees = XPath on the whole tree)" \
+    replay_corpus diff
 check "fuzzing ${seconds}s per harness finds nothing" tests/fuzz/run "$seconds"
 
 finish memory

@@ -92,8 +92,27 @@ printf '<s>\n<row type="a"/>\n<row type="b"/>\n<broken>\n' >"$scratch/broken.xml
 "$XML2PROM" --dump "$scratch/broken.xml" "$store" >"$scratch/both" 2>&1
 check "--dump 2>&1: the failure comes after the rows read before it" \
     sh -c "grep -n '' '$scratch/both' | grep -E 'broken.xml:(2|3): row|xml2prom: .*broken.xml' | cut -d: -f1 | sort -n -c"
+# Every line whole: each must be one of the lines --dump and the
+# exposition write, in full (a line cut by another matches none).
+b=$scratch/broken.xml
+e=$store
+printf '%s\n' \
+    "$b:[0-9]+: row type=\"[a-z]+\" reported" \
+    "xml2prom: $b:5:1: Premature end of data in tag broken line 4" \
+    "$b: failed, no counts reported: $b:5:1: Premature end of data in tag broken line 4" \
+    "$e:[0-9]+: row type=\"(book|dvd|magazine)\" reported" \
+    "$e: count type=\"(book|dvd|magazine)\" [0-9]+ reported" \
+    "$e: total 6" \
+    "$e: the first row, line 4: <row>, attributes: id, type, status; children: title, author, note" \
+    "# xml2prom --dump: the text that would be written to .*/broken\\.prom" \
+    "# (HELP|TYPE) store_[a-z_]+ .+" \
+    "store_[a-z_]+\\{path=\"($b|$e)\"(,(type|reason)=\"[a-z]+\")?\\} [0-9.e+-]+" \
+    >"$scratch/whole-lines"
 check "--dump 2>&1: no line is cut by another" \
-    sh -c "! grep -vE '^(# |[a-z_]+(\\{| )|xml2prom: |$scratch/|examples/|.*: (row|count|total|the first row|no element|failed))' '$scratch/both'"
+    sh -c "! grep -vxEf '$scratch/whole-lines' '$scratch/both'"
+check "--dump 2>&1: every kind of line is there" \
+    test "$(grep -cxEf "$scratch/whole-lines" "$scratch/both")" -eq "$(wc -l <"$scratch/both")" -a \
+    "$(wc -l <"$scratch/both")" -ge 30
 
 # --- the man page renders its file names as they are
 check "man page: the lock file renders as .NAME.prom.lock" \

@@ -6,7 +6,8 @@ tests compare parsed values, never substrings.
   scrape.py same URL FILE.prom        node_exporter serves exactly FILE's samples
   scrape.py types URL PATH TYPE...     the store_rows types of PATH are exactly these
   scrape.py hammer URL STOPFILE T...   scrape until STOPFILE exists; each scrape
-                                       must be whole: total in T..., sum of rows = total
+                                       must be whole: total in T..., sum of rows = total;
+                                       prints "SCRAPES BAD SEEN", SEEN the totals served
   scrape.py query URL PROMQL           prints a PromQL query's single value
 """
 import json
@@ -57,6 +58,7 @@ def types(url, path, expected):
 
 def hammer(url, stopfile, totals):
     totals = {float(t) for t in totals}
+    seen = set()
     scrapes = bad = 0
     while not os.path.exists(stopfile):
         served = samples(fetch(url))
@@ -68,7 +70,9 @@ def hammer(url, stopfile, totals):
             bad += 1
             print("# bad scrape: error=%r total=%r rows=%r"
                   % (scrape_error(served), total, rows))
-    print("%d %d" % (scrapes, bad))
+        else:
+            seen.add(total[0])
+    print("%d %d %s" % (scrapes, bad, ",".join("%g" % t for t in sorted(seen))))
 
 
 def query(url, expr):

@@ -175,6 +175,59 @@ row_of(struct row *r, const char *type, const char *s, double v)
 	r->has_value[0] = r->has_value[1] = !isnan(v);
 }
 
+/*
+ * --max-series at its boundary: N series are allowed, N + 1 are not, with
+ * one family (a series a group) and with several (a group adds many).
+ */
+static void
+test_series_limit(void)
+{
+	const char	*one[] = { "by", "type=@type", "by", "s=@s" };
+	const char	*many[] = { "by", "type=@type", "by", "s=@s", "sum",
+			    "amount=@a" };
+	const char	*names[] = { "a", "b", "c" };
+	struct model	 m;
+	struct tally	 t;
+	struct row	 r;
+	struct buf	 why = { 0 };
+	size_t		 i;
+
+	CHECK(build(&m, one, 2, &why));
+	m.max_series = 3;
+	tally_init(&t, &m);
+	for (i = 0; i < 3; i++) {
+		row_of(&r, names[i], "x", NAN);
+		CHECK(tally_add(&t, &r, &why) == 0);	/* the 3rd: exactly N */
+	}
+	CHECK(t.series == 3);
+	row_of(&r, "d", "x", NAN);
+	CHECK(tally_add(&t, &r, &why) == -1);		/* N + 1 */
+	CHECK(t.series == 3 && t.total_rows == 3);
+	row_of(&r, "a", "x", NAN);
+	CHECK(tally_add(&t, &r, &why) == 0);		/* a known group */
+	tally_free(&t);
+	model_free(&m);
+
+	/* a new (type, s) group: 1 rows series + 1 sum series */
+	CHECK(build(&m, many, 3, &why));
+	m.max_series = 4;
+	tally_init(&t, &m);
+	row_of(&r, "a", "x", 1);
+	CHECK(tally_add(&t, &r, &why) == 0);
+	row_of(&r, "b", "x", 1);
+	CHECK(tally_add(&t, &r, &why) == 0);		/* 4 of 4 */
+	CHECK(t.series == 4);
+	row_of(&r, "c", "x", 1);
+	CHECK(tally_add(&t, &r, &why) == -1);		/* would be 6 */
+	m.max_series = 5;
+	CHECK(tally_add(&t, &r, &why) == -1);		/* 6 > 5 too */
+	m.max_series = 6;
+	CHECK(tally_add(&t, &r, &why) == 0);		/* exactly 6 */
+	tally_free(&t);
+	model_free(&m);
+	buf_free(&why);
+}
+
 static void
 test_tally(void)
 {
@@ -701,6 +754,7 @@ main(void)
 	test_seconds();
 	test_names();
 	test_tally();
+	test_series_limit();
 	test_datetime();
 	test_numbers();
 	test_rowpath();
