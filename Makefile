@@ -55,6 +55,11 @@ check:
 bench: xml2prom
 	bench/run
 
+# make mutants: small bugs the suites must catch, one at a time (slow).
+mutants:
+	@tests/deps.sh
+	tests/mutants.sh
+
 UNITS		 = xml2prom.service xml2prom.timer xml2prom@.service xml2prom@.timer
 
 # The units name the binary where this install puts it.
@@ -94,7 +99,7 @@ clean:
 deb:
 	@examples/deb/build
 
-.PHONY: all example check bench install uninstall clean deb
+.PHONY: all example check bench mutants install uninstall clean deb
 
 # Tests and tools built from the same objects as the binary.
 build/unit: tests/unit.c $(LIB_OBJS) $(HEADERS)

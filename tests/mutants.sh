@@ -1,0 +1,64 @@
+#!/bin/bash
+# mutants.sh: the suite's own test.  Each mutation below is a small bug
+# that a suite must catch (most of them slipped through once, see issue
+# 22); each is applied alone to a copy of the tree, built, and the suites
+# named beside it are run: they must fail.  A mutation whose text is not
+# found exactly once is itself a failure (the code moved: update the list).
+# Not in `make check` (a build and a suite per mutant): `make mutants`.
+#
+# usage: tests/mutants.sh [NAME-SUBSTRING]
+. "$(dirname "$0")/lib.sh"
+
+# NAME, FILE, a perl substitution, what must fail (run-all suites, or
+# 'sh: COMMAND' run in the mutated tree), separated by tabs.
+mutants() {
+	cat <<'LIST'
+--max-series off by one (< for <=)	src/tally.c	s/\Qt->series + added <= m->max_series\E/t->series + added < m->max_series/	unit
+--max-series plus one	src/tally.c	s/\Qt->series + added <= m->max_series\E/t->series + added <= m->max_series + 1/	unit
+the temp file's fsync skipped	src/textfile.c	s/\Qif (fsync(fd) == -1)\E/if (0)/	faults
+the directory's fsync error ignored	src/textfile.c	s/\Qif (fsync(tf->dir_fd) == -1) {\E/if (fsync(tf->dir_fd) == -1 \&\& 0) {/	faults
+rename replaced by a link and an unlink	src/textfile.c	s/\Qif (renameat(tf->dir_fd, pending_temp, tf->dir_fd, tf->base) == -1)\E/if ((unlinkat(tf->dir_fd, tf->base, 0), linkat(tf->dir_fd, pending_temp, tf->dir_fd, tf->base, 0)) == -1 || unlinkat(tf->dir_fd, pending_temp, 0) == -1)/	faults
+every rewrite fails	src/textfile.c	s/\Qif (renameat(tf->dir_fd, pending_temp, tf->dir_fd, tf->base) == -1)\E/if (errno = EIO)/	consumers
+O_NOFOLLOW dropped from the lock	src/textfile.c	s/\Qfd = openat(tf->dir_fd, name, O_RDONLY | O_CREAT | O_NOFOLLOW |\E/fd = openat(tf->dir_fd, name, O_RDONLY | O_CREAT |/	textfile
+a non-regular output replaced	src/textfile.c	s/\Qif (fstatat(tf->dir_fd, tf->base, &st, AT_SYMLINK_NOFOLLOW) == 0 &&\E/if (0 \&\&/	textfile
+the lock's mode set through a hard link	src/textfile.c	s/\Q&& st.st_nlink == 1 &&\E/\&\&/	security
+a root run writes into another user's directory	src/textfile.c	s/\Qif (st.st_uid != 0 || ((st.st_mode\E/if (0 \&\& ((st.st_mode/	security
+a root run reads through another user's link	src/trust.c	s/\Qif (geteuid() != 0 || (st->st_mode & S_IROTH) != 0)\E/if (1)/	security
+a row's tree unbounded	src/scan.c	s/\Qif (s->tree.held <= SCAN_MAX_ROW_BYTES)\E/if (1)/	security
+a backslash not escaped in a label	src/expo.c	s/\Q*s != '\\' && *s != '"'\E/*s != '"'/	golden
+a leak on the scan path	src/scan.c	s/\Q	buf_free(&s->why);\E\n//	sh: make -s build/fuzz/replay-scan >/dev/null 2>&1 && . tests/lib.sh && replay_corpus scan
+LIST
+}
+
+files=$(cd "$top" && git ls-files)
+run_mutant() {	# NAME FILE SUBST WHAT
+	local dir="$scratch/m" name=$1 file=$2 subst=$3 what=$4
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	(cd "$top" && printf '%s\n' $files | tar -cf - -T -) | tar -xf - -C "$dir"
+	if ! (cd "$dir" && SUBST="$subst" perl -0pi -e \
+	    '$n = eval "$ENV{SUBST}"; die "matched ${\($n || 0)} times\n" if $n != 1' \
+	    "$file") 2>"$scratch/perl"; then
+		not_ok "$name: the mutation applies ($(cat "$scratch/perl"))"
+		return
+	fi
+	if ! (cd "$dir" && make -s xml2prom build/unit build/genstore >/dev/null 2>&1); then
+		not_ok "$name: the mutant builds"
+		return
+	fi
+	case $what in
+	"sh: "*) (cd "$dir" && bash -c "${what#sh: }") >"$scratch/out" 2>&1 ;;
+	*) (cd "$dir" && tests/run-all $what) >"$scratch/out" 2>&1 ;;
+	esac
+	local status=$?
+	check "$name: caught by ${what}" test $status -ne 0
+	[ $status -ne 0 ] || tail -n 3 "$scratch/out"
+}
+
+while IFS=$'\t' read -r name file subst what; do
+	case $name in *"${1:-}"*) ;; *) continue ;; esac
+	start=$(date +%s)
+	run_mutant "$name" "$file" "$subst" "$what"
+	echo "# $name: $(( $(date +%s) - start ))s"
+done < <(mutants)
+finish mutants
