@@ -2,8 +2,8 @@
  * rowtree.h: the tree of the row being read, built from the parse events,
  * for the expressions that are evaluated by libxml2's XPath.  It holds the
  * open rows whole (elements, attributes with their DTD defaults, namespace
- * declarations, text and CDATA coalesced as libxml2's own tree builder
- * coalesces them, comments, processing instructions) and, above them, a
+ * declarations, adjacent text and CDATA coalesced into one text node as
+ * XPath's data model has them, comments, processing instructions) and, above them, a
  * skeleton of their ancestors: names, namespaces and attributes only.
  * That is exactly what an expression may look at (see xpscope.h).  Given
  * what the expression needs, rows hold no more: only their attributes, or
@@ -28,7 +28,6 @@ struct rowtree {
 	xmlDocPtr	 doc;
 	xmlNodePtr	 cur;		/* the innermost open element */
 	size_t		 rows_open;	/* rows among the open elements */
-	xmlElementType	 pending_type;	/* text or CDATA */
 	struct buf	 pending;	/* text not yet in a node */
 	struct buf	 value;		/* an attribute value, NUL-terminated */
 	const struct xpscope_demand *demand; /* NULL: rows whole */
@@ -47,7 +46,7 @@ void	rowtree_start(struct rowtree *, const xmlChar *localname,
 	    const xmlChar **attributes, int is_row);
 xmlNodePtr rowtree_current(struct rowtree *);
 void	rowtree_end(struct rowtree *, int was_row);
-void	rowtree_text(struct rowtree *, const xmlChar *, int, xmlElementType);
+void	rowtree_text(struct rowtree *, const xmlChar *, int);
 void	rowtree_comment(struct rowtree *, const xmlChar *);
 void	rowtree_pi(struct rowtree *, const xmlChar *target,
 	    const xmlChar *data);

@@ -34,7 +34,6 @@ rowtree_init(struct rowtree *t, xmlDictPtr dict,
 	/* Names are the parser's: the tree shares its dictionary. */
 	t->doc->dict = dict;
 	xmlDictReference(dict);
-	t->pending_type = XML_TEXT_NODE;
 	if (demand != NULL && !demand->full) {
 		t->demand = demand;
 		for (i = 0; i < demand->nchildren; i++)
@@ -89,29 +88,18 @@ add_child(struct rowtree *t, xmlNodePtr node)
 static void
 flush_text(struct rowtree *t)
 {
-	xmlNodePtr	 node;
-	int		 len = (int)t->pending.len;
-
 	if (t->pending.len == 0)
 		return;
-	if (t->pending_type == XML_CDATA_SECTION_NODE)
-		node = xmlNewCDataBlock(t->doc, XMLSTR(t->pending.data), len);
-	else
-		node = xmlNewDocTextLen(t->doc, XMLSTR(t->pending.data), len);
-	add_child(t, node);
+	add_child(t, xmlNewDocTextLen(t->doc, XMLSTR(t->pending.data),
+	    (int)t->pending.len));
 	buf_reset(&t->pending);
 }
 
 void
-rowtree_text(struct rowtree *t, const xmlChar *ch, int len,
-    xmlElementType type)
+rowtree_text(struct rowtree *t, const xmlChar *ch, int len)
 {
 	if (t->rows_open == 0 || len <= 0 || t->demand != NULL)
 		return;
-	if (t->pending_type != type) {
-		flush_text(t);
-		t->pending_type = type;
-	}
 	/* Counted as it comes: a text of gigabytes never becomes a node. */
 	hold(t, (size_t)len + (t->pending.len == 0 ? NODE_COST : 0));
 	buf_append(&t->pending, ch, (size_t)len);

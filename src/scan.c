@@ -121,7 +121,6 @@ struct scanner {
 	startElementNsSAX2Func	 kind_start;	/* --dump: wrapped handlers */
 	endElementNsSAX2Func	 kind_end;
 	charactersSAXFunc	 kind_text;
-	cdataBlockSAXFunc	 kind_cdata;
 	unsigned long		 event_line;	/* --dump: where the last event
 						   ended: where a tag starts */
 	size_t			 shape_depth;	/* --dump: the first row, open */
@@ -746,20 +745,7 @@ on_text(void *user, const xmlChar *ch, int len)
 {
 	struct scanner	*s = user;
 
-	if (s->has_tree && (rowtree_text(&s->tree, ch, len, XML_TEXT_NODE),
-	    row_too_big(s)))
-		return;
-	if (s->reads_inside)
-		capture_text(s, ch, len);
-}
-
-static void
-on_cdata(void *user, const xmlChar *ch, int len)
-{
-	struct scanner	*s = user;
-
-	if (s->has_tree && (rowtree_text(&s->tree, ch, len,
-	    XML_CDATA_SECTION_NODE), row_too_big(s)))
+	if (s->has_tree && (rowtree_text(&s->tree, ch, len), row_too_big(s)))
 		return;
 	if (s->reads_inside)
 		capture_text(s, ch, len);
@@ -916,16 +902,6 @@ shape_text(void *user, const xmlChar *ch, int len)
 	s->event_line = current_line(s);
 }
 
-static void
-shape_cdata(void *user, const xmlChar *ch, int len)
-{
-	struct scanner	*s = user;
-
-	if (s->kind_cdata != NULL)
-		s->kind_cdata(user, ch, len);
-	s->event_line = current_line(s);
-}
-
 /*
  * libxml2's own handlers for the prolog, so that entities declared in an
  * internal subset work.  External entities and DTDs are never loaded:
@@ -1035,6 +1011,9 @@ on_get_parameter_entity(void *user, const xmlChar *name)
 /*
  * One handler set; text, comments and PIs are listened to only when a
  * field reads them, so an attribute-only scan pays for elements alone.
+ * There is no cdataBlock handler: XPath's data model has no CDATA nodes
+ * (a text node holds all adjacent text, CDATA included), and without one
+ * libxml2 reports a CDATA section as characters, on every release.
  */
 static void
 setup_handlers(struct scanner *s, xmlSAXHandler *sax)
@@ -1049,10 +1028,8 @@ setup_handlers(struct scanner *s, xmlSAXHandler *sax)
 	sax->getParameterEntity = on_get_parameter_entity;
 	sax->startElementNs = on_start;
 	sax->endElementNs = on_end;
-	if (s->reads_inside || s->has_tree) {
+	if (s->reads_inside || s->has_tree)
 		sax->characters = sax->ignorableWhitespace = on_text;
-		sax->cdataBlock = on_cdata;
-	}
 	if (s->has_tree) {
 		sax->comment = on_comment;
 		sax->processingInstruction = on_pi;
@@ -1061,11 +1038,9 @@ setup_handlers(struct scanner *s, xmlSAXHandler *sax)
 		s->kind_start = sax->startElementNs;
 		s->kind_end = sax->endElementNs;
 		s->kind_text = sax->characters;
-		s->kind_cdata = sax->cdataBlock;
 		sax->startElementNs = shape_start;
 		sax->endElementNs = shape_end;
 		sax->characters = sax->ignorableWhitespace = shape_text;
-		sax->cdataBlock = shape_cdata;
 	}
 }
 

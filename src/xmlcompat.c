@@ -12,13 +12,15 @@
  * 3.3.3), under libxml2's own amplification limits.  Nothing external is
  * ever loaded: NONET, NO_XXE where the release has it, and a loader that
  * refuses everything (xmlcompat_refuse_external).  BIG_LINES: line numbers
- * past 65535.
+ * past 65535.  NOCDATA: CDATA sections are text, merged with the text
+ * around them, as in XPath's data model (section 5.7), not nodes of their
+ * own that end a text() early.
  */
 int
 xmlcompat_options(void)
 {
 	int	 options = XML_PARSE_NONET | XML_PARSE_NOENT |
-		    XML_PARSE_BIG_LINES;
+		    XML_PARSE_BIG_LINES | XML_PARSE_NOCDATA;
 
 #if LIBXML_VERSION >= 21300
 	options |= XML_PARSE_NO_XXE;
