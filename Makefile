@@ -110,6 +110,10 @@ unit: build/unit
 	build/unit
 .PHONY: unit
 
+build/datetime-table: tests/datetime_table.c src/datetime.o $(HEADERS)
+	@mkdir -p build
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ tests/datetime_table.c src/datetime.o $(LDLIBS)
+
 build/genstore: bench/genstore.c
 	@mkdir -p build
 	$(CC) -O2 -o $@ bench/genstore.c

@@ -14,6 +14,7 @@ pkg-config		pkg-config
 xml2-headers		libxml2-dev
 zlib-headers		zlib1g-dev
 xmllint			libxml2-utils
+xsltproc		xsltproc
 promtool		prometheus
 prometheus		prometheus
 prometheus-node-exporter prometheus-node-exporter
