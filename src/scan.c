@@ -28,6 +28,7 @@
 #include <libxml/xpathInternals.h>
 
 #include "datetime.h"
+#include "entgraph.h"
 #include "expo.h"
 #include "input.h"
 #include "rowtree.h"
@@ -117,6 +118,9 @@ struct scanner {
 	struct buf		 number_text;	/* a value, NUL-terminated */
 	const struct input	*in;
 	uint64_t		 entity_work;	/* see charge() */
+	struct entgraph		 entities;	/* which refer to themselves: */
+	struct entgraph		 parameters;	/* general and parameter ones */
+	const xmlChar		*declared;	/* the entity just declared */
 	size_t			 attribute_decls;
 	startElementNsSAX2Func	 kind_start;	/* --dump: wrapped handlers */
 	endElementNsSAX2Func	 kind_end;
@@ -926,8 +930,35 @@ static void
 on_entity_decl(void *user, const xmlChar *name, int type, const xmlChar *id,
     const xmlChar *system, xmlChar *content)
 {
-	xmlSAX2EntityDecl(((struct scanner *)user)->ctxt, name, type, id,
-	    system, content);
+	struct scanner	*s = user;
+
+	if (type == XML_INTERNAL_GENERAL_ENTITY)
+		entgraph_declare(&s->entities, (const char *)name,
+		    (const char *)content);
+	else if (type == XML_INTERNAL_PARAMETER_ENTITY)
+		entgraph_declare(&s->parameters, (const char *)name,
+		    (const char *)content);
+	xmlSAX2EntityDecl(s->ctxt, name, type, id, system, content);
+	s->declared = name;	/* the parser's, alive until it asks */
+}
+
+/*
+ * Is this reference to NAME one to an entity that refers to itself?  Then
+ * the store fails.  (libxml2 looks an entity up as it declares it: that
+ * is no reference.)
+ */
+static int
+refers_to_itself(struct scanner *s, struct entgraph *g, const xmlChar *name)
+{
+	int	 declaring = s->declared != NULL &&
+		    xmlStrEqual(name, s->declared);
+
+	s->declared = NULL;
+	if (declaring || !entgraph_loops(g, (const char *)name))
+		return 0;
+	stop(s, FAILURE_PARSE, "%sentity '%s' refers to itself: a reference "
+	    "loop", g->sigil == '%' ? "parameter " : "", (const char *)name);
+	return 1;
 }
 
 /*
@@ -935,7 +966,9 @@ on_entity_decl(void *user, const xmlChar *name, int type, const xmlChar *id,
  * values alike, however deep.  Only declared internal entities are
  * expanded: a value that depends on an undeclared entity (legal after an
  * unread external DTD) or on an external one (never loaded) is unknown,
- * so the store fails rather than count it under a guess.  Each expansion
+ * so the store fails rather than count it under a guess.  One that refers
+ * to itself, through others or not, is malformed (a parse failure), said
+ * before libxml2 would expand it.  Each expansion
  * costs its length in work; a store whose entities make it more work than
  * a plain store many times its size fails at once, on every libxml2
  * release, whatever its own amplification limits.
@@ -959,6 +992,8 @@ on_get_entity(void *user, const xmlChar *name)
 	}
 	if (ent->etype == XML_INTERNAL_PREDEFINED_ENTITY)
 		return ent;
+	if (refers_to_itself(s, &s->entities, name))
+		return NULL;
 	if (charge(s, SCAN_ENTITY_COST + (uint64_t)ent->length,
 	    "entities") == -1)
 		return NULL;
@@ -1005,7 +1040,11 @@ guard_tag(void *arg)
 static xmlEntityPtr
 on_get_parameter_entity(void *user, const xmlChar *name)
 {
-	return xmlSAX2GetParameterEntity(((struct scanner *)user)->ctxt, name);
+	struct scanner	*s = user;
+
+	if (refers_to_itself(s, &s->parameters, name))
+		return NULL;
+	return xmlSAX2GetParameterEntity(s->ctxt, name);
 }
 
 /*
@@ -1146,6 +1185,8 @@ scanner_free(struct scanner *s)
 	buf_free(&s->error);
 	buf_free(&s->shape);
 	xmlerr_free(&s->xmlerr);
+	entgraph_free(&s->entities);
+	entgraph_free(&s->parameters);
 }
 
 static void
@@ -1281,6 +1322,8 @@ scan_file(const char *path, const struct scan_params *p,
 		r->mtime = in.st.st_mtim;
 	}
 	s.in = &in;
+	s.entities.sigil = '&';
+	s.parameters.sigil = '%';
 	in.guard = guard_tag;
 	in.guard_arg = &s;
 	xmlerr_install(&s.xmlerr);
