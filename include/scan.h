@@ -37,15 +37,22 @@ struct expo_params;
 #define SCAN_MAX_ATTRIBUTE_DECLS 10000
 
 /*
- * The work entities and attribute defaults may cost (see charge() in
- * scan.c): each expansion SCAN_ENTITY_COST plus its length, each element's
- * defaulted attributes as libxml2 compares them with the others, at
- * most SCAN_ENTITY_FACTOR times the bytes read so far, past a grace for
- * small stores.
+ * The work entities may cost (see charge() in scan.c): each reference
+ * SCAN_ENTITY_COST plus the length of what it expands to, at most
+ * SCAN_ENTITY_FACTOR times the bytes read so far or SCAN_ENTITY_GRACE,
+ * whichever is more.  One policy on every libxml2 release: stricter than
+ * the strictest one's own limit (2.11: 5 times, past 1 000 000 bytes,
+ * which nothing lifts), so that xml2prom's budget decides, never a
+ * release's.  Attribute defaults, which libxml2 does not bound, have a
+ * budget of their own: what libxml2 compares them with (see
+ * defaults_work()) at most SCAN_DEFAULTS_FACTOR times the bytes read, past
+ * SCAN_DEFAULTS_GRACE.
  */
 #define SCAN_ENTITY_COST	64
-#define SCAN_ENTITY_FACTOR	20
-#define SCAN_ENTITY_GRACE	(16u << 20)
+#define SCAN_ENTITY_FACTOR	4
+#define SCAN_ENTITY_GRACE	500000
+#define SCAN_DEFAULTS_FACTOR	20
+#define SCAN_DEFAULTS_GRACE	(16u << 20)
 
 /* What --dump says of a row beyond its labels and values. */
 struct row_report {

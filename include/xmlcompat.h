@@ -31,5 +31,6 @@ int		 xmlcompat_well_formed(xmlParserCtxtPtr);
 unsigned long	 xmlcompat_document_line(xmlParserCtxtPtr);
 int		 xmlcompat_in_entity(xmlParserCtxtPtr);
 size_t		 xmlcompat_tag_names(xmlParserCtxtPtr);
+void		 xmlcompat_entity_policy(xmlParserCtxtPtr);
 
 #endif

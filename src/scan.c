@@ -117,7 +117,8 @@ struct scanner {
 	struct buf		 why;		/* tally_add's reason to refuse */
 	struct buf		 number_text;	/* a value, NUL-terminated */
 	const struct input	*in;
-	uint64_t		 entity_work;	/* see charge() */
+	uint64_t		 entity_work;	/* see charge_entities() */
+	uint64_t		 defaults_work;
 	struct entgraph		 entities;	/* which refer to themselves: */
 	struct entgraph		 parameters;	/* general and parameter ones */
 	const xmlChar		*declared;	/* the entity just declared */
@@ -208,22 +209,32 @@ row_too_big(struct scanner *s)
 }
 
 /*
- * Work the store makes the parser do beyond its bytes (entities expanded,
- * attribute defaults added), within a budget that grows with what was
- * read: a store that asks for more fails at once, on every release,
- * whatever libxml2's own amplification limits.
+ * Work the store makes the parser do beyond its bytes, within a budget
+ * that grows with what was read (see scan.h): a store that asks for more
+ * fails at once, the same on every release.
  */
 static int
-charge(struct scanner *s, uint64_t work, const char *what)
+charge_entities(struct scanner *s, uint64_t work)
 {
-	uint64_t	 budget;
+	uint64_t	 budget = SCAN_ENTITY_FACTOR * s->in->bytes_out;
 
 	s->entity_work += work;
-	budget = SCAN_ENTITY_GRACE + SCAN_ENTITY_FACTOR * s->in->bytes_out;
-	if (s->entity_work <= budget)
+	if (s->entity_work <= SCAN_ENTITY_GRACE || s->entity_work <= budget)
 		return 0;
-	stop(s, FAILURE_LIMIT, "%s expand to more than %d times the store's "
-	    "size: refused", what, SCAN_ENTITY_FACTOR);
+	stop(s, FAILURE_LIMIT, "entities expand to more than %d times the "
+	    "store's size: refused", SCAN_ENTITY_FACTOR);
+	return -1;
+}
+
+static int
+charge_defaults(struct scanner *s, uint64_t work)
+{
+	s->defaults_work += work;
+	if (s->defaults_work <= SCAN_DEFAULTS_GRACE +
+	    SCAN_DEFAULTS_FACTOR * s->in->bytes_out)
+		return 0;
+	stop(s, FAILURE_LIMIT, "attribute defaults expand to more than %d "
+	    "times the store's size: refused", SCAN_DEFAULTS_FACTOR);
 	return -1;
 }
 
@@ -701,8 +712,8 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 		    "and namespace declarations", SCAN_MAX_ATTRIBUTES);
 		return;
 	}
-	if (nb_defaulted > 0 && charge(s, defaults_work(nb_defaulted,
-	    nb_attributes), "attribute defaults") == -1)
+	if (nb_defaulted > 0 && charge_defaults(s, defaults_work(nb_defaulted,
+	    nb_attributes)) == -1)
 		return;
 	is_row = (enter(s, localname) & s->match.final) != 0;
 	if (s->keeps_lineage)
@@ -968,10 +979,10 @@ refers_to_itself(struct scanner *s, struct entgraph *g, const xmlChar *name)
  * unread external DTD) or on an external one (never loaded) is unknown,
  * so the store fails rather than count it under a guess.  One that refers
  * to itself, through others or not, is malformed (a parse failure), said
- * before libxml2 would expand it.  Each expansion
- * costs its length in work; a store whose entities make it more work than
- * a plain store many times its size fails at once, on every libxml2
- * release, whatever its own amplification limits.
+ * before libxml2 would expand it.  Each expansion costs its length in
+ * work; a store whose entities make it more work than a plain store a few
+ * times its size fails at once, by xml2prom's budget on every release
+ * (see scan.h).
  */
 static xmlEntityPtr
 on_get_entity(void *user, const xmlChar *name)
@@ -994,8 +1005,7 @@ on_get_entity(void *user, const xmlChar *name)
 		return ent;
 	if (refers_to_itself(s, &s->entities, name))
 		return NULL;
-	if (charge(s, SCAN_ENTITY_COST + (uint64_t)ent->length,
-	    "entities") == -1)
+	if (charge_entities(s, SCAN_ENTITY_COST + (uint64_t)ent->length) == -1)
 		return NULL;
 	return ent;
 }
@@ -1135,6 +1145,7 @@ parse(struct scanner *s, struct input *in)
 	xmlerr_attach(&s->xmlerr, s->ctxt);
 	xmlCtxtUseOptions(s->ctxt, xmlcompat_options());
 	xmlcompat_refuse_external(s->ctxt);
+	xmlcompat_entity_policy(s->ctxt);
 	rowmatch_init(&s->match, s->p->rows, intern, s->ctxt);
 	for (i = 0; i < s->nleaves; i++)
 		intern_leaf(s, &s->leaf[i]);

@@ -138,3 +138,20 @@ xmlcompat_tag_names(xmlParserCtxtPtr ctxt)
 	return (size_t)ctxt->maxatts / 10 + (size_t)ctxt->nsNr / 2;
 #endif
 }
+
+/*
+ * The entity budget is xml2prom's (see scan.h), stricter than libxml2's
+ * own amplification factor of 5; where a release lets it be set (2.12
+ * on), it is raised to 10, so that a difference in how the two count a
+ * flat expansion never lets libxml2's decide, and it stays a backstop for
+ * nested expansions that libxml2 caches without asking the scanner again.
+ */
+void
+xmlcompat_entity_policy(xmlParserCtxtPtr ctxt)
+{
+#if LIBXML_VERSION >= 21200
+	xmlCtxtSetMaxAmplification(ctxt, 10);
+#else
+	(void)ctxt;
+#endif
+}

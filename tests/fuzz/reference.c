@@ -108,6 +108,7 @@ reference_count(const char *data, size_t len, const struct rowpath *rows,
 	if ((ctxt = xmlNewParserCtxt()) == NULL)
 		return -1;
 	xmlcompat_refuse_external(ctxt);
+	xmlcompat_entity_policy(ctxt);	/* libxml2's limits as the scanner's */
 	doc = xmlCtxtReadMemory(ctxt, data, (int)len, "store.xml", NULL,
 	    xmlcompat_options() | XML_PARSE_DTDATTR | XML_PARSE_NOERROR |
 	    XML_PARSE_NOWARNING);
