@@ -24,7 +24,7 @@ ALL_CFLAGS	 = -std=c11 $(WARNINGS) $(CFLAGS)
 LDLIBS		+= $(XML_LIBS) $(Z_LIBS) -lm
 
 LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
-		   src/rowpath.c src/trust.c src/entgraph.c \
+		   src/rowpath.c src/trust.c src/entgraph.c src/collide.c \
 		   src/xmlcompat.c src/xpscope.c src/xpfast.c src/rowtree.c \
 		   src/typeexpr.c src/xmlerr.c src/input.c src/scan.c \
 		   src/expo.c src/textfile.c src/dump.c src/options.c

@@ -10,6 +10,7 @@
 
 #include <libxml/parser.h>
 
+#include "collide.h"
 #include "dump.h"
 #include "exitcodes.h"
 #include "expo.h"
@@ -123,44 +124,70 @@ render(const struct config *c, const struct textfile *tf,
 	free(previous);
 }
 
-/*
- * --check: what would go wrong when the real run writes, said without
- * writing: the output can be written (a temp file was made and removed),
- * and no other .prom file in the directory carries series of the same
- * stores, which node_exporter would reject ("collected before with the
- * same name and label values") while its scrape error stays 0.
- */
-static void
-check_report(const struct config *c, const struct textfile *tf)
+/* A collision found: where, and what to say of it. */
+struct clash {
+	const struct config	*c;
+	const struct textfile	*tf;
+	int			 refusing;	/* a run, not --check */
+};
+
+/* The store a series belongs to: its path label, one of this run's. */
+static const char *
+store_of(const struct config *c, const char *series)
 {
 	struct buf	 needle = { 0 };
-	char		**others, **o, *text;
+	const char	*store = "this run's stores";
 	size_t		 i;
 
-	printf("xml2prom: check: %s can be written (lock taken, temp file "
-	    "created and removed)\n", c->output_path);
-	others = textfile_others(tf);
-	for (o = others; *o != NULL; o++) {
-		if ((text = textfile_read_beside(tf, *o)) == NULL)
-			continue;
-		for (i = 0; i < c->nfiles; i++) {
-			buf_reset(&needle);
-			buf_puts(&needle, "{path=\"");
-			expo_escape_label_value(&needle, c->files[i],
-			    strlen(c->files[i]));
-			buf_putc(&needle, '"');
-			if (strstr(text, needle.data) != NULL)
-				printf("xml2prom: check: %s/%s also has series "
-				    "of %s: node_exporter rejects series given "
-				    "twice; remove the stale file\n", tf->dir,
-				    *o, c->files[i]);
+	for (i = 0; i < c->nfiles; i++) {
+		buf_reset(&needle);
+		buf_puts(&needle, "path=\"");
+		expo_escape_label_value(&needle, c->files[i],
+		    strlen(c->files[i]));
+		buf_putc(&needle, '"');
+		if (strstr(series, needle.data) != NULL) {
+			store = c->files[i];
+			break;
 		}
-		free(text);
 	}
-	for (o = others; *o != NULL; o++)
-		free(*o);
-	free(others);
 	buf_free(&needle);
+	return store;
+}
+
+static void
+tell_clash(void *arg, const char *file, const char *series)
+{
+	struct clash	*k = arg;
+	const char	*store = store_of(k->c, series);
+
+	if (k->refusing)
+		fprintf(stderr, "xml2prom: %s: not written: %s/%s also has "
+		    "series of %s (%s): node_exporter rejects series given "
+		    "twice; remove the stale file, or give this run another "
+		    "--prefix\n", k->c->output_path, k->tf->dir, file, store,
+		    series);
+	else
+		printf("xml2prom: check: %s/%s also has series of %s (%s): "
+		    "node_exporter rejects series given twice; remove the "
+		    "stale file\n", k->tf->dir, file, store, series);
+}
+
+/*
+ * Another .prom file of the directory that holds one of the series this
+ * run writes: node_exporter would serve one of the two, with no error
+ * ("collected before with the same name and label values"), and a sum
+ * over the family would mix them.  --check names such files; a run
+ * refuses to write (exit 3), leaving the previous file as it was.
+ */
+static int
+check_collisions(const struct config *c, const struct textfile *tf,
+    const struct buf *text)
+{
+	struct clash	 k = { c, tf, !c->check };
+
+	if (collide_find(tf, text->data, tell_clash, &k) > 0 && !c->check)
+		return EXIT_OUTPUT;
+	return EXIT_OK;
 }
 
 static int
@@ -233,11 +260,14 @@ replace_output(const struct config *c, struct textfile *tf,
 	struct buf	 err = { 0 };
 	int		 status = EXIT_OK;
 
+	if (check_collisions(c, tf, text) != EXIT_OK)
+		return EXIT_OUTPUT;
 	if (c->check) {
 		if (textfile_probe(tf, c->mode, &err) == -1)
 			status = EXIT_OUTPUT;
 		else
-			check_report(c, tf);
+			printf("xml2prom: check: %s can be written (lock taken, "
+			    "temp file created and removed)\n", c->output_path);
 	} else if (textfile_replace(tf, text->data, text->len, c->mode,
 	    &err) == -1)
 		status = EXIT_OUTPUT;

@@ -73,6 +73,22 @@ check "--check names another .prom holding the same store's series" \
 "$XML2PROM" --check -o - "$store" 2>/dev/null
 check "--check on standard output is a usage error" test $? -eq 2
 
+# --- a run never writes series another .prom file already serves
+mkdir -p "$scratch/coll"
+"$XML2PROM" -o "$scratch/coll/rules.prom" "$store"
+"$XML2PROM" -r //row -o "$scratch/coll/groups.prom" "$store" 2>"$scratch/err"
+check "a second output with the same series (another --rows): exit 3" test $? -eq 3
+check "...writes nothing" test ! -e "$scratch/coll/groups.prom"
+check "...and says which file holds them, as --check words it" \
+    grep -qF "xml2prom: $scratch/coll/groups.prom: not written: $scratch/coll/rules.prom also has series of $store (store_total_rows{path=\"$store\"}): node_exporter rejects series given twice" "$scratch/err"
+check "...in one line" test "$(wc -l <"$scratch/err")" -eq 1
+"$XML2PROM" -r //row -p groups -o "$scratch/coll/groups.prom" "$store"
+check "under another --prefix it writes" test $? -eq 0
+"$XML2PROM" -o "$scratch/coll/rules.prom" "$store"
+check "the file that holds the series is rewritten as before" test $? -eq 0
+"$XML2PROM" -l app=x -o "$scratch/coll/x.prom" "$store"
+check "another label makes other series: it writes" test $? -eq 0
+
 # --- a wrong expression or pattern: said under -v and --dump, not by default
 "$XML2PROM" -o - -r /store/itme "$store" 2>"$scratch/err" >/dev/null
 check "no row matched: silent by default (cron would mail every minute)" \
