@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -28,10 +30,27 @@ complain(const struct config *c, const char *msg)
 }
 
 /*
- * -v: the counts, and the ways a wrong option reads as success: no element
- * matches --rows, a label is empty for every row, a value skipped for
- * every row.  (Said only when asked: a store may legitimately be empty,
- * and cron mails stderr.)
+ * Is standard error the journal (a systemd unit's)?  systemd says so in
+ * JOURNAL_STREAM, the device and inode of the stream it connected.
+ */
+static int
+stderr_is_journal(void)
+{
+	const char	*js = getenv("JOURNAL_STREAM");
+	unsigned long	 dev, ino;
+	struct stat	 st;
+
+	return js != NULL && sscanf(js, "%lu:%lu", &dev, &ino) == 2 &&
+	    fstat(STDERR_FILENO, &st) == 0 && st.st_dev == (dev_t)dev &&
+	    st.st_ino == (ino_t)ino;
+}
+
+/*
+ * -v: the counts.  With them, and in the journal always, the ways a wrong
+ * option reads as success: no element matches --rows, a label is empty
+ * for every row, a value skipped for every row.  (Not by default
+ * elsewhere: a store may legitimately be empty, and cron mails stderr
+ * every minute.)
  */
 static void
 say_what_was_read(const struct config *c, const char *file,
@@ -41,7 +60,9 @@ say_what_was_read(const struct config *c, const char *file,
 	const struct tally	*t = &r->tally;
 	size_t			 i;
 
-	if (m->nlabels == 1 && m->type_label == 0)
+	if (!c->verbose)
+		;
+	else if (m->nlabels == 1 && m->type_label == 0)
 		fprintf(stderr, "xml2prom: %s: %llu rows, %zu types\n", file,
 		    (unsigned long long)t->total_rows, t->rows.n);
 	else
@@ -73,6 +94,7 @@ scan_all(const struct config *c, struct scan_result *results)
 	struct scan_params	 p;
 	struct dump		 d;
 	size_t			 i, failed = 0;
+	int			 warn_journal = !c->quiet && stderr_is_journal();
 
 	memset(&p, 0, sizeof(p));
 	p.rows = &c->rows;
@@ -90,7 +112,7 @@ scan_all(const struct config *c, struct scan_result *results)
 		if (!results[i].ok) {
 			failed++;
 			complain(c, results[i].error);
-		} else if (c->verbose)
+		} else if (c->verbose || warn_journal)
 			say_what_was_read(c, c->files[i], &results[i]);
 		if (c->dump)
 			dump_counts(&d, &results[i]);

@@ -96,6 +96,20 @@ check "no row matched: silent by default (cron would mail every minute)" \
 "$XML2PROM" -v -o - -r /store/itme "$store" 2>"$scratch/err" >/dev/null
 check "no row matched: -v says which --rows" \
     grep -q "no element matches --rows '/store/itme'" "$scratch/err"
+# A unit's stderr is the journal, named by systemd in JOURNAL_STREAM
+: >"$scratch/journal"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$scratch/journal") \
+    "$XML2PROM" -o - -r /store/itme "$store" 2>>"$scratch/journal" >/dev/null
+check "no row matched, stderr the journal (a unit): said without -v, in one line" \
+    test "$(cat "$scratch/journal")" = "xml2prom: $store: no element matches --rows '/store/itme' (--dump shows what the rows hold)"
+JOURNAL_STREAM=1:1 "$XML2PROM" -o - -r /store/itme "$store" 2>"$scratch/err" >/dev/null
+check "...but not when JOURNAL_STREAM names another stream (cron under a unit's environment)" \
+    test ! -s "$scratch/err"
+: >"$scratch/journal"
+JOURNAL_STREAM=$(stat -c '%d:%i' "$scratch/journal") \
+    "$XML2PROM" -o - "$store" 2>>"$scratch/journal" >/dev/null
+check "...and a store read as expected says nothing there either" \
+    test ! -s "$scratch/journal"
 "$XML2PROM" -v -o - -t 'string(@alpha_2)' "$store" 2>"$scratch/err" >/dev/null
 check "every type empty: -v says which --type" \
     grep -q "\-\-type 'string(@alpha_2)' is empty for every row" "$scratch/err"
