@@ -145,6 +145,16 @@ check "mandoc -Tlint is clean" sh -c "mandoc -Tlint -W warning man/xml2prom.1"
 for opt in $(grep -oE '^ *(-[a-zA-Z], )?--[a-z-]+' <(./xml2prom --help) | grep -oE -- '--[a-z-]+'); do
 	check "man page documents $opt" grep -q -- "Fl Fl ${opt#--}" man/xml2prom.1
 done
+# --- the SYNOPSIS shows every option a user combines (not -h, -V and the like)
+mandoc -Tascii man/xml2prom.1 | col -b |
+    sed -n '/^SYNOPSIS/,/^DESCRIPTION/p' >"$scratch/synopsis"
+for opt in --config --rows --type --by --missing --sum --min --max \
+    --histogram --buckets --prefix --label --namespace --max-series --mode; do
+	check "the SYNOPSIS shows $opt" \
+	    grep -qE -- "(-${opt#--}|-[a-z] [a-z]+|\| ${opt#--})" "$scratch/synopsis"
+done
+check "the man page's quotations render whole (no quote opened inside another)" \
+    sh -c "! mandoc -Tascii man/xml2prom.1 | col -b | grep -qE \"'''|\\\`[^']*\\\`[^']*'\""
 for status in 0 1 2 3 4; do
 	check "man page documents exit status $status" \
 	    sh -c "sed -n '/^.Sh EXIT STATUS/,/^.Sh EXAMPLES/p' man/xml2prom.1 | grep -q '^.It $status\$'"
