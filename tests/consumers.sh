@@ -116,4 +116,35 @@ check "PromQL: histogram_quantile over the histogram's buckets" \
 check "PromQL: the histogram's count and the skipped value" \
     wait_for 10 value_is "store_wait_count{path=\"$scratch/waits.xml\"} + on(path) store_skipped_values{path=\"$scratch/waits.xml\",family=\"wait\"}" 5
 
+# --- the Grafana dashboard's queries, evaluated by the server: each is
+# valid PromQL and finds data, for the default prefix and for junit
+# (Grafana itself is not packaged here: its variables are substituted as it
+# would substitute them)
+"$XML2PROM" -o "$dir/gone.prom" "$scratch/no-such-store.xml" 2>/dev/null
+"$XML2PROM" -c "$top/examples/junit.options" -o "$dir/junit.prom" \
+    "$top/examples/junit.xml"
+check "PromQL: the failed store and the JUnit report reach the server" \
+    wait_for 30 value_is "count(junit_total_rows) + count(store_read_failure)" 2
+$py - "$top/examples/grafana-dashboard.json" "$prom" <<'PY' >"$scratch/dash-report"
+import json, sys, urllib.parse, urllib.request
+dash = json.load(open(sys.argv[1]))
+exprs = [(p["title"], t["expr"]) for p in dash["panels"] for t in p.get("targets", [])]
+def query(e):
+    url = sys.argv[2] + "/api/v1/query?" + urllib.parse.urlencode({"query": e})
+    with urllib.request.urlopen(url, timeout=5) as r:
+        return json.load(r)
+for prefix in ("store", "junit"):
+    for title, e in exprs:
+        if prefix == "junit" and "read_failure" in e:
+            continue    # the JUnit report reads: no failure series
+        e = e.replace("${prefix}", prefix).replace("$instance", ".*") \
+             .replace("$path", ".*").replace("$__rate_interval", "1m")
+        res = query(e)
+        n = len(res.get("data", {}).get("result", []))
+        print("%s %s %d %s" % (res.get("status"), prefix, n, title))
+PY
+check "dashboard: every query is valid PromQL and finds data (store and junit)" \
+    sh -c "test -s '$scratch/dash-report' && ! grep -v '^success [a-z]* [1-9]' '$scratch/dash-report'" ||
+    grep -v '^success [a-z]* [1-9]' "$scratch/dash-report"
+
 finish consumers

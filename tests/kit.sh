@@ -174,8 +174,10 @@ with open(sys.argv[2], "w") as rules:
         m = re.match(r"label_values\((.*), *\w+\)$", e)
         e = m.group(1) if m else e
         e = e.replace("$instance", ".*").replace("$path", ".*")
+        e = e.replace("${prefix}", "store")
         rules.write("      - record: dashboard:expr%d\n        expr: %s\n" % (i, json.dumps(e)))
-names = set(re.findall(r"\b((?:store|junit|node_textfile)_[a-z_]+)\b", " ".join(exprs)))
+names = set(re.findall(r"\b((?:store|junit|node_textfile)_[a-z_]+)\b",
+                        " ".join(exprs).replace("${prefix}", "store")))
 open(sys.argv[3], "w").write("\n".join(sorted(names)) + "\n")
 PY
 check "dashboard: valid JSON with panels" test $? -eq 0
@@ -189,6 +191,28 @@ check "dashboard: every PromQL expression parses (promtool)" \
 ./xml2prom -c examples/junit.options -o - examples/junit.xml >"$scratch/written-junit"
 check "examples/junit.options reads examples/junit.xml" \
     grep -q '^junit_duration_bucket{' "$scratch/written-junit"
+# a large suite: 400 classes of 5 tests, every tenth failed, every tenth skipped
+$py - "$scratch/large-junit.xml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("<testsuites>\n")
+    for c in range(400):
+        f.write('<testsuite name="C%d" timestamp="2026-11-25T06:00:00">\n' % c)
+        for t in range(5):
+            n = c * 5 + t
+            inner = "<failure/>" if n % 10 == 3 else "<skipped/>" if n % 10 == 7 else ""
+            f.write('<testcase classname="pkg.C%d" name="t%d" time="%d.5">%s</testcase>\n'
+                    % (c, t, t, inner))
+        f.write("</testsuite>\n")
+    f.write("</testsuites>\n")
+PY
+./xml2prom -c examples/junit.options -o - "$scratch/large-junit.xml" >"$scratch/large.prom"
+check "examples/junit.options: a report of 400 classes fits the default --max-series" \
+    test $? -eq 0
+check "...the skipped tests (200) are no durations" \
+    grep -qx 'junit_skipped_values{path="'"$scratch"'/large-junit.xml",family="duration"} 200' "$scratch/large.prom"
+check "...the others (1800) are" \
+    grep -qx 'junit_duration_count{path="'"$scratch"'/large-junit.xml"} 1800' "$scratch/large.prom"
 check "examples/xccdf.options is a valid options file" \
     sh -c "./xml2prom -c examples/xccdf.options --check -o '$scratch/x.prom' examples/store.xml >/dev/null"
 # What node_exporter itself serves for a textfile directory holding them.
