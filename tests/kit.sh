@@ -120,6 +120,24 @@ check "xml2prom@library.service writes library.prom with the file's options" \
     grep -q '^store_rows{path="'"$svcdir"'/srv/store.xml",type="book",app="library"} 4$' \
     "$svcdir/textfile/library.prom"
 
+# --- the way example.conf gives to try a conf by hand, run as it says
+try=$(sed -n 's/^#   \(sh -c .*\)$/\1/p' examples/xml2prom@example.conf)
+check "example.conf says how to try a conf by hand" test -n "$try"
+sed "s|^STORE=.*|STORE=$svcdir/srv/store.xml|" examples/xml2prom@example.conf \
+    >"$svcdir/library.conf"
+try=${try//\/etc\/xml2prom\/NAME.conf/$svcdir/library.conf}
+mkdir -p "$svcdir/try"
+try=${try//\/var\/lib\/prometheus\/node-exporter\/NAME.prom/$svcdir/try/tried.prom}
+(PATH="$top:$PATH" sh -c "$try") >"$scratch/try.out" 2>&1
+check "...which checks the conf as its service would run it: exit 0" test $? -eq 0
+check "...says the output can be written" \
+    grep -q "check: $svcdir/try/tried.prom can be written" "$scratch/try.out"
+check "...and writes nothing" test ! -e "$svcdir/try/tried.prom"
+(PATH="$top:$PATH" sh -c "${try/ --check/}") >"$scratch/try.out" 2>&1
+check "...and without --check writes it, with the conf's options" \
+    grep -q '^store_rows{path="'"$svcdir"'/srv/store.xml",type="book",app="library"} 4$' \
+    "$svcdir/try/tried.prom"
+
 # --- the cron line, run as cron would, is silent on success
 line=$(grep -v '^#' examples/xml2prom.cron | grep -E '^[*0-9]' | head -1)
 set -f		# the time fields are '*'
