@@ -117,6 +117,7 @@ void
 entgraph_free(struct entgraph *g)
 {
 	size_t	 i;
+	char	 sigil;
 
 	for (i = 0; i < g->n; i++)
 		free(g->text[i]);
@@ -126,9 +127,7 @@ entgraph_free(struct entgraph *g)
 	free(g->at);
 	if (g->index != NULL)
 		xmlHashFree(g->index, NULL);
-	g->text = NULL;
-	g->state = NULL;
-	g->stack = g->at = NULL;
-	g->index = NULL;
-	g->n = g->cap = 0;
+	sigil = g->sigil;
+	memset(g, 0, sizeof(*g));
+	g->sigil = sigil;	/* which references it reads: kept */
 }

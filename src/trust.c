@@ -27,13 +27,17 @@ name_owner(struct buf *why, uid_t uid)
 		buf_printf(why, "uid %lu", (unsigned long)uid);
 }
 
+/* Why not: DIR, WHAT of it, and who, when UID is given. */
 static int
-refuse(struct buf *why, const char *dir, const char *what, uid_t uid)
+refuse(struct buf *why, const char *dir, const char *what, const uid_t *uid)
 {
 	buf_printf(why, "not readable by others, and a run as root reads such "
 	    "a store only through directories that only root and its owner "
-	    "can change: %s %s ", dir, what);
-	name_owner(why, uid);
+	    "can change: %s %s", dir, what);
+	if (uid != NULL) {
+		buf_putc(why, ' ');
+		name_owner(why, *uid);
+	}
 	buf_puts(why, " (see xml2prom(1), SECURITY)");
 	return -1;
 }
@@ -48,19 +52,14 @@ check_dir(const char *dir, const struct stat *d, const struct stat *next,
     uid_t owner, struct buf *why)
 {
 	if (d->st_uid != 0 && d->st_uid != owner)
-		return refuse(why, dir, "belongs to", d->st_uid);
+		return refuse(why, dir, "belongs to", &d->st_uid);
 	if ((d->st_mode & (S_IWGRP | S_IWOTH)) == 0)
 		return 0;
-	if ((d->st_mode & S_ISVTX) != 0 && next != NULL &&
-	    (next->st_uid == 0 || next->st_uid == owner))
+	if ((d->st_mode & S_ISVTX) == 0)
+		return refuse(why, dir, "is writable by others", NULL);
+	if (next->st_uid == 0 || next->st_uid == owner)
 		return 0;
-	if ((d->st_mode & S_ISVTX) != 0 && next != NULL)
-		return refuse(why, dir, "holds a name made by", next->st_uid);
-	buf_printf(why, "not readable by others, and a run as root reads such "
-	    "a store only through directories that only root and its owner "
-	    "can change: %s is writable by others (see xml2prom(1), SECURITY)",
-	    dir);
-	return -1;
+	return refuse(why, dir, "holds a name made by", &next->st_uid);
 }
 
 /* DIR without its last component ("/a/b" -> "/a", "/a" -> "/"). */
