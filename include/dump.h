@@ -19,8 +19,8 @@ struct dump {
 	const struct expo_params *expo;
 };
 
-void	dump_row(void *dump, unsigned long line, const struct row *,
-	    const struct row_report *);
+void	dump_row(void *dump, const struct rowset *, unsigned long line,
+	    const struct row *, const struct row_report *);
 void	dump_counts(const struct dump *, const struct scan_result *);
 void	dump_heading(FILE *, const char *target);
 

@@ -1,8 +1,9 @@
 /*
  * expo.h: the Prometheus text exposition format (0.0.4) that xml2prom
  * writes: which families, in which order, with which labels, escaped how.
- * Families: total_rows, rows, the value families in the order given,
- * skipped_values, then the self-metrics.  HELP texts depend on the options
+ * Families: for each row set (rowset.h) in the order given, its total_rows,
+ * rows, value families in the order given and skipped_values; then the
+ * store's own, once.  HELP texts depend on the options
  * only; files come in byte order of their path and groups in byte order of
  * their labels, so the same input always gives the same bytes.
  */
@@ -13,6 +14,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "rowset.h"
 #include "scan.h"
 
 struct label {
@@ -21,14 +23,11 @@ struct label {
 };
 
 struct expo_params {
-	const char		*prefix;
-	const struct model	*model;		/* labels and value families */
-	const struct label	*labels;	/* after path and type */
+	const char		*prefix;	/* of the store's families */
+	const struct rowset	*sets;
+	size_t			 nsets;
+	const struct label	*labels;	/* constant, after the others */
 	size_t			 nlabels;
-	const char *const	*include;	/* report only these types */
-	size_t			 ninclude;
-	const char *const	*exclude;	/* never report these */
-	size_t			 nexclude;
 };
 
 struct expo_file {
@@ -39,7 +38,7 @@ struct expo_file {
 
 void	expo_render(struct buf *, const struct expo_params *,
 	    struct expo_file *, size_t);
-int	expo_type_reported(const struct expo_params *, const char *, size_t);
+int	expo_check_names(const struct expo_params *, struct buf *err);
 void	expo_escape_label_value(struct buf *, const char *, size_t);
 void	expo_format_seconds(struct buf *, struct timespec);
 void	expo_format_number(struct buf *, double);

@@ -8,6 +8,7 @@
  *   --sum|--min|--max|--histogram FAMILY[:L,...]=EXPR
  *                             a value family, aggregated per group of all
  *                             labels, or of the labels listed after ':'
+ *   -i/-x TYPE                which values of the type label are reported
  *
  * Everything here is checked before any store is read.
  */
@@ -56,7 +57,11 @@ struct model {
 	int			 type_label;	/* its index, or -1 */
 	struct value_family	 values[MODEL_MAX_VALUES];
 	size_t			 nvalues;
-	size_t			 max_series;
+	const char *const	*include;	/* -i: report only these types */
+	size_t			 ninclude;
+	const char *const	*exclude;	/* -x: never these */
+	size_t			 nexclude;
+	size_t			 max_series;	/* of the whole output */
 	int			 legacy_limit;	/* the --max-types message */
 	double			*bounds_storage[MODEL_MAX_VALUES];
 	struct model_spec	*specs;		/* copies the names point into */
@@ -75,6 +80,8 @@ int	model_build(struct model *, const struct model_spec *, size_t,
 	    const char *const *constant_labels, size_t nconstant,
 	    const struct nsbinding *, size_t, struct buf *err);
 void	model_free(struct model *);
+int	model_type_reported(const struct model *, const char *, size_t);
+int	model_filters(const struct model *);
 size_t	model_series_per_group(const struct value_family *);
 
 #endif

@@ -10,26 +10,33 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "defaults.h"
 #include "expo.h"
 #include "model.h"
-#include "rowpath.h"
+#include "rowset.h"
 #include "typeexpr.h"
 
-#define DEFAULT_TEXTFILE_DIR	"/var/lib/prometheus/node-exporter"
-#define DEFAULT_ROWS		"/*/*"
-#define DEFAULT_TYPE		"@type"
-#define DEFAULT_MISSING_TYPE	"unknown"
-#define DEFAULT_PREFIX		"store"
-#define DEFAULT_MAX_SERIES	1000
-#define DEFAULT_MODE		0644
+
+/* A row set as the command line and --config files give it. */
+struct set_options {
+	const char		*name;		/* NULL: the unnamed set */
+	const char		*origin;	/* where --set was given */
+	const char		*rows;		/* NULL: not given */
+	const char		*rows_origin;
+	struct model_spec	*specs;		/* --by, --sum..., in order */
+	size_t			 nspecs;
+	const char		**include;	/* -i */
+	size_t			 ninclude;
+	const char		**exclude;	/* -x */
+	size_t			 nexclude;
+};
 
 struct config {
 	char			*output_path;	/* NULL: standard output */
 	int			 output_derived; /* named after FILE (-d) */
-	struct rowpath		 rows;
-	struct model		 model;
+	struct rowset		*sets;		/* at least one */
+	size_t			 nsets;
 	struct expo_params	 expo;
-	const char		*rows_src;	/* as given, for messages */
 	size_t			 max_series;
 	mode_t			 mode;
 	int			 dump;
@@ -39,13 +46,11 @@ struct config {
 	char *const		*files;
 	size_t			 nfiles;
 	/* storage behind the pointers above */
-	const char		**include;
-	const char		**exclude;
+	struct set_options	*given;		/* the sets, as given */
+	size_t			 ngiven;
 	struct label		*labels;
 	struct nsbinding	*ns;
 	size_t			 nns;
-	struct model_spec	*specs;		/* --by, --sum..., in order */
-	size_t			 nspecs;
 	char			**argv;		/* with --config's options */
 	char			**config_strings;
 	size_t			 nconfig_strings;

@@ -8,7 +8,9 @@
  * does not start with '/' may start anywhere in the document, as in XSLT
  * match patterns.  The matcher is a tiny NFA whose state set fits in one
  * 64-bit word per open element, so matching costs a few instructions per
- * element and no allocation.
+ * element and no allocation.  Several patterns (one per row set) share the
+ * word, each its own run of bits: its steps, then the bit that marks its
+ * rows; an element is matched against all of them at once.
  */
 #ifndef XML2PROM_ROWPATH_H
 #define XML2PROM_ROWPATH_H
@@ -20,6 +22,7 @@
 #include "buf.h"
 
 #define ROWPATH_MAX_STEPS	32
+#define ROWMATCH_BITS		64	/* every pattern's steps, plus one each */
 
 struct rowpath {
 	size_t	 nsteps;
@@ -27,20 +30,28 @@ struct rowpath {
 	int	 descendant[ROWPATH_MAX_STEPS];	/* reached by '//' */
 };
 
-/* A compiled pattern bound to one parse: names interned in its dictionary. */
+/*
+ * Compiled patterns, their names the patterns' own until interned in the
+ * dictionary of a parse (then compared by pointer first).  Bit i of a state set: the element may be followed by step i (names[i]);
+ * a pattern's row bit has no step.
+ */
 struct rowmatch {
-	size_t		 nsteps;
-	const char	*names[ROWPATH_MAX_STEPS];
+	const char	*names[ROWMATCH_BITS];	/* NULL: '*' */
+	uint64_t	 stepping;	/* bits that have a step */
 	uint64_t	 selfloop;	/* bit i: step i may skip elements */
-	uint64_t	 final;		/* the bit that marks a row */
+	uint64_t	 start;		/* the state set of the document */
+	uint64_t	 rows;		/* every pattern's row bit */
+	uint64_t	 row_bit[ROWMATCH_BITS]; /* pattern k's row bit */
+	size_t		 npatterns;
 };
-
-#define ROWMATCH_START	((uint64_t)1)	/* the state set of the document */
 
 int	rowpath_compile(struct rowpath *, const char *, struct buf *err);
 int	rowpath_may_nest(const struct rowpath *);
 void	rowpath_free(struct rowpath *);
-void	rowmatch_init(struct rowmatch *, const struct rowpath *,
+int	rowmatch_fits(const struct rowpath *const *, size_t);
+void	rowmatch_init(struct rowmatch *, const struct rowpath *const *,
+	    size_t);
+void	rowmatch_intern(struct rowmatch *,
 	    const char *(*intern)(void *, const char *), void *);
 
 /*
@@ -51,14 +62,13 @@ void	rowmatch_init(struct rowmatch *, const struct rowpath *,
 static inline uint64_t
 rowmatch_step(const struct rowmatch *m, uint64_t parent, const char *name)
 {
-	uint64_t	 next = parent & m->selfloop, todo = parent;
+	uint64_t	 next = parent & m->selfloop;
+	uint64_t	 todo = parent & m->stepping;
 	unsigned	 i;
 
 	while (todo != 0) {
 		i = (unsigned)__builtin_ctzll(todo);
 		todo &= todo - 1;
-		if (i >= m->nsteps)
-			continue;
 		if (m->names[i] == NULL || m->names[i] == name ||
 		    strcmp(m->names[i], name) == 0)
 			next |= (uint64_t)1 << (i + 1);

@@ -1,12 +1,13 @@
 /*
  * scan.h: reading one store in a single streaming pass and grouping its
- * rows.  No tree of the document is built: rows are recognised by the
- * --rows matcher as the parser reports elements, and their fields (labels
- * and values, see model.h) are read from the parse events (the paths and
- * string functions of xpfast.h) or, when some field needs more, from one
- * tree of the row alone, shared by every field and freed as soon as the
- * row ends.  Memory
- * is bounded by the largest row and --max-series, not by the store.
+ * rows, for every row set of the run at once (rowset.h).  No tree of the
+ * document is built: rows are recognised by the sets' --rows matchers as
+ * the parser reports elements, and their fields (labels and values, see
+ * model.h) are read from the parse events (the paths and string functions
+ * of xpfast.h) or, when some field needs more, from one tree of the row
+ * alone, shared by every field and freed as soon as the row ends.  Memory
+ * is bounded by the largest row, the depth and --max-series, not by the
+ * store nor by the number of sets.
  */
 #ifndef XML2PROM_SCAN_H
 #define XML2PROM_SCAN_H
@@ -16,10 +17,9 @@
 
 #include "failure.h"
 #include "rowpath.h"
+#include "rowset.h"
 #include "tally.h"
 #include "typeexpr.h"
-
-struct expo_params;
 
 /* A field longer than this is bad data, not a label value. */
 #define SCAN_MAX_TYPE_LEN	1024
@@ -62,15 +62,15 @@ struct row_report {
 	size_t		 skip_len[MODEL_MAX_VALUES];	/* NULL */
 };
 
-/* Called for each row when set (--dump). */
-typedef void scan_row_fn(void *arg, unsigned long line, const struct row *,
-    const struct row_report *);
+/* --dump: called for each row of each set, in document order. */
+typedef void scan_row_fn(void *arg, const struct rowset *, unsigned long line,
+    const struct row *, const struct row_report *);
 
 struct scan_params {
-	const struct rowpath	*rows;
-	const struct model	*model;
-	const struct expo_params *filter;	/* -i/-x on the type label */
-	scan_row_fn		*on_row;
+	const struct rowset	*sets;
+	size_t			 nsets;
+	int			 dump;		/* report rows, the first row */
+	scan_row_fn		*on_row;	/* --dump */
 	void			*on_row_arg;
 };
 
@@ -78,7 +78,9 @@ struct scan_result {
 	int		 ok;		/* the whole store was read */
 	char		*error;		/* why not: "FILE[:LINE:COL]: ..." */
 	enum failure	 failure;	/* its kind */
-	struct tally	 tally;
+	struct tally	*tally;		/* one per set */
+	size_t		 ntally;
+	size_t		 series;	/* every set's, for --max-series */
 	char		*first_row;	/* --dump: what the first row holds */
 	int		 have_stat;
 	uint64_t	 size;
@@ -87,6 +89,7 @@ struct scan_result {
 	struct timespec	 finished;	/* wall clock when the read ended */
 };
 
+int	scan_sets_fit(const struct rowset *, size_t);
 void	scan_file(const char *path, const struct scan_params *,
 	    struct scan_result *);
 void	scan_result_free(struct scan_result *);

@@ -50,11 +50,13 @@ struct tally {
 	uint64_t	 empty[MODEL_MAX_LABELS]; /* rows given the missing value */
 	uint64_t	 total_rows;
 	uint64_t	 filtered;	/* rows -i/-x left out */
-	size_t		 series;	/* what the output would hold */
+	size_t		 series;	/* the series these groups make */
+	size_t		*output;	/* the output's, every set's */
 	struct buf	 key;		/* scratch: a new group's key */
 };
 
 void	tally_init(struct tally *, const struct model *);
+void	tally_share_series(struct tally *, size_t *);
 void	tally_free(struct tally *);
 int	tally_add(struct tally *, const struct row *, struct buf *why);
 void	tally_filtered(struct tally *);

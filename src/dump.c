@@ -3,6 +3,7 @@
  */
 #include <inttypes.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "dump.h"
 
@@ -16,16 +17,19 @@ print_label(FILE *out, const char *name, const char *value, size_t len)
 	buf_free(&quoted);
 }
 
+/* A row of a named set says whose it is: an element may be a row of two. */
 void
-dump_row(void *arg, unsigned long line, const struct row *r,
-    const struct row_report *rep)
+dump_row(void *arg, const struct rowset *set, unsigned long line,
+    const struct row *r, const struct row_report *rep)
 {
 	const struct dump	*d = arg;
-	const struct model	*m = d->expo->model;
+	const struct model	*m = &set->model;
 	struct buf		 num = { 0 };
 	size_t			 i;
 
 	fprintf(d->out, "%s:%lu: row", d->path, line);
+	if (set->name != NULL)
+		fprintf(d->out, " of set %s:", set->name);
 	for (i = 0; i < m->nlabels; i++) {
 		fputc(' ', d->out);
 		print_label(d->out, m->labels[i].name, r->label[i],
@@ -55,22 +59,22 @@ dump_row(void *arg, unsigned long line, const struct row *r,
 	buf_free(&num);
 }
 
-void
-dump_counts(const struct dump *d, const struct scan_result *r)
+/* A set's groups, what it left out, and its total. */
+static void
+dump_set_counts(const struct dump *d, const struct rowset *set,
+    const struct tally *t)
 {
-	const struct model	*m = d->expo->model;
+	const struct model	*m = &set->model;
 	const struct group	**sorted, **g;
 	const char		*v;
+	char			 who[256];
 	size_t			 i;
 
-	if (!r->ok) {
-		fprintf(d->out, "%s: failed, no counts reported: %s\n", d->path,
-		    r->error);
-		return;
-	}
-	sorted = tally_sorted(&r->tally.rows);
+	snprintf(who, sizeof(who), "%s%s%s", set->name != NULL ? " set " : "",
+	    set->name != NULL ? set->name : "", set->name != NULL ? ":" : "");
+	sorted = tally_sorted(&t->rows);
 	for (g = sorted; *g != NULL; g++) {
-		fprintf(d->out, "%s: count", d->path);
+		fprintf(d->out, "%s:%s count", d->path, who);
 		for (i = 0; i < m->nlabels; i++) {
 			v = tally_key_label(*g, i);
 			fputc(' ', d->out);
@@ -79,14 +83,33 @@ dump_counts(const struct dump *d, const struct scan_result *r)
 		fprintf(d->out, " %" PRIu64 " reported\n", (*g)->n);
 	}
 	free(sorted);
-	if (r->tally.filtered > 0)
-		fprintf(d->out, "%s: filtered %" PRIu64 " rows (-i/-x)\n",
-		    d->path, r->tally.filtered);
+	if (t->filtered > 0)
+		fprintf(d->out, "%s:%s filtered %" PRIu64 " rows (-i/-x)\n",
+		    d->path, who, t->filtered);
 	for (i = 0; i < m->nvalues; i++)
-		if (r->tally.skipped[i] > 0)
-			fprintf(d->out, "%s: skipped %" PRIu64 " values of %s\n",
-			    d->path, r->tally.skipped[i], m->values[i].name);
-	fprintf(d->out, "%s: total %" PRIu64 "\n", d->path, r->tally.total_rows);
+		if (t->skipped[i] > 0)
+			fprintf(d->out, "%s:%s skipped %" PRIu64 " values of "
+			    "%s\n", d->path, who, t->skipped[i],
+			    m->values[i].name);
+	fprintf(d->out, "%s:%s total %" PRIu64 "\n", d->path, who,
+	    t->total_rows);
+	if (set->name != NULL && t->total_rows == 0)
+		fprintf(d->out, "%s:%s no element matches --rows '%s'\n",
+		    d->path, who, set->rows_src);
+}
+
+void
+dump_counts(const struct dump *d, const struct scan_result *r)
+{
+	size_t	 i;
+
+	if (!r->ok) {
+		fprintf(d->out, "%s: failed, no counts reported: %s\n", d->path,
+		    r->error);
+		return;
+	}
+	for (i = 0; i < d->expo->nsets; i++)
+		dump_set_counts(d, &d->expo->sets[i], &r->tally[i]);
 	if (r->first_row != NULL)
 		fprintf(d->out, "%s: the first row, %s\n", d->path,
 		    r->first_row);

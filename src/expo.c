@@ -9,12 +9,15 @@
 
 #include "expo.h"
 
-/* In output order; the value families (model.h) come after ROWS. */
+/*
+ * In output order: a row set's families (its value families, model.h, come
+ * after ROWS), then the store's.
+ */
 enum family {
 	TOTAL_ROWS,
 	ROWS,
 	SKIPPED_VALUES,
-	READ_SUCCESS,
+	READ_SUCCESS,		/* the first of the store's */
 	READ_FAILURE,
 	LAST_SUCCESS,
 	FILE_SIZE,
@@ -100,23 +103,21 @@ expo_format_seconds(struct buf *out, struct timespec t)
 	buf_append(out, frac, n);
 }
 
-static int
-in_list(const char *const *list, size_t n, const char *s, size_t len)
-{
-	size_t	 i;
+/*
+ * Whose families are being written: one row set's (its prefix, its model,
+ * its tally in each file's result) or, with set NULL, the store's own.
+ */
+struct scope {
+	const struct expo_params *ep;
+	const struct rowset	*set;
+	size_t			 nth;		/* the set's tally */
+	const char		*prefix;
+};
 
-	for (i = 0; i < n; i++)
-		if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
-			return 1;
-	return 0;
-}
-
-int
-expo_type_reported(const struct expo_params *ep, const char *type, size_t len)
+static const struct tally *
+tally_of(const struct scope *sc, const struct expo_file *f)
 {
-	if (in_list(ep->exclude, ep->nexclude, type, len))
-		return 0;
-	return ep->ninclude == 0 || in_list(ep->include, ep->ninclude, type, len);
+	return &f->result->tally[sc->nth];
 }
 
 /*
@@ -145,20 +146,21 @@ label_pair(struct buf *out, int *first, const char *name, const char *value,
 }
 
 static void
-series_labels(struct buf *out, const struct expo_params *ep,
+series_labels(struct buf *out, const struct scope *sc,
     const struct series *se)
 {
-	const struct model	*m = ep->model;
+	const struct expo_params *ep = sc->ep;
 	const char		*v;
 	size_t			 i, nth = 0;
 	int			 first = 1;
 
 	label_pair(out, &first, "path", se->path, strlen(se->path));
-	for (i = 0; se->group != NULL && i < m->nlabels; i++) {
+	for (i = 0; se->group != NULL && i < sc->set->model.nlabels; i++) {
 		if ((se->mask & (UINT32_C(1) << i)) == 0)
 			continue;
 		v = tally_key_label(se->group, nth++);
-		label_pair(out, &first, m->labels[i].name, v, strlen(v));
+		label_pair(out, &first, sc->set->model.labels[i].name, v,
+		    strlen(v));
 	}
 	if (se->own_name != NULL)
 		label_pair(out, &first, se->own_name, se->own_value,
@@ -171,15 +173,23 @@ series_labels(struct buf *out, const struct expo_params *ep,
 	buf_putc(out, '}');
 }
 
+/* A series' name and labels, up to its value. */
 static void
-sample(struct buf *out, const struct expo_params *ep, enum family f,
+series_start(struct buf *out, const struct scope *sc, const char *name,
+    const char *suffix, const struct series *se)
+{
+	buf_printf(out, "%s_%s%s", sc->prefix, name, suffix);
+	series_labels(out, sc, se);
+	buf_putc(out, ' ');
+}
+
+static void
+sample(struct buf *out, const struct scope *sc, enum family f,
     const char *path)
 {
 	struct series	 se = { path, NULL, 0, NULL, NULL, 0, NULL };
 
-	buf_printf(out, "%s_%s", ep->prefix, families[f].suffix);
-	series_labels(out, ep, &se);
-	buf_putc(out, ' ');
+	series_start(out, sc, families[f].suffix, "", &se);
 }
 
 static int
@@ -189,55 +199,54 @@ compare_strings(const void *a, const void *b)
 }
 
 /*
- * store_rows for one file when the type is the only label and -i lists
+ * PREFIX_rows for one file when the type is the only label and -i lists
  * types: each listed type, even at 0.
  */
 static void
-render_listed_rows(struct buf *out, const struct expo_params *ep,
+render_listed_rows(struct buf *out, const struct scope *sc,
     const struct expo_file *f)
 {
+	const struct model *m = &sc->set->model;
 	struct series	 se = { f->path, NULL, 0, "type", NULL, 0, NULL };
 	const char	**wanted;
 	size_t		 i;
 
-	wanted = xcalloc(ep->ninclude, sizeof(*wanted));
-	memcpy(wanted, ep->include, ep->ninclude * sizeof(*wanted));
-	qsort(wanted, ep->ninclude, sizeof(*wanted), compare_strings);
-	for (i = 0; i < ep->ninclude; i++) {
+	wanted = xcalloc(m->ninclude, sizeof(*wanted));
+	memcpy(wanted, m->include, m->ninclude * sizeof(*wanted));
+	qsort(wanted, m->ninclude, sizeof(*wanted), compare_strings);
+	for (i = 0; i < m->ninclude; i++) {
 		if (i > 0 && strcmp(wanted[i], wanted[i - 1]) == 0)
 			continue;
-		if (!expo_type_reported(ep, wanted[i], strlen(wanted[i])))
+		if (!model_type_reported(m, wanted[i], strlen(wanted[i])))
 			continue;
 		se.own_value = wanted[i];
 		se.own_len = strlen(wanted[i]);
-		buf_printf(out, "%s_%s", ep->prefix, families[ROWS].suffix);
-		series_labels(out, ep, &se);
-		buf_printf(out, " %" PRIu64 "\n",
-		    tally_rows(&f->result->tally, &wanted[i]));
+		series_start(out, sc, families[ROWS].suffix, "", &se);
+		buf_printf(out, "%" PRIu64 "\n",
+		    tally_rows(tally_of(sc, f), &wanted[i]));
 	}
 	free(wanted);
 }
 
-/* store_rows for one file: one series per group of every label. */
+/* PREFIX_rows for one file: one series per group of every label. */
 static void
-render_rows(struct buf *out, const struct expo_params *ep,
+render_rows(struct buf *out, const struct scope *sc,
     const struct expo_file *f)
 {
+	const struct model	*m = &sc->set->model;
 	struct series		 se = { f->path, NULL, UINT32_MAX, NULL, NULL,
 				    0, NULL };
 	const struct group	**sorted, **g;
 
-	if (ep->ninclude > 0 && ep->model->nlabels == 1 &&
-	    ep->model->type_label == 0) {
-		render_listed_rows(out, ep, f);
+	if (m->ninclude > 0 && m->nlabels == 1 && m->type_label == 0) {
+		render_listed_rows(out, sc, f);
 		return;
 	}
-	sorted = tally_sorted(&f->result->tally.rows);
+	sorted = tally_sorted(&tally_of(sc, f)->rows);
 	for (g = sorted; *g != NULL; g++) {
 		se.group = *g;
-		buf_printf(out, "%s_%s", ep->prefix, families[ROWS].suffix);
-		series_labels(out, ep, &se);
-		buf_printf(out, " %" PRIu64 "\n", (*g)->n);
+		series_start(out, sc, families[ROWS].suffix, "", &se);
+		buf_printf(out, "%" PRIu64 "\n", (*g)->n);
 	}
 	free(sorted);
 }
@@ -270,26 +279,24 @@ expo_format_number(struct buf *out, double v)
 
 /* PREFIX_skipped_values{path,family}: for every value family, even 0. */
 static void
-render_skipped(struct buf *out, const struct expo_params *ep,
+render_skipped(struct buf *out, const struct scope *sc,
     const struct expo_file *f)
 {
+	const struct model *m = &sc->set->model;
 	struct series	 se = { f->path, NULL, 0, "family", NULL, 0, NULL };
 	size_t		 i;
 
-	for (i = 0; i < ep->model->nvalues; i++) {
-		se.own_value = ep->model->values[i].name;
+	for (i = 0; i < m->nvalues; i++) {
+		se.own_value = m->values[i].name;
 		se.own_len = strlen(se.own_value);
-		buf_printf(out, "%s_%s", ep->prefix,
-		    families[SKIPPED_VALUES].suffix);
-		series_labels(out, ep, &se);
-		buf_printf(out, " %" PRIu64 "\n",
-		    f->result->tally.skipped[i]);
+		series_start(out, sc, families[SKIPPED_VALUES].suffix, "", &se);
+		buf_printf(out, "%" PRIu64 "\n", tally_of(sc, f)->skipped[i]);
 	}
 }
 
 /* One histogram group: cumulative buckets, +Inf, sum, count. */
 static void
-render_histogram(struct buf *out, const struct expo_params *ep,
+render_histogram(struct buf *out, const struct scope *sc,
     const struct value_family *vf, struct series *se)
 {
 	const struct group	*g = se->group;
@@ -305,19 +312,16 @@ render_histogram(struct buf *out, const struct expo_params *ep,
 		} else
 			buf_puts(&le, "+Inf");
 		se->le = le.data;
-		buf_printf(out, "%s_%s_bucket", ep->prefix, vf->name);
-		series_labels(out, ep, se);
-		buf_printf(out, " %" PRIu64 "\n", i < vf->nbounds ?
+		series_start(out, sc, vf->name, "_bucket", se);
+		buf_printf(out, "%" PRIu64 "\n", i < vf->nbounds ?
 		    cumulative : g->n);
 	}
 	se->le = NULL;
-	buf_printf(out, "%s_%s_sum", ep->prefix, vf->name);
-	series_labels(out, ep, se);
-	buf_putc(out, ' ');
+	series_start(out, sc, vf->name, "_sum", se);
 	expo_format_number(out, g->sum);
-	buf_printf(out, "\n%s_%s_count", ep->prefix, vf->name);
-	series_labels(out, ep, se);
-	buf_printf(out, " %" PRIu64 "\n", g->n);
+	buf_putc(out, '\n');
+	series_start(out, sc, vf->name, "_count", se);
+	buf_printf(out, "%" PRIu64 "\n", g->n);
 	buf_free(&le);
 }
 
@@ -326,10 +330,10 @@ render_histogram(struct buf *out, const struct expo_params *ep,
  * min or max (no series without a value), or histogram.
  */
 static void
-render_family(struct buf *out, const struct expo_params *ep, size_t nth,
+render_family(struct buf *out, const struct scope *sc, size_t nth,
     const struct expo_file *f)
 {
-	const struct value_family *vf = &ep->model->values[nth];
+	const struct value_family *vf = &sc->set->model.values[nth];
 	struct series		 se = { f->path, NULL, vf->labels, NULL, NULL,
 				    0, NULL };
 	const struct group	**sorted, **g;
@@ -337,20 +341,18 @@ render_family(struct buf *out, const struct expo_params *ep, size_t nth,
 
 	if (!f->result->ok)
 		return;
-	sorted = tally_sorted(&f->result->tally.values[nth]);
+	sorted = tally_sorted(&tally_of(sc, f)->values[nth]);
 	for (g = sorted; *g != NULL; g++) {
 		se.group = *g;
 		if (vf->agg == AGG_HISTOGRAM) {
-			render_histogram(out, ep, vf, &se);
+			render_histogram(out, sc, vf, &se);
 			continue;
 		}
 		if (vf->agg != AGG_SUM && (*g)->n == 0)
 			continue;
 		v = vf->agg == AGG_SUM ? (*g)->sum : vf->agg == AGG_MIN ?
 		    (*g)->min : (*g)->max;
-		buf_printf(out, "%s_%s", ep->prefix, vf->name);
-		series_labels(out, ep, &se);
-		buf_putc(out, ' ');
+		series_start(out, sc, vf->name, "", &se);
 		expo_format_number(out, v);
 		buf_putc(out, '\n');
 	}
@@ -369,7 +371,7 @@ family_header(struct buf *out, const char *prefix, const char *name,
 }
 
 static void
-render_value_families(struct buf *out, const struct expo_params *ep,
+render_value_families(struct buf *out, const struct scope *sc,
     const struct expo_file *files, size_t nfiles, struct buf *body)
 {
 	static const char *const help[] = {
@@ -378,66 +380,73 @@ render_value_families(struct buf *out, const struct expo_params *ep,
 		[AGG_MAX] = "Largest over each group's rows of ",
 		[AGG_HISTOGRAM] = "Distribution over each group's rows of "
 	};
+	const struct model	*m = &sc->set->model;
 	const struct value_family *vf;
 	size_t			 v, i;
 
-	for (v = 0; v < ep->model->nvalues; v++) {
-		vf = &ep->model->values[v];
+	for (v = 0; v < m->nvalues; v++) {
+		vf = &m->values[v];
 		buf_reset(body);
 		for (i = 0; i < nfiles; i++)
-			render_family(body, ep, v, &files[i]);
+			render_family(body, sc, v, &files[i]);
 		if (body->len == 0)
 			continue;
-		family_header(out, ep->prefix, vf->name,
+		family_header(out, sc->prefix, vf->name,
 		    vf->agg == AGG_HISTOGRAM ? "histogram" : "gauge",
 		    help[vf->agg], vf->src);
 		buf_append(out, body->data, body->len);
 	}
 }
 
-/* Returns 0 when the family has no sample for this file. */
-static int
-render_value(struct buf *out, const struct expo_params *ep, enum family fam,
+/* A row set's family for one file; nothing for a store not read. */
+static void
+render_set_family(struct buf *out, const struct scope *sc, enum family fam,
     const struct expo_file *f)
+{
+	if (!f->result->ok)
+		return;
+	switch (fam) {
+	case TOTAL_ROWS:
+		sample(out, sc, fam, f->path);
+		buf_printf(out, "%" PRIu64 "\n", tally_of(sc, f)->total_rows);
+		break;
+	case ROWS:
+		render_rows(out, sc, f);
+		break;
+	case SKIPPED_VALUES:
+		render_skipped(out, sc, f);
+		break;
+	default:
+		break;
+	}
+}
+
+/* The store's own family for one file, when it has a sample. */
+static void
+render_store_family(struct buf *out, const struct scope *sc,
+    enum family fam, const struct expo_file *f)
 {
 	const struct scan_result *r = f->result;
 	struct series		 se = { f->path, NULL, 0, NULL, NULL, 0, NULL };
 
 	switch (fam) {
-	case TOTAL_ROWS:
-		if (!r->ok)
-			return 0;
-		sample(out, ep, fam, f->path);
-		buf_printf(out, "%" PRIu64, r->tally.total_rows);
-		break;
-	case ROWS:
-		if (!r->ok)
-			return 0;
-		render_rows(out, ep, f);
-		return 1;
-	case SKIPPED_VALUES:
-		if (!r->ok)
-			return 0;
-		render_skipped(out, ep, f);
-		return 1;
 	case READ_SUCCESS:
-		sample(out, ep, fam, f->path);
+		sample(out, sc, fam, f->path);
 		buf_putc(out, r->ok ? '1' : '0');
 		break;
 	case READ_FAILURE:
 		if (r->ok)
-			return 0;
+			return;
 		se.own_name = "reason";
 		se.own_value = failure_name(r->failure);
 		se.own_len = strlen(se.own_value);
-		buf_printf(out, "%s_%s", ep->prefix, families[fam].suffix);
-		series_labels(out, ep, &se);
-		buf_puts(out, " 1");
+		series_start(out, sc, families[fam].suffix, "", &se);
+		buf_putc(out, '1');
 		break;
 	case LAST_SUCCESS:
 		if (!r->ok && f->carried_success == NULL)
-			return 0;
-		sample(out, ep, fam, f->path);
+			return;
+		sample(out, sc, fam, f->path);
 		if (r->ok)
 			expo_format_seconds(out, r->finished);
 		else
@@ -445,39 +454,73 @@ render_value(struct buf *out, const struct expo_params *ep, enum family fam,
 		break;
 	case FILE_SIZE:
 		if (!r->have_stat)
-			return 0;
-		sample(out, ep, fam, f->path);
+			return;
+		sample(out, sc, fam, f->path);
 		buf_printf(out, "%" PRIu64, r->size);
 		break;
 	case FILE_MODIFIED:
 		if (!r->have_stat)
-			return 0;
-		sample(out, ep, fam, f->path);
+			return;
+		sample(out, sc, fam, f->path);
 		expo_format_seconds(out, r->mtime);
 		break;
 	case READ_DURATION:
-		sample(out, ep, fam, f->path);
+		sample(out, sc, fam, f->path);
 		expo_format_seconds(out, r->duration);
 		break;
 	default:
-		return 0;
+		return;
 	}
 	buf_putc(out, '\n');
-	return 1;
 }
 
-/* "Rows in store by type", or by the labels --by gave. */
+/*
+ * "Rows in store by type", or by the labels --by gave; a named set's
+ * families say whose they are.
+ */
 static const char *
-rows_help(const struct expo_params *ep, struct buf *help)
+family_help(const struct scope *sc, enum family fam, struct buf *help)
+{
+	const struct model *m = &sc->set->model;
+	size_t		 i;
+
+	buf_reset(help);
+	if (fam != ROWS && sc->set->name == NULL)
+		return families[fam].help;
+	if (fam != ROWS) {
+		buf_printf(help, "%s, set %s (%s)", families[fam].help,
+		    sc->set->name, sc->set->rows_src);
+		return help->data;
+	}
+	buf_puts(help, "Rows in store by ");
+	for (i = 0; i < m->nlabels; i++)
+		buf_printf(help, "%s%s", i > 0 ? ", " : "", m->labels[i].name);
+	if (sc->set->name != NULL)
+		buf_printf(help, ", set %s (%s)", sc->set->name,
+		    sc->set->rows_src);
+	return help->data;
+}
+
+/* One family, written only when some file has a sample of it. */
+static void
+render_family_of_files(struct buf *out, const struct scope *sc,
+    enum family fam, const struct expo_file *files, size_t nfiles,
+    struct buf *body, struct buf *help)
 {
 	size_t	 i;
 
-	buf_reset(help);
-	buf_puts(help, "Rows in store by ");
-	for (i = 0; i < ep->model->nlabels; i++)
-		buf_printf(help, "%s%s", i > 0 ? ", " : "",
-		    ep->model->labels[i].name);
-	return help->data;
+	buf_reset(body);
+	for (i = 0; i < nfiles; i++)
+		if (sc->set != NULL)
+			render_set_family(body, sc, fam, &files[i]);
+		else
+			render_store_family(body, sc, fam, &files[i]);
+	if (body->len == 0)
+		return;
+	family_header(out, sc->prefix, families[fam].suffix, "gauge",
+	    sc->set != NULL ? family_help(sc, fam, help) : families[fam].help,
+	    NULL);
+	buf_append(out, body->data, body->len);
 }
 
 static int
@@ -493,27 +536,120 @@ expo_render(struct buf *out, const struct expo_params *ep,
     struct expo_file *files, size_t nfiles)
 {
 	struct buf	 body = { 0 }, help = { 0 };
-	size_t		 i;
+	struct scope	 sc = { ep, NULL, 0, NULL };
 	int		 fam;
 
 	qsort(files, nfiles, sizeof(*files), compare_files);
-	for (fam = 0; fam < NFAMILIES; fam++) {
-		if (fam == SKIPPED_VALUES)
-			render_value_families(out, ep, files, nfiles, &body);
-		if (fam == SKIPPED_VALUES && ep->model->nvalues == 0)
-			continue;
-		buf_reset(&body);
-		for (i = 0; i < nfiles; i++)
-			render_value(&body, ep, (enum family)fam, &files[i]);
-		if (body.len == 0)
-			continue;
-		family_header(out, ep->prefix, families[fam].suffix, "gauge",
-		    fam == ROWS ? rows_help(ep, &help) : families[fam].help,
-		    NULL);
-		buf_append(out, body.data, body.len);
+	for (sc.nth = 0; sc.nth < ep->nsets; sc.nth++) {
+		sc.set = &ep->sets[sc.nth];
+		sc.prefix = sc.set->prefix;
+		render_family_of_files(out, &sc, TOTAL_ROWS, files, nfiles,
+		    &body, &help);
+		render_family_of_files(out, &sc, ROWS, files, nfiles, &body,
+		    &help);
+		render_value_families(out, &sc, files, nfiles, &body);
+		if (sc.set->model.nvalues > 0)
+			render_family_of_files(out, &sc, SKIPPED_VALUES, files,
+			    nfiles, &body, &help);
 	}
+	sc.set = NULL;
+	sc.prefix = ep->prefix;
+	for (fam = READ_SUCCESS; fam < NFAMILIES; fam++)
+		render_family_of_files(out, &sc, (enum family)fam, files,
+		    nfiles, &body, &help);
 	buf_free(&body);
 	buf_free(&help);
+}
+
+/*
+ * A metric name the run may write, and who writes it, for the check that
+ * no two are the same.
+ */
+struct written_name {
+	char		*name;
+	char		*by;
+};
+
+struct written_names {
+	struct written_name *v;
+	size_t		 n;
+};
+
+static void
+add_name(struct written_names *w, const char *prefix, const char *name,
+    const char *suffix, const char *by)
+{
+	struct buf	 b = { 0 };
+
+	w->v = xreallocarray(w->v, w->n + 1, sizeof(*w->v));
+	buf_printf(&b, "%s_%s%s", prefix, name, suffix);
+	w->v[w->n].name = buf_steal(&b);
+	w->v[w->n++].by = xstrdup(by);
+}
+
+/* Who writes a set's family: "--set orders" or "--set orders --sum x". */
+static void
+set_names(struct written_names *w, const struct rowset *set)
+{
+	static const char *const histogram_suffixes[] = {
+		"_bucket", "_sum", "_count"
+	};
+	const struct model *m = &set->model;
+	struct buf	 by = { 0 };
+	size_t		 i, k;
+
+	buf_printf(&by, "%s%s%s", set->name != NULL ? "--set " : "",
+	    set->name != NULL ? set->name : "--rows ",
+	    set->name != NULL ? "" : set->rows_src);
+	add_name(w, set->prefix, families[TOTAL_ROWS].suffix, "", by.data);
+	add_name(w, set->prefix, families[ROWS].suffix, "", by.data);
+	if (m->nvalues > 0)
+		add_name(w, set->prefix, families[SKIPPED_VALUES].suffix, "",
+		    by.data);
+	for (i = 0; i < m->nvalues; i++) {
+		buf_reset(&by);
+		if (set->name != NULL)
+			buf_printf(&by, "--set %s ", set->name);
+		buf_puts(&by, m->values[i].what);
+		add_name(w, set->prefix, m->values[i].name, "", by.data);
+		for (k = 0; m->values[i].agg == AGG_HISTOGRAM && k < 3; k++)
+			add_name(w, set->prefix, m->values[i].name,
+			    histogram_suffixes[k], by.data);
+	}
+	buf_free(&by);
+}
+
+/*
+ * No two families of a run may share a name: a set's and another's, or a
+ * set's and the store's own (a set 'read' with a family 'success' would
+ * write PREFIX_read_success).  -1 with `err` naming both.
+ */
+int
+expo_check_names(const struct expo_params *ep, struct buf *err)
+{
+	struct written_names w = { NULL, 0 };
+	size_t		 i, j;
+	int		 fam, rc = 0;
+
+	for (fam = READ_SUCCESS; fam < NFAMILIES; fam++)
+		add_name(&w, ep->prefix, families[fam].suffix, "",
+		    "xml2prom's own");
+	for (i = 0; i < ep->nsets; i++)
+		set_names(&w, &ep->sets[i]);
+	for (i = 0; i < w.n && rc == 0; i++)
+		for (j = i + 1; j < w.n && rc == 0; j++)
+			if (strcmp(w.v[i].name, w.v[j].name) == 0) {
+				buf_printf(err, "two families would be named "
+				    "%s: %s and %s; rename a set or a family",
+				    w.v[i].name, w.v[i].by, w.v[j].by);
+				rc = -1;
+			}
+	for (i = 0; i < w.n; i++) {
+		free(w.v[i].name);
+		free(w.v[i].by);
+	}
+	free(w.v);
+	return rc;
 }
 
 static int
@@ -541,11 +677,12 @@ char *
 expo_previous_success(const struct expo_params *ep, const char *path,
     const char *previous)
 {
+	struct scope	 sc = { ep, NULL, 0, ep->prefix };
 	struct buf	 key = { 0 };
 	const char	*line, *value, *eol;
 	char		*found = NULL;
 
-	sample(&key, ep, LAST_SUCCESS, path);
+	sample(&key, &sc, LAST_SUCCESS, path);
 	for (line = previous; line != NULL && *line != '\0';
 	    line = eol[0] != '\0' ? eol + 1 : eol) {
 		eol = line + strcspn(line, "\n");

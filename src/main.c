@@ -45,6 +45,16 @@ stderr_is_journal(void)
 	    st.st_ino == (ino_t)ino;
 }
 
+/* "FILE: " or, for a named set, "FILE: set NAME: ". */
+static void
+whose(struct buf *b, const char *file, const struct rowset *set)
+{
+	buf_reset(b);
+	buf_printf(b, "%s: ", file);
+	if (set->name != NULL)
+		buf_printf(b, "set %s: ", set->name);
+}
+
 /*
  * -v: the counts.  With them, and in the journal always, the ways a wrong
  * option reads as success: no element matches --rows, a label is empty
@@ -53,38 +63,49 @@ stderr_is_journal(void)
  * every minute.)
  */
 static void
-say_what_was_read(const struct config *c, const char *file,
-    const struct scan_result *r)
+say_what_set_read(const struct config *c, const char *file,
+    const struct rowset *set, const struct tally *t)
 {
-	const struct model	*m = &c->model;
-	const struct tally	*t = &r->tally;
+	const struct model	*m = &set->model;
+	struct buf		 who = { 0 };
 	size_t			 i;
 
+	whose(&who, file, set);
 	if (!c->verbose)
 		;
 	else if (m->nlabels == 1 && m->type_label == 0)
-		fprintf(stderr, "xml2prom: %s: %llu rows, %zu types\n", file,
+		fprintf(stderr, "xml2prom: %s%llu rows, %zu types\n", who.data,
 		    (unsigned long long)t->total_rows, t->rows.n);
 	else
-		fprintf(stderr, "xml2prom: %s: %llu rows, %zu groups\n", file,
+		fprintf(stderr, "xml2prom: %s%llu rows, %zu groups\n", who.data,
 		    (unsigned long long)t->total_rows, t->rows.n);
-	if (t->total_rows == 0) {
-		fprintf(stderr, "xml2prom: %s: no element matches --rows '%s' "
-		    "(--dump shows what the rows hold)\n", file, c->rows_src);
-		return;
-	}
-	for (i = 0; i < m->nlabels; i++)
+	if (t->total_rows == 0)
+		fprintf(stderr, "xml2prom: %sno element matches --rows '%s' "
+		    "(--dump shows what the rows hold)\n", who.data,
+		    set->rows_src);
+	for (i = 0; t->total_rows > 0 && i < m->nlabels; i++)
 		if (t->empty[i] == t->total_rows)
-			fprintf(stderr, "xml2prom: %s: %s '%s' is empty for every "
+			fprintf(stderr, "xml2prom: %s%s '%s' is empty for every "
 			    "row, all counted as '%s' (--dump shows what the "
-			    "rows hold)\n", file, m->labels[i].what,
+			    "rows hold)\n", who.data, m->labels[i].what,
 			    m->labels[i].src, m->labels[i].missing);
-	for (i = 0; i < m->nvalues; i++)
+	for (i = 0; t->total_rows > 0 && i < m->nvalues; i++)
 		if (t->skipped[i] > 0 && t->skipped[i] == t->total_rows -
 		    t->filtered)
-			fprintf(stderr, "xml2prom: %s: %s '%s' gave no number "
-			    "for any row (--dump says why)\n", file,
+			fprintf(stderr, "xml2prom: %s%s '%s' gave no number "
+			    "for any row (--dump says why)\n", who.data,
 			    m->values[i].what, m->values[i].src);
+	buf_free(&who);
+}
+
+static void
+say_what_was_read(const struct config *c, const char *file,
+    const struct scan_result *r)
+{
+	size_t	 i;
+
+	for (i = 0; i < c->nsets; i++)
+		say_what_set_read(c, file, &c->sets[i], &r->tally[i]);
 }
 
 /* Reads every FILE; returns how many failed. */
@@ -97,15 +118,13 @@ scan_all(const struct config *c, struct scan_result *results)
 	int			 warn_journal = !c->quiet && stderr_is_journal();
 
 	memset(&p, 0, sizeof(p));
-	p.rows = &c->rows;
-	p.model = &c->model;
-	p.filter = &c->expo;
+	p.sets = c->sets;
+	p.nsets = c->nsets;
+	p.dump = c->dump;
+	p.on_row = dump_row;
+	p.on_row_arg = &d;
 	d.out = stdout;
 	d.expo = &c->expo;
-	if (c->dump) {
-		p.on_row = dump_row;
-		p.on_row_arg = &d;
-	}
 	for (i = 0; i < c->nfiles; i++) {
 		d.path = c->files[i];
 		scan_file(c->files[i], &p, &results[i]);
@@ -241,38 +260,147 @@ is_our_store(const struct config *c, const char *escaped, size_t len)
 	return found;
 }
 
+/* Does this run write the family NAME (NAME_LEN bytes) for a set? */
+static int
+writes_family(const struct config *c, const char *name, size_t len)
+{
+	struct buf	 mine = { 0 };
+	size_t		 i, v;
+	int		 found = 0;
+
+	for (i = 0; i < c->nsets && !found; i++) {
+		buf_reset(&mine);
+		buf_printf(&mine, "%s_total_rows", c->sets[i].prefix);
+		found = mine.len == len && memcmp(mine.data, name, len) == 0;
+		for (v = 0; v < c->sets[i].model.nvalues && !found; v++) {
+			buf_reset(&mine);
+			buf_printf(&mine, "%s_%s", c->sets[i].prefix,
+			    c->sets[i].model.values[v].name);
+			found = mine.len == len &&
+			    memcmp(mine.data, name, len) == 0;
+		}
+	}
+	buf_free(&mine);
+	return found;
+}
+
+static int
+has_suffix(const char *s, size_t len, const char *suffix)
+{
+	size_t	 n = strlen(suffix);
+
+	return len >= n && memcmp(s + len - n, suffix, n) == 0;
+}
+
 /*
- * Under -d the output is named after the store, so two stores of the same
- * name (/srv/a/store.xml, /srv/b/store.xml, in two cron lines) would take
- * turns replacing each other's store.prom.  The previous file says whose it
- * is: a run for another store is refused.
+ * How to have two questions of one store, said after each refusal.  Apart,
+ * the runs need their own prefixes too: a store's read_success and the
+ * like would otherwise be in both files (see collide.h).
+ */
+static void
+say_how_to_share(const struct config *c, int same_prefix)
+{
+	fprintf(stderr, "xml2prom: %s: ask both questions in one run (--set, "
+	    "see ROW SETS in xml2prom(1)), or give this run %s--output (or "
+	    "remove %s if that run is gone)\n", c->output_path,
+	    same_prefix ? "another --prefix and its own " : "its own ",
+	    c->output_path);
+}
+
+/*
+ * A family in the previous file that some other run writes, seen from its
+ * HELP-less TYPE line: a set's total_rows this run does not write.
  */
 static int
-check_same_stores(const struct config *c, const struct textfile *tf)
+foreign_set(const struct config *c, const char *line, size_t len)
 {
-	char		*previous = textfile_previous(tf), *line, *end;
-	struct buf	 key = { 0 };
-	int		 status = EXIT_OK;
+	const char	*name = line + 7;	/* "# TYPE " */
+	size_t		 n;
 
-	buf_printf(&key, "%s_read_success{path=\"", c->expo.prefix);
-	for (line = previous; line != NULL && status == EXIT_OK &&
-	    (line = strstr(line, key.data)) != NULL; line = end) {
-		line += key.len;
-		for (end = line; *end != '\0' && *end != '"'; end++)
-			if (*end == '\\' && end[1] != '\0')
-				end++;
-		if (is_our_store(c, line, (size_t)(end - line)))
-			continue;
+	if (len <= 7 || memcmp(line, "# TYPE ", 7) != 0)
+		return 0;
+	n = strcspn(name, " \n");
+	if (!has_suffix(name, n, "_total_rows") || writes_family(c, name, n))
+		return 0;
+	fprintf(stderr, "xml2prom: %s holds %.*s, a family this run does not "
+	    "write: another run asks other questions of its store, and each "
+	    "would replace the other's metrics\n", c->output_path, (int)n,
+	    name);
+	return 3;
+}
+
+/*
+ * A read_success series in the previous file: of another store of the
+ * same name, or of this store under another prefix.
+ */
+static int
+foreign_store(const struct config *c, const char *line, size_t len)
+{
+	const char	*brace, *path, *end;
+	size_t		 n;
+	int		 ours;
+
+	if ((brace = memchr(line, '{', len)) == NULL)
+		return 0;
+	n = (size_t)(brace - line);
+	if (!has_suffix(line, n, "_read_success") || writes_family(c, line, n))
+		return 0;
+	if (strncmp(brace, "{path=\"", 7) != 0)
+		return 0;
+	path = brace + 7;
+	for (end = path; end < line + len && *end != '"'; end++)
+		if (*end == '\\' && end + 1 < line + len)
+			end++;
+	ours = is_our_store(c, path, (size_t)(end - path));
+	if (n == strlen(c->expo.prefix) + 13 &&
+	    memcmp(line, c->expo.prefix, n - 13) == 0) {
+		if (ours)
+			return 0;
 		fprintf(stderr, "xml2prom: %s holds the metrics of %.*s: two "
 		    "stores of the same name would overwrite each other; "
 		    "name this one's output with --output (or remove %s if "
-		    "that store is gone)\n", c->output_path, (int)(end - line),
-		    line, c->output_path);
-		status = EXIT_USAGE;
+		    "that store is gone)\n", c->output_path,
+		    (int)(end - path), path, c->output_path);
+		return 2;
 	}
-	buf_free(&key);
+	fprintf(stderr, "xml2prom: %s holds the metrics of %.*s under the "
+	    "prefix %.*s, not %s: two runs asking different questions of one "
+	    "store would replace each other's metrics\n", c->output_path,
+	    (int)(end - path), path, (int)(n - 13), line, c->expo.prefix);
+	return 1;
+}
+
+/*
+ * Under -d the output is named after the store, so two runs that write it
+ * would take turns replacing each other's metrics, every minute: two
+ * stores of the same name (/srv/a/store.xml, /srv/b/store.xml), or two
+ * questions asked of one store (another --prefix, other sets).  The
+ * previous file says whose it is; another run's is refused.  A run whose
+ * own sets changed otherwise (a label, a family added) just replaces it.
+ */
+static int
+check_same_output(const struct config *c, const struct textfile *tf)
+{
+	char		*previous = textfile_previous(tf);
+	const char	*line, *eol;
+	size_t		 len;
+	int		 pass, found = 0;
+
+	/* Whose store and prefix first, then whose sets. */
+	for (pass = 0; pass < 2 && found == 0; pass++)
+		for (line = previous; line != NULL && *line != '\0' &&
+		    found == 0; line = *eol != '\0' ? eol + 1 : eol) {
+			eol = line + strcspn(line, "\n");
+			len = (size_t)(eol - line);
+			if (pass == 0 && line[0] != '#')
+				found = foreign_store(c, line, len);
+			else if (pass == 1)
+				found = foreign_set(c, line, len);
+		}
+	if (found == 1 || found == 3)
+		say_how_to_share(c, found == 3);
 	free(previous);
-	return status;
+	return found != 0 ? EXIT_USAGE : EXIT_OK;
 }
 
 static int
@@ -319,7 +447,7 @@ run(const struct config *c)
 		}
 		locked = 1;
 		if (c->output_derived &&
-		    (status = check_same_stores(c, &tf)) != EXIT_OK) {
+		    (status = check_same_output(c, &tf)) != EXIT_OK) {
 			textfile_close(&tf);
 			return status;
 		}

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "defaults.h"
 #include "model.h"
 #include "names.h"
 #include "scan.h"
@@ -129,7 +130,7 @@ add_label(struct model *m, const struct model_spec *s,
 	l = &m->labels[m->nlabels];
 	l->name = name;
 	l->src = expr;
-	l->missing = "unknown";
+	l->missing = DEFAULT_MISSING;
 	if (strcmp(s->option, "type") == 0)
 		buf_puts(&what, "--type");
 	else
@@ -189,9 +190,11 @@ check_family_name(const struct model *m, const struct model_spec *s,
 	if (name[0] == '\0' || (name[0] >= '0' && name[0] <= '9'))
 		return spec_error(err, s, "'%s' is not a valid metric name",
 		    name);
+	/* Written as PREFIX_NAME: 'total' too makes a name ending '_total'. */
 	for (i = 0; i < sizeof(reserved_suffixes) / sizeof(*reserved_suffixes);
 	    i++)
-		if (has_suffix(name, reserved_suffixes[i]))
+		if (has_suffix(name, reserved_suffixes[i]) ||
+		    strcmp(name, reserved_suffixes[i] + 1) == 0)
 			return spec_error(err, s, "'%s': a name ending '%s' "
 			    "is for %s; choose another", name,
 			    reserved_suffixes[i], i == 0 ? "counters" :
@@ -343,7 +346,7 @@ model_build(struct model *m, const struct model_spec *given, size_t nspecs,
 		specs[i].arg = xstrdup(given[i].arg);
 	}
 	specs[nspecs] = dflt;
-	specs[nspecs].arg = xstrdup("type=@type");
+	specs[nspecs].arg = xstrdup("type=" DEFAULT_TYPE);
 	for (i = 0; i < nspecs; i++)
 		if ((strcmp(specs[i].option, "by") == 0 ||
 		    strcmp(specs[i].option, "type") == 0) &&
@@ -392,6 +395,33 @@ model_free(struct model *m)
 		free(m->specs[i].arg);
 	free(m->specs);
 	memset(m, 0, sizeof(*m));
+}
+
+static int
+in_list(const char *const *list, size_t n, const char *s, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (strlen(list[i]) == len && memcmp(list[i], s, len) == 0)
+			return 1;
+	return 0;
+}
+
+/* Is a row of this type reported, by -i and -x? */
+int
+model_type_reported(const struct model *m, const char *type, size_t len)
+{
+	if (in_list(m->exclude, m->nexclude, type, len))
+		return 0;
+	return m->ninclude == 0 || in_list(m->include, m->ninclude, type, len);
+}
+
+/* Does -i or -x leave some rows out? */
+int
+model_filters(const struct model *m)
+{
+	return m->ninclude > 0 || m->nexclude > 0;
 }
 
 /* Series one group adds: a histogram has its buckets, +Inf, sum, count. */

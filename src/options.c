@@ -15,6 +15,7 @@
 #include <libxml/xmlversion.h>
 
 #include "names.h"
+#include "optable.h"
 #include "options.h"
 #include "scan.h"
 
@@ -23,86 +24,10 @@
 /* An options file is a few lines; a bigger one is a mistake. */
 #define CONFIG_MAX_SIZE	(1 << 20)
 
-static const char usage_text[] =
-"usage: xml2prom [OPTION]... FILE...\n"
-"Count the rows of XML stores by type (or any labels), sum and date their\n"
-"values, and write them for node_exporter.\n"
-"\n"
-"  -o, --output=PATH        write the metrics to PATH, atomically; '-' = stdout\n"
-"  -d, --textfile-dir=DIR   write DIR/NAME.prom (default " DEFAULT_TEXTFILE_DIR ")\n"
-"  -r, --rows=PATTERN       which elements are rows (default '" DEFAULT_ROWS "')\n"
-"  -t, --type=EXPR          XPath giving a row's type (default '" DEFAULT_TYPE "');\n"
-"                           the same as --by type=EXPR\n"
-"  -b, --by=NAME=EXPR       a label NAME from XPath EXPR (repeatable, in order)\n"
-"      --missing=NAME=VALUE label value when EXPR is empty (default '" DEFAULT_MISSING_TYPE "')\n"
-"      --sum=FAMILY[:L,...]=EXPR        gauge: sum of EXPR over a group's rows\n"
-"      --min=FAMILY[:L,...]=EXPR        gauge: smallest EXPR in a group\n"
-"      --max=FAMILY[:L,...]=EXPR        gauge: largest EXPR in a group\n"
-"      --histogram=FAMILY[:L,...]=EXPR  histogram of EXPR in a group\n"
-"      --buckets=FAMILY=B1,B2,...       a histogram's upper bounds\n"
-"                           (a group: every --by label, or those after ':')\n"
-"  -i, --include-type=TYPE  report only these types (repeatable)\n"
-"  -x, --exclude-type=TYPE  do not report this type (repeatable)\n"
-"      --missing-type=NAME  the same as --missing type=NAME\n"
-"  -p, --prefix=NAME        metric name prefix (default '" DEFAULT_PREFIX "')\n"
-"  -l, --label=NAME=VALUE   constant label on every sample (repeatable)\n"
-"  -n, --namespace=P=URI    bind prefix P for the --type expression (repeatable)\n"
-"      --max-series=N       fail a store whose output would hold more than N\n"
-"                           series (default 1000); also --max-types=N\n"
-"  -c, --config=FILE        options from FILE, one per line: NAME VALUE\n"
-"      --mode=OCTAL         output file mode (default 0644)\n"
-"      --dump               print what was read; write nothing\n"
-"      --check              read, and check the output could be written; write nothing\n"
-"  -q, --quiet              no messages about stores that failed\n"
-"  -v, --verbose            say what was read and written\n"
-"  -h, --help               print this help\n"
-"  -V, --version            print the version\n"
-"\n"
-"Exit status: 0 all read; 1 a FILE failed; 2 usage; 3 output not written;\n"
-"4 another run holds the lock.  See xml2prom(1).\n";
-
-enum {
-	OPT_MISSING_TYPE = 256, OPT_MAX_TYPES, OPT_MODE, OPT_DUMP, OPT_CHECK,
-	OPT_MISSING, OPT_SUM, OPT_MIN, OPT_MAX, OPT_HISTOGRAM, OPT_BUCKETS,
-	OPT_MAX_SERIES, OPT_LAST
-};
-
-static const struct option long_options[] = {
-	{ "output",		required_argument, NULL, 'o' },
-	{ "textfile-dir",	required_argument, NULL, 'd' },
-	{ "rows",		required_argument, NULL, 'r' },
-	{ "type",		required_argument, NULL, 't' },
-	{ "by",			required_argument, NULL, 'b' },
-	{ "missing",		required_argument, NULL, OPT_MISSING },
-	{ "sum",		required_argument, NULL, OPT_SUM },
-	{ "min",		required_argument, NULL, OPT_MIN },
-	{ "max",		required_argument, NULL, OPT_MAX },
-	{ "histogram",		required_argument, NULL, OPT_HISTOGRAM },
-	{ "buckets",		required_argument, NULL, OPT_BUCKETS },
-	{ "max-series",		required_argument, NULL, OPT_MAX_SERIES },
-	{ "config",		required_argument, NULL, 'c' },
-	{ "include-type",	required_argument, NULL, 'i' },
-	{ "exclude-type",	required_argument, NULL, 'x' },
-	{ "missing-type",	required_argument, NULL, OPT_MISSING_TYPE },
-	{ "prefix",		required_argument, NULL, 'p' },
-	{ "label",		required_argument, NULL, 'l' },
-	{ "namespace",		required_argument, NULL, 'n' },
-	{ "max-types",		required_argument, NULL, OPT_MAX_TYPES },
-	{ "mode",		required_argument, NULL, OPT_MODE },
-	{ "dump",		no_argument,	   NULL, OPT_DUMP },
-	{ "check",		no_argument,	   NULL, OPT_CHECK },
-	{ "quiet",		no_argument,	   NULL, 'q' },
-	{ "verbose",		no_argument,	   NULL, 'v' },
-	{ "help",		no_argument,	   NULL, 'h' },
-	{ "version",		no_argument,	   NULL, 'V' },
-	{ NULL,			0,		   NULL, 0 }
-};
-
 /* What getopt collected, before it is checked. */
 struct raw {
 	const char	*output;
 	const char	*textfile_dir;
-	const char	*rows;
 	const char	*prefix;
 	const char	*max_series;
 	const char	*max_series_option;	/* or its old name */
@@ -175,20 +100,19 @@ check_types(FILE *err, const char **list, size_t n, const char *opt)
 }
 
 static int
-check_filters(struct config *c, FILE *err)
+check_filters(const struct set_options *so, const struct model *m, FILE *err)
 {
 	size_t	 i;
 
-	if (check_types(err, c->include, c->expo.ninclude, "--include-type") ||
-	    check_types(err, c->exclude, c->expo.nexclude, "--exclude-type"))
+	if (check_types(err, so->include, so->ninclude, "--include-type") ||
+	    check_types(err, so->exclude, so->nexclude, "--exclude-type"))
 		return -1;
-	for (i = 0; i < c->expo.ninclude; i++)
-		if (expo_type_reported(&c->expo, c->include[i],
-		    strlen(c->include[i])) == 0)
+	for (i = 0; i < so->ninclude; i++)
+		if (model_type_reported(m, so->include[i],
+		    strlen(so->include[i])) == 0)
 			return usage_error(err, "type '%s' is both included "
-			    "and excluded", c->include[i]);
-	if ((c->expo.ninclude > 0 || c->expo.nexclude > 0) &&
-	    c->model.type_label == -1)
+			    "and excluded", so->include[i]);
+	if ((so->ninclude > 0 || so->nexclude > 0) && m->type_label == -1)
 		return usage_error(err, "%s", "--include-type and --exclude-type "
 		    "filter on the type label, and --by gave none");
 	return 0;
@@ -378,11 +302,11 @@ check_numbers(struct config *c, const struct raw *raw, FILE *err)
 	return 0;
 }
 
-/* The fields and families, then the series guard and its old message. */
+/* A set's fields and families, its filter, then the series guard. */
 static int
-check_model(struct config *c, FILE *err)
+check_model(struct config *c, const struct set_options *so, struct model *m,
+    FILE *err)
 {
-	struct model	*m = &c->model;
 	struct buf	 msg = { 0 };
 	const char	**constants;
 	size_t		 i;
@@ -391,7 +315,7 @@ check_model(struct config *c, FILE *err)
 	constants = xcalloc(c->expo.nlabels + 1, sizeof(*constants));
 	for (i = 0; i < c->expo.nlabels; i++)
 		constants[i] = c->labels[i].name;
-	rc = model_build(m, c->specs, c->nspecs, constants,
+	rc = model_build(m, so->specs, so->nspecs, constants,
 	    c->expo.nlabels, c->ns, c->nns, &msg);
 	free(constants);
 	if (rc == -1) {
@@ -400,23 +324,85 @@ check_model(struct config *c, FILE *err)
 		return -1;
 	}
 	buf_free(&msg);
+	m->include = so->include;
+	m->ninclude = so->ninclude;
+	m->exclude = so->exclude;
+	m->nexclude = so->nexclude;
 	m->max_series = c->max_series;
-	m->legacy_limit = m->nvalues == 0 && m->nlabels == 1 &&
-	    m->type_label == 0;
-	c->expo.model = m;
-	return 0;
+	/* One set counting types alone: its limit is said as it always was. */
+	m->legacy_limit = c->ngiven == 1 && m->nvalues == 0 &&
+	    m->nlabels == 1 && m->type_label == 0;
+	return check_filters(so, m, err);
+}
+
+/* A set as given, checked into `set`: its pattern, name, model. */
+static int
+check_set(struct config *c, const struct set_options *so,
+    struct rowset *set, FILE *err)
+{
+	struct buf	 msg = { 0 }, prefix = { 0 };
+	int		 rc = 0;
+
+	set->name = so->name;
+	buf_puts(&prefix, c->expo.prefix);
+	if (so->name != NULL)
+		buf_printf(&prefix, "_%s", so->name);
+	set->prefix = buf_steal(&prefix);
+	if (so->name != NULL && so->rows == NULL)
+		return usage_error(err, "%s--set %s: no --rows: which elements "
+		    "are its rows?", so->origin, so->name);
+	set->rows_src = so->rows != NULL ? so->rows : DEFAULT_ROWS;
+	if (rowpath_compile(&set->rows, set->rows_src, &msg) == -1)
+		rc = usage_error(err, "%s%s", so->rows_origin != NULL ?
+		    so->rows_origin : "", msg.data);
+	buf_free(&msg);
+	if (rc == -1)
+		return -1;
+	return check_model(c, so, &set->model, err);
+}
+
+/* Every set, then the names they write against each other's. */
+static int
+check_sets(struct config *c, FILE *err)
+{
+	struct buf	 msg = { 0 };
+	size_t		 i, j;
+	int		 rc = 0;
+
+	for (i = 0; i < c->ngiven; i++)
+		for (j = 0; j < i; j++)
+			if (c->given[i].name != NULL && c->given[j].name !=
+			    NULL && strcmp(c->given[i].name,
+			    c->given[j].name) == 0)
+				return usage_error(err, "%s--set %s: given "
+				    "twice (first at %s)", c->given[i].origin,
+				    c->given[i].name, *c->given[j].origin !=
+				    '\0' ? c->given[j].origin :
+				    "the command line");
+	c->sets = xcalloc(c->ngiven, sizeof(*c->sets));
+	for (i = 0; i < c->ngiven; i++, c->nsets++)
+		if (check_set(c, &c->given[i], &c->sets[i], err) == -1) {
+			c->nsets++;	/* freed with the others */
+			return -1;
+		}
+	if (!scan_sets_fit(c->sets, c->nsets))
+		return usage_error(err, "the sets' --rows patterns have more "
+		    "than %d steps together (one more per set)",
+		    ROWMATCH_BITS);
+	c->expo.sets = c->sets;
+	c->expo.nsets = c->nsets;
+	if (expo_check_names(&c->expo, &msg) == -1)
+		rc = usage_error(err, "%s", msg.data);
+	buf_free(&msg);
+	return rc;
 }
 
 static int
 check_config(struct config *c, struct raw *raw, FILE *err)
 {
-	struct buf	 msg = { 0 };
-	int		 rc = 0;
-
 	if (check_files(c, err) || check_output(c, raw, err) ||
 	    check_modes(c, err) || check_numbers(c, raw, err) ||
-	    check_labels(c, raw, err) || check_namespaces(c, raw, err) ||
-	    check_model(c, err) || check_filters(c, err))
+	    check_labels(c, raw, err) || check_namespaces(c, raw, err))
 		return -1;
 	c->expo.prefix = raw->prefix != NULL ? raw->prefix : DEFAULT_PREFIX;
 	if (!names_is_metric(c->expo.prefix))
@@ -426,11 +412,7 @@ check_config(struct config *c, struct raw *raw, FILE *err)
 		return usage_error(err, "%s--prefix '%s': colons are for "
 		    "recording rules, not exporters", where(raw, 'p'),
 		    c->expo.prefix);
-	c->rows_src = raw->rows != NULL ? raw->rows : DEFAULT_ROWS;
-	if (rowpath_compile(&c->rows, c->rows_src, &msg) == -1)
-		rc = usage_error(err, "%s%s", where(raw, 'r'), msg.data);
-	buf_free(&msg);
-	return rc;
+	return check_sets(c, err);
 }
 
 /* libxml2 gives its version as a number, 21503 for 2.15.3. */
@@ -443,61 +425,12 @@ print_version(void)
 	    v / 10000, v / 100 % 100, v % 100, LIBXML_DOTTED_VERSION);
 }
 
-static size_t
-min3(size_t a, size_t b, size_t c)
-{
-	return a < b ? (a < c ? a : c) : (b < c ? b : c);
-}
-
-/*
- * Edit distance with transpositions (optimal string alignment), for
- * suggesting the option a typo meant: --rwos is one slip from --rows.
- */
-static size_t
-distance(const char *a, size_t na, const char *b)
-{
-	size_t	 nb = strlen(b), i, j, d[32][32];
-
-	if (na >= 32 || nb >= 32)
-		return SIZE_MAX;
-	for (i = 0; i <= na; i++)
-		d[i][0] = i;
-	for (j = 0; j <= nb; j++)
-		d[0][j] = j;
-	for (i = 1; i <= na; i++)
-		for (j = 1; j <= nb; j++) {
-			d[i][j] = min3(d[i - 1][j] + 1, d[i][j - 1] + 1,
-			    d[i - 1][j - 1] + (a[i - 1] != b[j - 1]));
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < d[i][j])
-				d[i][j] = d[i - 2][j - 2] + 1;
-		}
-	return d[na][nb];
-}
-
-/* The long option nearest NAME (LEN bytes), within a slip or two. */
-static const char *
-nearest_name(const char *name, size_t len)
-{
-	const struct option	*o, *best = NULL;
-	size_t			 d, best_d = SIZE_MAX;
-
-	for (o = long_options; o->name != NULL; o++)
-		if ((d = distance(name, len, o->name)) < best_d) {
-			best_d = d;
-			best = o;
-		}
-	/* Two slips in a long name, one in a short one. */
-	return best != NULL && best_d > 0 && best_d <= (len > 5 ? 2 : 1) ?
-	    best->name : NULL;
-}
-
 static const char *
 nearest_option(const char *arg)
 {
 	if (strncmp(arg, "--", 2) != 0)
 		return NULL;
-	return nearest_name(arg + 2, strcspn(arg + 2, "="));
+	return optable_nearest(arg + 2, strcspn(arg + 2, "="));
 }
 
 static int
@@ -515,14 +448,71 @@ bad_option(FILE *err, const char *arg)
 	return usage_error(err, "unknown option or missing argument: %s", arg);
 }
 
+/*
+ * The set that options of a set go to: the last --set, or before any, the
+ * unnamed set.
+ */
+static struct set_options *
+current_set(struct config *c)
+{
+	if (c->ngiven == 0) {
+		c->given = xcalloc(1, sizeof(*c->given));
+		c->given[0].origin = "";
+		c->ngiven = 1;
+	}
+	return &c->given[c->ngiven - 1];
+}
+
+static int
+start_set(struct config *c, const char *name, const char *origin, FILE *err)
+{
+	struct set_options	*so;
+
+	if (!rowset_valid_name(name))
+		return usage_error(err, "%s--set '%s': a set's name is lower "
+		    "case letters, digits and '_', not first a digit", origin,
+		    name);
+	if (c->ngiven == ROWSET_MAX)
+		return usage_error(err, "%s--set %s: more than %d sets", origin,
+		    name, ROWSET_MAX);
+	c->given = xreallocarray(c->given, c->ngiven + 1, sizeof(*c->given));
+	so = &c->given[c->ngiven++];
+	memset(so, 0, sizeof(*so));
+	so->name = name;
+	so->origin = origin;
+	return 0;
+}
+
+/* A set has one pattern: a second one is another set, or a mistake. */
+static int
+set_rows(struct config *c, const char *rows, const char *origin, FILE *err)
+{
+	struct set_options	*so = current_set(c);
+
+	if (so->rows != NULL && so->name == NULL)
+		return usage_error(err, "%s--rows '%s': --rows was given "
+		    "already ('%s'); to count rows of another kind in the same "
+		    "run, give each kind a set: --set NAME --rows PATTERN ...",
+		    origin, rows, so->rows);
+	if (so->rows != NULL)
+		return usage_error(err, "%s--rows '%s': set %s has its --rows "
+		    "already ('%s'); start another with --set NAME", origin,
+		    rows, so->name, so->rows);
+	so->rows = rows;
+	so->rows_origin = origin;
+	return 0;
+}
+
 static void
 push_spec(struct config *c, const char *option, const char *arg,
     const char *origin)
 {
+	struct set_options	*so = current_set(c);
 	struct model_spec	*sp;
 
-	c->specs = xreallocarray(c->specs, c->nspecs + 1, sizeof(*c->specs));
-	sp = &c->specs[c->nspecs++];
+	so->specs = xreallocarray(so->specs, so->nspecs + 1,
+	    sizeof(*so->specs));
+	sp = &so->specs[so->nspecs++];
 	sp->option = option;
 	sp->arg = xstrdup(arg);
 	sp->origin = origin;
@@ -543,6 +533,17 @@ push_type_spec(struct config *c, const char *option, const char *value,
 	buf_free(&arg);
 }
 
+static void
+push_filter(struct config *c, int which, const char *type)
+{
+	struct set_options	*so = current_set(c);
+
+	if (which == 'i')
+		push(&so->include, &so->ninclude, type);
+	else
+		push(&so->exclude, &so->nexclude, type);
+}
+
 /* Reads argv into `raw` and the lists; -1 on a getopt error. */
 static int
 collect(struct config *c, struct raw *raw, FILE *err,
@@ -553,15 +554,22 @@ collect(struct config *c, struct raw *raw, FILE *err,
 
 	optind = 0;	/* GNU: start afresh, so this can run more than once */
 	opterr = 0;
-	while ((ch = getopt_long(raw->argc, raw->argv,
-	    "o:d:r:t:b:c:i:x:p:l:n:qvhV", long_options, NULL)) != -1) {
+	while ((ch = getopt_long(raw->argc, raw->argv, optable_shorts(0),
+	    optable_getopt(), NULL)) != -1) {
 		origin = raw->argv_origin[optind - 1];
 		if (ch >= 0 && ch < OPT_LAST)
 			raw->origin[ch] = origin;
 		switch (ch) {
 		case 'o': raw->output = optarg; break;
 		case 'd': raw->textfile_dir = optarg; break;
-		case 'r': raw->rows = optarg; break;
+		case 'r':
+			if (set_rows(c, optarg, origin, err) == -1)
+				return -1;
+			break;
+		case OPT_SET:
+			if (start_set(c, optarg, origin, err) == -1)
+				return -1;
+			break;
 		case 't': push_type_spec(c, "type", optarg, origin); break;
 		case 'b': push_spec(c, "by", optarg, origin); break;
 		case OPT_MISSING: push_spec(c, "missing", optarg, origin); break;
@@ -573,8 +581,10 @@ collect(struct config *c, struct raw *raw, FILE *err,
 			break;
 		case OPT_BUCKETS: push_spec(c, "buckets", optarg, origin); break;
 		case 'c': break;	/* read by expand_configs() */
-		case 'i': push(&c->include, &c->expo.ninclude, optarg); break;
-		case 'x': push(&c->exclude, &c->expo.nexclude, optarg); break;
+		case 'i':
+		case 'x':
+			push_filter(c, ch, optarg);
+			break;
 		case 'p': raw->prefix = optarg; break;
 		case 'l': push(&raw->labels, &raw->nlabels, optarg); break;
 		case 'n': push(&raw->ns, &c->nns, optarg); break;
@@ -594,7 +604,7 @@ collect(struct config *c, struct raw *raw, FILE *err,
 		case OPT_DUMP: c->dump = 1; break;
 		case OPT_CHECK: c->check = 1; break;
 		case 'h':
-			fputs(usage_text, stdout);
+			optable_usage(stdout);
 			*done = OPTIONS_DONE;
 			return 0;
 		case 'V':
@@ -607,18 +617,8 @@ collect(struct config *c, struct raw *raw, FILE *err,
 	}
 	c->files = raw->argv + optind;
 	c->nfiles = (size_t)(raw->argc - optind);
+	(void)current_set(c);	/* none given: the unnamed one, defaults */
 	return 0;
-}
-
-static const struct option *
-long_option(const char *name, size_t len)
-{
-	const struct option	*o;
-
-	for (o = long_options; o->name != NULL; o++)
-		if (strlen(o->name) == len && memcmp(o->name, name, len) == 0)
-			return o;
-	return NULL;
 }
 
 static void
@@ -633,23 +633,43 @@ add_arg(struct raw *raw, char *arg, const char *origin)
 	raw->argv[raw->argc] = NULL;
 }
 
-/* A config line: NAME VALUE or NAME=VALUE, as --NAME=VALUE. */
+/* A config line '[NAME]' starts a set: it is 'set NAME'. */
+static char *
+block_header(char *line)
+{
+	size_t	 len = strlen(line);
+
+	while (len > 0 && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		len--;
+	if (line[0] != '[' || len < 2 || line[len - 1] != ']')
+		return NULL;
+	line[len - 1] = '\0';
+	return line + 1;
+}
+
+/*
+ * A config line: NAME VALUE or NAME=VALUE, as --NAME=VALUE; '[NAME]' as
+ * --set=NAME.  After a set's block starts, what applies to the whole run
+ * is refused: it would read as the set's.
+ */
 static int
 config_line(struct config *c, struct raw *raw, const char *file,
-    unsigned long lineno, char *line, FILE *err)
+    unsigned long lineno, char *line, int *in_block, FILE *err)
 {
-	const struct option	*o;
+	const struct optdef	*o;
 	const char		*near;
 	struct buf		 arg = { 0 }, origin = { 0 };
-	size_t			 len = strcspn(line, " \t=");
-	const char		*value = line + len;
+	const char		*block = block_header(line);
+	const char		*name = block != NULL ? "set" : line;
+	size_t			 len = strcspn(name, " \t=");
+	const char		*value = block != NULL ? block : line + len;
 
 	/*
 	 * What is not an option is not echoed: a --config given a link to a
 	 * secret must not print its lines.  A near option's name is ours.
 	 */
-	if ((o = long_option(line, len)) == NULL && (near = nearest_name(line,
-	    len)) != NULL)
+	if ((o = optable_find(name, len)) == NULL &&
+	    (near = optable_nearest(name, len)) != NULL)
 		return usage_error(err, "%s:%lu: not an option: did you mean "
 		    "'%s'?", file, lineno, near);
 	if (o == NULL)
@@ -658,7 +678,14 @@ config_line(struct config *c, struct raw *raw, const char *file,
 	if (strcmp(o->name, "config") == 0)
 		return usage_error(err, "%s:%lu: a config file cannot read "
 		    "another", file, lineno);
-	if (*value == '=')
+	if (*in_block && o->scope != SCOPE_SET)
+		return usage_error(err, "%s:%lu: '%s' applies to the whole run, "
+		    "not to one set: give it before the first [set]", file,
+		    lineno, o->name);
+	*in_block |= o->code == OPT_SET;
+	if (block != NULL)
+		;
+	else if (*value == '=')
 		value++;
 	else
 		value += strspn(value, " \t");
@@ -691,7 +718,7 @@ read_config(struct config *c, struct raw *raw, const char *file, FILE *err)
 	size_t		 cap = 0;
 	ssize_t		 n;
 	unsigned long	 lineno = 0;
-	int		 fd, rc = 0;
+	int		 fd, rc = 0, in_block = 0;
 
 	/* O_NONBLOCK: a FIFO must not hang the run before it is refused. */
 	fd = open(file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
@@ -711,7 +738,7 @@ read_config(struct config *c, struct raw *raw, const char *file, FILE *err)
 		p = line + strspn(line, " \t");
 		if (*p == '\0' || *p == '#')
 			continue;
-		rc = config_line(c, raw, file, lineno, p, err);
+		rc = config_line(c, raw, file, lineno, p, &in_block, err);
 	}
 	if (rc == 0 && ferror(f))
 		rc = usage_error(err, "--config %s: %s", file, strerror(errno));
@@ -738,8 +765,8 @@ expand_configs(struct config *c, struct raw *raw, int argc, char **argv,
 	for (;;) {
 		before = optind == 0 ? 1 : optind;
 		/* '-': operands in place, so that indices stay argv's. */
-		ch = getopt_long(argc, argv, "-o:d:r:t:b:c:i:x:p:l:n:qvhV",
-		    long_options, NULL);
+		ch = getopt_long(argc, argv, optable_shorts(1),
+		    optable_getopt(), NULL);
 		if (ch == -1)
 			break;
 		if (ch != 'c')
@@ -773,8 +800,6 @@ options_parse(struct config *c, int argc, char **argv, FILE *err)
 	if (expand_configs(c, &raw, argc, argv, err) == -1 ||
 	    collect(c, &raw, err, &result) == -1)
 		result = OPTIONS_USAGE;
-	c->expo.include = c->include;
-	c->expo.exclude = c->exclude;
 	if (result == OPTIONS_RUN && check_config(c, &raw, err) == -1)
 		result = OPTIONS_USAGE;
 	free(raw.labels);
@@ -787,20 +812,24 @@ options_parse(struct config *c, int argc, char **argv, FILE *err)
 void
 config_free(struct config *c)
 {
-	size_t	 i;
+	size_t	 i, j;
 
 	free(c->output_path);
-	rowpath_free(&c->rows);
-	model_free(&c->model);
-	for (i = 0; i < c->nspecs; i++)
-		free(c->specs[i].arg);
-	free(c->specs);
+	for (i = 0; i < c->nsets; i++)
+		rowset_free(&c->sets[i]);
+	free(c->sets);
+	for (i = 0; i < c->ngiven; i++) {
+		for (j = 0; j < c->given[i].nspecs; j++)
+			free(c->given[i].specs[j].arg);
+		free(c->given[i].specs);
+		free(c->given[i].include);
+		free(c->given[i].exclude);
+	}
+	free(c->given);
 	for (i = 0; i < c->nconfig_strings; i++)
 		free(c->config_strings[i]);
 	free(c->config_strings);
 	free(c->argv);
-	free(c->include);
-	free(c->exclude);
 	free(c->labels);
 	free(c->ns);
 	memset(c, 0, sizeof(*c));

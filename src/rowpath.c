@@ -92,19 +92,44 @@ rowpath_free(struct rowpath *rp)
 	memset(rp, 0, sizeof(*rp));
 }
 
+/* Do these patterns fit one state word together? */
+int
+rowmatch_fits(const struct rowpath *const *rp, size_t n)
+{
+	size_t	 k, bits = 0;
+
+	for (k = 0; k < n; k++)
+		bits += rp[k]->nsteps + 1;
+	return bits <= ROWMATCH_BITS;
+}
+
 void
-rowmatch_init(struct rowmatch *m, const struct rowpath *rp,
+rowmatch_init(struct rowmatch *m, const struct rowpath *const *rp, size_t n)
+{
+	size_t	 i, k, at = 0;
+
+	memset(m, 0, sizeof(*m));
+	m->npatterns = n;
+	for (k = 0; k < n; k++) {
+		m->start |= (uint64_t)1 << at;
+		for (i = 0; i < rp[k]->nsteps; i++, at++) {
+			m->names[at] = rp[k]->names[i];
+			m->stepping |= (uint64_t)1 << at;
+			if (rp[k]->descendant[i])
+				m->selfloop |= (uint64_t)1 << at;
+		}
+		m->row_bit[k] = (uint64_t)1 << at++;
+		m->rows |= m->row_bit[k];
+	}
+}
+
+void
+rowmatch_intern(struct rowmatch *m,
     const char *(*intern)(void *, const char *), void *arg)
 {
 	size_t	 i;
 
-	memset(m, 0, sizeof(*m));
-	m->nsteps = rp->nsteps;
-	for (i = 0; i < rp->nsteps; i++) {
-		m->names[i] = rp->names[i] != NULL ?
-		    intern(arg, rp->names[i]) : NULL;
-		if (rp->descendant[i])
-			m->selfloop |= (uint64_t)1 << i;
-	}
-	m->final = (uint64_t)1 << rp->nsteps;
+	for (i = 0; i < ROWMATCH_BITS; i++)
+		if (m->names[i] != NULL)
+			m->names[i] = intern(arg, m->names[i]);
 }

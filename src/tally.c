@@ -107,9 +107,20 @@ tally_init(struct tally *t, const struct model *m)
 
 	memset(t, 0, sizeof(*t));
 	t->model = m;
+	t->output = &t->series;
 	groups_init(&t->rows);
 	for (i = 0; i < m->nvalues; i++)
 		groups_init(&t->values[i]);
+}
+
+/*
+ * The row sets of one output share its --max-series: each tally counts
+ * into `output` too.
+ */
+void
+tally_share_series(struct tally *t, size_t *output)
+{
+	t->output = output;
 }
 
 void
@@ -239,7 +250,7 @@ guard(struct tally *t, const struct row *r, const struct tuple *full,
 {
 	const struct model	*m = t->model;
 	struct tuple		 tu;
-	size_t			 i, added = 1, first = 0;
+	size_t			 i, added = 1, first = 0, held = *t->output;
 	int			 first_set = 0;
 
 	for (i = 0; i < m->nvalues; i++) {
@@ -250,13 +261,15 @@ guard(struct tally *t, const struct row *r, const struct tuple *full,
 		if (find_tuple(&t->values[i], m, &tu)->key != NULL)
 			continue;
 		added += model_series_per_group(&m->values[i]);
-		if (!first_set && t->series + added > m->max_series) {
+		if (!first_set && held + added > m->max_series) {
 			first = i;
 			first_set = 1;
 		}
 	}
-	if (t->series + added <= m->max_series) {
+	if (held + added <= m->max_series) {
 		t->series += added;
+		if (t->output != &t->series)
+			*t->output += added;
 		return 0;
 	}
 	buf_reset(why);
@@ -266,11 +279,11 @@ guard(struct tally *t, const struct row *r, const struct tuple *full,
 	else if (first_set)
 		buf_printf(why, "more than %zu series (see --max-series): this "
 		    "row's groups would make %zu, family '%s' passing the limit",
-		    m->max_series, t->series + added, m->values[first].name);
+		    m->max_series, held + added, m->values[first].name);
 	else
 		buf_printf(why, "more than %zu series (see --max-series): this "
 		    "row's group would make %zu", m->max_series,
-		    t->series + added);
+		    held + added);
 	return -1;
 }
 

@@ -56,6 +56,53 @@ check "the store that owns the name still runs" test $? -eq 0
 "$XML2PROM" -d "$scratch/out" - <"$store"
 check "standard input under -d writes stdin.prom" test -f "$scratch/out/stdin.prom"
 
+# --- two questions of one store under -d: the issue's cron lines
+shop="$top/tests/cases/sets-shop/shop.xml"
+mkdir -p "$scratch/tf"
+cp "$shop" "$scratch/shop.xml"
+"$XML2PROM" -d "$scratch/tf" -r //order -t @status "$scratch/shop.xml"
+check "a first run of the shop's orders writes shop.prom" test $? -eq 0
+cp "$scratch/tf/shop.prom" "$scratch/before"
+"$XML2PROM" -d "$scratch/tf" -r //customer -t @country -p customers \
+    "$scratch/shop.xml" 2>"$scratch/err"
+check "a run asking the same store under another prefix is a usage error" \
+    test $? -eq 2
+check "...which leaves the first run's file as it was" \
+    cmp -s "$scratch/before" "$scratch/tf/shop.prom"
+check "...and says whose, and how to ask both in one run or apart" \
+    sh -c "grep -q 'holds the metrics of $scratch/shop.xml under the prefix store, not customers' '$scratch/err' &&
+        grep -q 'ask both questions in one run (--set, see ROW SETS' '$scratch/err' &&
+        grep -q -- '--output' '$scratch/err'"
+"$XML2PROM" -d "$scratch/tf" --set customers -r //customer -t @country \
+    "$scratch/shop.xml" 2>"$scratch/err"
+check "a run with a set the file does not hold, same prefix, is refused" \
+    test $? -eq 2
+check "...naming the family that is not its own" \
+    grep -q "holds store_total_rows, a family this run does not write" "$scratch/err"
+check "...the file still the first run's" \
+    cmp -s "$scratch/before" "$scratch/tf/shop.prom"
+"$XML2PROM" -d "$scratch/tf" -r //order -t @status -b id=@id "$scratch/shop.xml"
+check "the first run with a label added just replaces its own file" \
+    sh -c "test $? -eq 0 && grep -q 'store_rows{.*id=\"1\"' '$scratch/tf/shop.prom'"
+"$XML2PROM" -d "$scratch/tf" -r //order -t @status --set customers \
+    -r //customer -t @country "$scratch/shop.xml"
+check "asking both in one run (a set added) replaces it too" \
+    sh -c "test $? -eq 0 && grep -q '^store_customers_rows{' '$scratch/tf/shop.prom' &&
+        grep -q '^store_rows{' '$scratch/tf/shop.prom'"
+cp "$scratch/tf/shop.prom" "$scratch/before"
+"$XML2PROM" -d "$scratch/tf" -r //order -t @status "$scratch/shop.xml" 2>"$scratch/err"
+check "...after which a run without that set is refused, not a silent loss" \
+    sh -c "test $? -eq 2 && grep -q 'holds store_customers_total_rows' '$scratch/err' &&
+        cmp -s '$scratch/before' '$scratch/tf/shop.prom'"
+check "...saying that apart it needs another --prefix and its own --output" \
+    grep -q "give this run another --prefix and its own --output" "$scratch/err"
+"$XML2PROM" -o "$scratch/tf/shop-orders.prom" -r //order -t @status "$scratch/shop.xml" 2>"$scratch/err"
+check "...for under --output alone its store's series would be in two files" \
+    sh -c "test $? -eq 3 && grep -q 'also has series of $scratch/shop.xml' '$scratch/err'"
+"$XML2PROM" -o "$scratch/tf/shop-orders.prom" -p orders -r //order -t @status "$scratch/shop.xml"
+check "...and with both it writes its own file" \
+    sh -c "test $? -eq 0 && grep -q '^orders_rows{' '$scratch/tf/shop-orders.prom'"
+
 # --- outputs node_exporter never reads, typos
 "$XML2PROM" -o "$scratch/out/x.txt" "$store" 2>"$scratch/err"
 check "--output not ending in .prom is a usage error" test $? -eq 2

@@ -373,32 +373,52 @@ test_numbers(void)
 	CHECK(number_is(1e300, "1e+300"));
 }
 
-static const char *
-identity(void *arg, const char *name)
+/*
+ * Runs one matcher for the patterns (separated by spaces) down one path of
+ * element names; returns a bit per pattern that the last element is a row
+ * of, or -1 if a pattern does not compile.
+ */
+static int
+matches_of(const char *patterns, const char *const *path)
 {
-	(void)arg;
-	return name;
+	struct rowpath		 rp[8];
+	const struct rowpath	*p[8];
+	struct rowmatch		 m;
+	struct buf		 err = { 0 };
+	char			*copy = xstrdup(patterns), *word, *save = NULL;
+	uint64_t		 set;
+	size_t			 n = 0, k;
+	int			 rows = 0;
+
+	for (word = strtok_r(copy, " ", &save); word != NULL && n < 8;
+	    word = strtok_r(NULL, " ", &save)) {
+		if (rowpath_compile(&rp[n], word, &err) == -1) {
+			printf("# %s\n", err.data);
+			rows = -1;
+			break;
+		}
+		p[n] = &rp[n];
+		n++;
+	}
+	if (rows == 0) {
+		rowmatch_init(&m, p, n);
+		for (set = m.start; *path != NULL; path++)
+			set = rowmatch_step(&m, set, *path);
+		for (k = 0; k < n; k++)
+			if (set & m.row_bit[k])
+				rows |= 1 << k;
+	}
+	for (k = 0; k < n; k++)
+		rowpath_free(&rp[k]);
+	free(copy);
+	buf_free(&err);
+	return rows;
 }
 
-/* Runs the matcher down one path of element names; returns row or not. */
 static int
 matches(const char *pattern, const char *const *path)
 {
-	struct rowpath	 rp;
-	struct rowmatch	 m;
-	struct buf	 err = { 0 };
-	uint64_t	 set = ROWMATCH_START;
-
-	if (rowpath_compile(&rp, pattern, &err) == -1) {
-		printf("# %s\n", err.data);
-		buf_free(&err);
-		return -1;
-	}
-	rowmatch_init(&m, &rp, identity, NULL);
-	for (; *path != NULL; path++)
-		set = rowmatch_step(&m, set, *path);
-	rowpath_free(&rp);
-	return (set & m.final) != 0;
+	return matches_of(pattern, path);
 }
 
 static int
@@ -438,6 +458,15 @@ test_rowpath(void)
 	CHECK(matches("g/r", s_g_h_r) == 0);
 	CHECK(matches("s//r", s_r) == 1);
 	CHECK(matches("/s//h/r", s_g_h_r) == 1);
+	/* Several patterns in one matcher: each its own, whatever the others. */
+	CHECK(matches_of("//r /s/r", s_r) == 3);
+	CHECK(matches_of("//r /s/r", r_r) == 1);
+	CHECK(matches_of("/s/r //r/c", s_r_c) == 2);
+	CHECK(matches_of("/s/r //r/c", s_r) == 1);
+	CHECK(matches_of("g//r /*/*/*/* //h", s_g_h_r) == 3);
+	CHECK(matches_of("g//r /*/*/*/* //h", s_g_h_r + 1) == 1);
+	CHECK(matches_of("/s /s", s) == 3);
+	CHECK(matches_of("x//r s", r_r) == 0);
 	CHECK(matches("*", s) == 1);
 	CHECK(matches("/*", s) == 1);
 	CHECK(matches("/*", s_r) == 0);
@@ -737,9 +766,8 @@ static void
 test_previous_success(void)
 {
 	struct label		 l = { "site", "a\"b" };
-	struct model		 m = { .nlabels = 0 };
-	struct expo_params	 ep = { .prefix = "store", .model = &m,
-				    .labels = &l, .nlabels = 1 };
+	struct expo_params	 ep = { .prefix = "store", .labels = &l,
+				    .nlabels = 1 };
 	char			*v;
 	const char		*prev =
 	    "# HELP store_last_success_timestamp_seconds x\n"

@@ -8,7 +8,10 @@
  *   is never streamed: xpfast reads no numbers; a number in (...) + 0),
  *   and libxml2's XPath on
  *   its own tree of the whole store (reference.c).
- * The first three bytes pick the --rows pattern, the label's expression
+ * Then both sets, as configured and forced (each on a pattern of its own),
+ * are read in one pass: each must still give the reference's answer for
+ * its own pattern and fields, whatever the other set shares the pass.
+ * The first three bytes pick the --rows patterns, the label's expression
  * and the value's (--sum v=VALUE --histogram h:=VALUE).  The
  * scanner may refuse a store the reference reads only by a rule on
  * entities or a limit (its own or libxml2's, which differ a little between
@@ -154,27 +157,35 @@ make_model(struct model *m, const char *expr, const char *value,
 	return rc;
 }
 
+/* The sets (the first `n` of them) read in one pass. */
 static void
-scan_bytes(int fd, const struct rowpath *rows, const struct model *m,
-    struct scan_result *r)
+scan_bytes(int fd, const struct rowset *sets, size_t n, struct scan_result *r)
 {
 	struct scan_params	 p;
-	struct expo_params	 none;
 	char			 path[64];
 
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	memset(&p, 0, sizeof(p));
-	memset(&none, 0, sizeof(none));
-	p.rows = rows;
-	p.model = m;
-	p.filter = &none;
+	p.sets = sets;
+	p.nsets = n;
 	scan_file(path, &p, r);
+}
+
+static void
+set_of(struct rowset *set, const struct rowpath *rows, const char *src,
+    const struct model *m)
+{
+	memset(set, 0, sizeof(*set));
+	set->rows = *rows;
+	set->rows_src = src;
+	set->model = *m;
 }
 
 /* The scanner's answer must be the reference's, or a refusal of its own. */
 static void
-agree(const struct scan_result *mine, int ref_ok, const struct tally *ref,
-    const char *pattern, const char *expr, const char *how)
+agree(const struct scan_result *mine, size_t nth, int ref_ok,
+    const struct tally *ref, const char *pattern, const char *expr,
+    const char *how)
 {
 	char	 what[96];
 
@@ -183,7 +194,8 @@ agree(const struct scan_result *mine, int ref_ok, const struct tally *ref,
 	must(!mine->ok || ref_ok, what, pattern, expr);
 	snprintf(what, sizeof(what), "%s and the reference count differently",
 	    how);
-	must(!mine->ok || same_tally(&mine->tally, ref), what, pattern, expr);
+	must(!mine->ok || same_tally(&mine->tally[nth], ref), what, pattern,
+	    expr);
 	snprintf(what, sizeof(what), "%s failed on a store the reference "
 	    "reads", how);
 	must(mine->ok || !ref_ok || mine->failure == FAILURE_ENTITY ||
@@ -196,12 +208,13 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	static struct rowpath	 rows[NPATTERNS];
 	static int		 ready;
 	struct model		 fast, tree;
-	struct scan_result	 r_fast, r_tree;
-	struct tally		 ref;
+	struct scan_result	 r_fast, r_tree, r_both;
+	struct rowset		 sets[2];
+	struct tally		 ref, ref2;
 	struct buf		 err = { 0 }, forced = { 0 }, vforced = { 0 };
 	const char		*expr, *value;
-	size_t			 i, pick;
-	int			 fd, ref_ok;
+	size_t			 i, pick, pick2;
+	int			 fd, ref_ok, ref2_ok;
 
 	if (!ready) {
 		for (i = 0; i < NPATTERNS; i++)
@@ -213,6 +226,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	if (size < 3 || (size >= 5 && data[3] == 0x1f && data[4] == 0x8b))
 		return 0;
 	pick = data[0] % NPATTERNS;
+	pick2 = (data[0] / NPATTERNS) % NPATTERNS;	/* the second set's */
 	expr = exprs[data[1] % NEXPRS];
 	value = values[data[2] % NVALUES];
 	data += 3, size -= 3;
@@ -240,20 +254,33 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	    "fast path", patterns[pick], expr);
 	if ((fd = memfd_create("store", 0)) != -1 &&
 	    write(fd, data, size) == (ssize_t)size) {
-		scan_bytes(fd, &rows[pick], &fast, &r_fast);
-		scan_bytes(fd, &rows[pick], &tree, &r_tree);
+		set_of(&sets[0], &rows[pick], patterns[pick], &fast);
+		set_of(&sets[1], &rows[pick2], patterns[pick2], &tree);
+		scan_bytes(fd, &sets[0], 1, &r_fast);
+		scan_bytes(fd, &sets[1], 1, &r_tree);
+		scan_bytes(fd, sets, 2, &r_both);
 		tally_init(&ref, &fast);
+		tally_init(&ref2, &tree);
 		ref_ok = reference_count((const char *)data, size, &rows[pick],
 		    &fast, &ref) == 0;
-		agree(&r_fast, ref_ok, &ref, patterns[pick], expr,
+		ref2_ok = reference_count((const char *)data, size,
+		    &rows[pick2], &tree, &ref2) == 0;
+		agree(&r_fast, 0, ref_ok, &ref, patterns[pick], expr,
 		    fast.labels[0].expr.kind == TYPE_XPATH ||
 		    fast.values[0].expr.kind == TYPE_XPATH ? "the row tree" :
 		    "the streamed path");
-		agree(&r_tree, ref_ok, &ref, patterns[pick], expr,
+		agree(&r_tree, 0, ref2_ok, &ref2, patterns[pick2], expr,
 		    "the row tree (forced)");
+		/* Two sets in one pass: each as if it were alone. */
+		agree(&r_both, 0, ref_ok, &ref, patterns[pick], expr,
+		    "the first of two sets");
+		agree(&r_both, 1, ref2_ok, &ref2, patterns[pick2], expr,
+		    "the second of two sets (forced)");
 		tally_free(&ref);
+		tally_free(&ref2);
 		scan_result_free(&r_fast);
 		scan_result_free(&r_tree);
+		scan_result_free(&r_both);
 	}
 	if (fd != -1)
 		close(fd);

@@ -72,6 +72,8 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	static int		 ready;
 	struct scan_params	 p;
 	struct scan_result	 r;
+	static char		 prefix[] = "store", prefix_b[] = "store_b";
+	struct rowset		 sets[2];
 	struct expo_params	 ep = { .prefix = "store" };
 	struct expo_file	 f;
 	struct buf		 out = { 0 }, err = { 0 };
@@ -98,10 +100,20 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		return 0;
 	}
 	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	/* One set, or two sharing the pass (the second named 'b'). */
 	memset(&p, 0, sizeof(p));
-	p.rows = &rows[pick % 5];
-	p.model = ep.model = &model[(pick / 5) % NMODELS];
-	p.filter = &ep;
+	memset(sets, 0, sizeof(sets));
+	sets[0].prefix = prefix;
+	sets[0].rows_src = patterns[pick % 5];
+	sets[0].rows = rows[pick % 5];
+	sets[0].model = model[(pick / 5) % NMODELS];
+	sets[1].name = "b";
+	sets[1].prefix = prefix_b;
+	sets[1].rows_src = patterns[(pick / 20) % 5];
+	sets[1].rows = rows[(pick / 20) % 5];
+	sets[1].model = model[(pick / 100) % NMODELS];
+	p.sets = ep.sets = sets;
+	p.nsets = ep.nsets = 1 + (pick >= 128);
 	scan_file(path, &p, &r);
 	must(r.ok || (r.error != NULL && strchr(r.error, '\n') == NULL),
 	    "a failure has a one-line reason");

@@ -89,7 +89,7 @@ walk(struct walk *w, xmlNodePtr node, uint64_t parent)
 		set = rowmatch_step(&w->match, parent,
 		    (const char *)node->name);
 		walk(w, node->children, set);
-		if (set & w->match.final)
+		if (set & w->match.rows)
 			count(w, node);
 	}
 }
@@ -126,9 +126,10 @@ reference_count(const char *data, size_t len, const struct rowpath *rows,
 	/* the same namespaces and date:seconds() as the scanner's */
 	w.xpath = typeexpr_context(&m->labels[0].expr, doc);
 	if (!w.failed && w.xpath != NULL) {
-		rowmatch_init(&w.match, rows, intern, doc->dict);
+		rowmatch_init(&w.match, &rows, 1);
+		rowmatch_intern(&w.match, intern, doc->dict);
 		w.t = t;
-		walk(&w, doc->children, ROWMATCH_START);
+		walk(&w, doc->children, w.match.start);
 		rc = w.failed ? -1 : 0;
 	}
 	xmlXPathFreeContext(w.xpath);

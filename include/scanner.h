@@ -1,0 +1,209 @@
+/*
+ * scanner.h: the state of one streaming read (see scan.h), private to the
+ * files that each own one concern of it.  A row's journey, top to bottom:
+ *   scan.c       the parser's lifecycle; each element event, in order:
+ *                which sets it is a row of, what its ancestors leave for
+ *                rows below, the row tree, the paths inside open rows
+ *   capture.c    the strings of streamed paths, taken from the events as
+ *                a row goes by (its attributes, its children's text, its
+ *                ancestors' attributes and names)
+ *   rowread.c    a row ends: each field's string, from what was captured
+ *                or by XPath on the row's tree, then its numbers, then its
+ *                sample in the set's tally (or why a value was skipped)
+ *   entities.c   which entities and attribute defaults the parser may
+ *                expand, and at what cost
+ *   firstrow.c   --dump: what the first row holds
+ */
+#ifndef XML2PROM_SCANNER_H
+#define XML2PROM_SCANNER_H
+
+#include <stdint.h>
+
+#include <libxml/parser.h>
+#include <libxml/xpath.h>
+
+#include "buf.h"
+#include "entgraph.h"
+#include "input.h"
+#include "rowtree.h"
+#include "scan.h"
+#include "xmlerr.h"
+#include "xpfast.h"
+
+#define SCAN_MAX_FIELDS	(MODEL_MAX_LABELS + MODEL_MAX_VALUES)
+
+/* A path of a streamed field, as the scanner matches it. */
+struct stream_leaf {
+	const struct xpfast_leaf *def;
+	const char	*step[XPFAST_MAX_STEPS];	/* interned */
+	const char	*attr;				/* interned, or NULL */
+	size_t		 lineage;	/* '../@x': its column in the lineage */
+	size_t		 field;
+	size_t		 limit;		/* the most text it may hold */
+	struct buf	 qname;		/* name(): 'prefix:local', built */
+};
+
+/* One field of a set: a label, then the values, as model.h orders them. */
+struct field_reader {
+	const struct typeexpr *expr;
+	const char	*label;		/* for messages: "type", "sum x" */
+	const char	*option;	/* "--type", "--sum x" */
+	size_t		 first_leaf;	/* a streamed field's, in its set's */
+	struct buf	 scratch;	/* its string for the row being read */
+};
+
+/* A row set as the scanner reads it. */
+struct set_reader {
+	size_t		 index;		/* in scan_params.sets */
+	const struct model *m;
+	struct tally	*tally;
+	uint64_t	 row_bit;	/* its rows in the state sets */
+	struct field_reader field[SCAN_MAX_FIELDS];
+	size_t		 nfields;
+	struct stream_leaf *leaf;	/* every streamed field's paths */
+	size_t		 nleaves;
+	int		 attributes_only; /* its rows end at their start */
+	int		 filtering;	/* -i or -x */
+};
+
+/* An open element's name, as the parser's dictionary holds it. */
+struct element_name {
+	const xmlChar	*localname;
+	const xmlChar	*prefix;
+};
+
+/* What a start tag gives the paths complete at a row's start. */
+struct start_tag {
+	struct element_name name;
+	int		 nb_attributes;
+	const xmlChar	**attributes;
+};
+
+/* A path's string being captured for an open row. */
+struct capture {
+	struct buf	 text;
+	size_t		 matched;	/* how many of its steps the open
+					   elements inside the row match */
+	size_t		 depth;		/* the element whose text is read, or 0 */
+	int		 done;		/* its first node was found */
+};
+
+/* An open row of one set: where it starts and its paths' strings so far. */
+struct open_row {
+	struct set_reader *set;
+	size_t		 depth;
+	unsigned long	 line;
+	struct capture	*cap;		/* one per leaf of its set */
+};
+
+/*
+ * What rows may read of their open ancestors, per open element: the
+ * values of the attributes '../@x' paths read (`nattrs` each), and the
+ * names 'name(..)' reads (or NULL).
+ */
+struct lineage {
+	struct buf		*attrs;
+	size_t			 nattrs;
+	struct element_name	*names;
+};
+
+/* The work entities and defaults make the parser do (entities.c). */
+struct entity_policy {
+	const struct input	*in;
+	uint64_t		 entity_work;
+	uint64_t		 defaults_work;
+	struct entgraph		 entities;	/* which refer to themselves: */
+	struct entgraph		 parameters;	/* general and parameter ones */
+	const xmlChar		*declared;	/* the entity just declared */
+	size_t			 attribute_decls;
+};
+
+/* --dump: the first row's shape, from wrapped element handlers. */
+struct first_row {
+	startElementNsSAX2Func	 start;		/* the handlers wrapped */
+	endElementNsSAX2Func	 end;
+	charactersSAXFunc	 text;
+	unsigned long		 event_line;	/* where the last event ended:
+						   where a tag starts */
+	size_t			 depth;		/* the first row, open */
+	int			 done;
+	struct buf		 shape;		/* its attributes, children */
+	size_t			 children;
+};
+
+struct scanner {
+	xmlParserCtxtPtr	 ctxt;
+	const struct scan_params *p;
+	struct rowmatch		 match;
+	struct set_reader	*sets;
+	size_t			 nsets;
+	size_t			 most_leaves;	/* of any set */
+	uint64_t		 tree_rows;	/* sets whose fields need a tree */
+	int			 reads_inside;	/* some path has a child step */
+	int			 keeps_lineage;	/* some reads above its row */
+	uint64_t		*states;	/* per open element; [0] document */
+	size_t			 depth;
+	size_t			 states_cap;
+	struct lineage		 lineage;
+	struct open_row		*rows;		/* open rows, innermost last */
+	size_t			 nrows;
+	size_t			 rows_cap;
+	struct rowtree		 tree;		/* the rows being built */
+	struct xpscope_demand	 demand;	/* what every XPath field needs */
+	xmlXPathContextPtr	 xpath;		/* evaluation context */
+	struct buf		 why;		/* tally_add's reason to refuse */
+	struct buf		 number_text;	/* a value, NUL-terminated */
+	struct entity_policy	 entities;
+	struct first_row	 first;
+	struct buf		 error;		/* our own reason to stop */
+	enum failure		 failure;	/* its kind */
+	struct xmlerr_capture	 xmlerr;
+};
+
+/* scan.c */
+const char *scanner_intern(void *ctxt, const char *name);
+void	scanner_stop(struct scanner *, enum failure, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+unsigned long scanner_line(const struct scanner *);
+void	scanner_too_long(struct scanner *, const struct set_reader *,
+	    size_t field);
+void	scanner_holds_too_much(struct scanner *);
+
+/* capture.c */
+void	capture_init(struct scanner *);
+void	capture_free(struct scanner *);
+void	capture_intern(struct scanner *);
+void	capture_ancestor(struct scanner *, const xmlChar *localname,
+	    const xmlChar *prefix, int nb_attributes,
+	    const xmlChar **attributes);
+void	capture_grow(struct scanner *, size_t old_cap);
+const char *capture_start_leaf(const struct scanner *, struct stream_leaf *,
+	    const struct start_tag *, size_t *len);
+int	capture_open(struct scanner *, struct open_row *,
+	    const struct start_tag *);
+void	capture_step_in(struct scanner *, const xmlChar *localname,
+	    const xmlChar *uri, int nb_attributes, const xmlChar **attributes);
+void	capture_text(struct scanner *, const xmlChar *, int);
+void	capture_step_out(struct scanner *);
+
+/* rowread.c */
+void	rowread_init(struct scanner *, struct set_reader *, size_t index);
+void	rowread_free(struct set_reader *);
+void	rowread_start_tag(struct scanner *, struct set_reader *,
+	    const struct start_tag *, unsigned long line);
+void	rowread_close(struct scanner *, struct open_row *);
+
+/* entities.c */
+void	entities_init(struct entity_policy *, const struct input *);
+void	entities_free(struct entity_policy *);
+void	entities_handlers(xmlSAXHandler *);
+int	entities_charge_defaults(struct scanner *, int nb_defaulted,
+	    int nb_attributes);
+int	entities_guard_tag(void *scanner);
+
+/* firstrow.c */
+void	firstrow_handlers(struct scanner *, xmlSAXHandler *);
+void	firstrow_free(struct first_row *);
+unsigned long firstrow_line(const struct scanner *);
+
+#endif

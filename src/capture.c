@@ -1,0 +1,361 @@
+/*
+ * capture.c: the strings of streamed paths (xpfast.h), taken from the
+ * parse events as a row goes by.  A path that ends on the row's attribute,
+ * its name or an ancestor's ('@type', 'name(..)', '../@site') is complete
+ * at the row's start tag: an ancestor's attributes and name are kept from
+ * its own start tag (the lineage).  A path with child steps
+ * ('amount/@currency', 'category') follows the elements inside the row and
+ * takes the first node it reaches, in document order.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "scanner.h"
+#include "xmlcompat.h"
+
+static int
+is_name(const char *want, const xmlChar *name, const xmlChar *uri)
+{
+	return uri == NULL && ((const char *)name == want ||
+	    strcmp((const char *)name, want) == 0);
+}
+
+/* Is this path '../@x', whose value the lineage keeps? */
+static int
+reads_ancestor_attribute(const struct xpfast_leaf *def)
+{
+	return def->up > 0 && def->name == XPF_NOT_NAME;
+}
+
+/*
+ * A streamed field's paths.  One that is the whole expression is held to
+ * a field's limit as it is read (the rest may be gigabytes of entities);
+ * one inside functions may be longer, as on the row's tree, where only
+ * the result is held to it.
+ */
+static void
+add_leaves(struct scanner *s, struct set_reader *set, size_t f,
+    int *keeps_names)
+{
+	const struct xpfast	*prog = &set->field[f].expr->prog;
+	struct stream_leaf	*l;
+	size_t			 k;
+
+	set->field[f].first_leaf = set->nleaves;
+	for (k = 0; k < prog->nleaves; k++) {
+		l = &set->leaf[set->nleaves++];
+		l->def = &prog->leaf[k];
+		l->field = f;
+		l->limit = xpfast_is_leaf(prog) ? SCAN_MAX_TYPE_LEN :
+		    SCAN_MAX_ROW_BYTES;
+		if (reads_ancestor_attribute(l->def))
+			l->lineage = s->lineage.nattrs++;
+		else if (l->def->up > 0)	/* 'name(..)' */
+			*keeps_names = 1;
+		if (l->def->nsteps > 0) {
+			s->reads_inside = 1;
+			set->attributes_only = 0;
+		}
+	}
+}
+
+/* Every set's streamed paths, and the lineage they need kept. */
+void
+capture_init(struct scanner *s)
+{
+	struct set_reader	*set;
+	size_t			 i, f, n;
+	int			 keeps_names = 0;
+
+	for (i = 0; i < s->nsets; i++) {
+		set = &s->sets[i];
+		for (f = 0, n = 0; f < set->nfields; f++)
+			if (set->field[f].expr->kind == TYPE_STREAM)
+				n += set->field[f].expr->prog.nleaves;
+		set->leaf = xcalloc(n, sizeof(*set->leaf));
+		for (f = 0; f < set->nfields; f++)
+			if (set->field[f].expr->kind == TYPE_STREAM)
+				add_leaves(s, set, f, &keeps_names);
+		if (set->nleaves > s->most_leaves)
+			s->most_leaves = set->nleaves;
+	}
+	if (s->lineage.nattrs > 0)
+		s->lineage.attrs = xcalloc(s->states_cap * s->lineage.nattrs,
+		    sizeof(*s->lineage.attrs));
+	if (keeps_names)
+		s->lineage.names = xcalloc(s->states_cap,
+		    sizeof(*s->lineage.names));
+}
+
+/* The paths' names, as the parser's dictionary holds them. */
+void
+capture_intern(struct scanner *s)
+{
+	struct stream_leaf	*l;
+	size_t			 i, k, n;
+
+	for (i = 0; i < s->nsets; i++)
+		for (k = 0; k < s->sets[i].nleaves; k++) {
+			l = &s->sets[i].leaf[k];
+			for (n = 0; n < l->def->nsteps; n++)
+				l->step[n] = scanner_intern(s->ctxt, l->def->step[n]);
+			if (l->def->attr != NULL)
+				l->attr = scanner_intern(s->ctxt, l->def->attr);
+		}
+}
+
+/* The lineage for twice as many open elements (s->states_cap, already). */
+void
+capture_grow(struct scanner *s, size_t old_cap)
+{
+	struct lineage	*lg = &s->lineage;
+	size_t		 n = old_cap * lg->nattrs;
+
+	if (lg->names != NULL)
+		lg->names = xreallocarray(lg->names, s->states_cap,
+		    sizeof(*lg->names));
+	if (n > 0) {
+		lg->attrs = xreallocarray(lg->attrs, s->states_cap *
+		    lg->nattrs, sizeof(*lg->attrs));
+		memset(lg->attrs + n, 0, (s->states_cap - old_cap) *
+		    lg->nattrs * sizeof(*lg->attrs));
+	}
+}
+
+void
+capture_free(struct scanner *s)
+{
+	size_t	 i, k;
+
+	for (i = 0; i < s->rows_cap && s->rows[i].cap != NULL; i++) {
+		for (k = 0; k < s->most_leaves; k++)
+			buf_free(&s->rows[i].cap[k].text);
+		free(s->rows[i].cap);
+	}
+	for (i = 0; i < s->nsets; i++) {
+		for (k = 0; k < s->sets[i].nleaves; k++)
+			buf_free(&s->sets[i].leaf[k].qname);
+		free(s->sets[i].leaf);
+	}
+	for (i = 0; i < s->states_cap * s->lineage.nattrs; i++)
+		buf_free(&s->lineage.attrs[i]);
+	free(s->lineage.attrs);
+	free(s->lineage.names);
+}
+
+/* The value of the attribute a path ends on, NULL when absent. */
+static const char *
+leaf_attribute(const struct stream_leaf *l, int n, const xmlChar **attributes,
+    size_t *len)
+{
+	const xmlChar	**a;
+	int		 i;
+
+	for (i = 0, a = attributes; i < n; i++, a += 5)
+		if (is_name(l->attr, a[0], a[2])) {
+			*len = (size_t)(a[4] - a[3]);
+			return (const char *)a[3];
+		}
+	*len = 0;
+	return NULL;
+}
+
+/*
+ * An element starts: keep what the '../@x' and 'name(..)' paths of rows
+ * below it may read; of an attribute held to a limit, no more than shows
+ * it is over.
+ */
+void
+capture_ancestor(struct scanner *s, const xmlChar *localname,
+    const xmlChar *prefix, int nb_attributes, const xmlChar **attributes)
+{
+	struct lineage		*lg = &s->lineage;
+	const struct stream_leaf *l;
+	struct buf		*b;
+	const char		*v;
+	size_t			 i, k, len;
+
+	if (lg->names != NULL) {
+		lg->names[s->depth].localname = localname;
+		lg->names[s->depth].prefix = prefix;
+	}
+	if (lg->nattrs == 0)
+		return;
+	b = &lg->attrs[s->depth * lg->nattrs];
+	for (i = 0; i < s->nsets; i++)
+		for (k = 0; k < s->sets[i].nleaves; k++) {
+			l = &s->sets[i].leaf[k];
+			if (!reads_ancestor_attribute(l->def))
+				continue;
+			buf_reset(&b[l->lineage]);
+			if ((v = leaf_attribute(l, nb_attributes, attributes,
+			    &len)) != NULL)
+				buf_append(&b[l->lineage], v,
+				    len > l->limit ? l->limit + 1 : len);
+		}
+}
+
+/* An element's name as name() or local-name() gives it. */
+static const char *
+element_name(struct stream_leaf *l, const struct element_name *e,
+    size_t *len)
+{
+	if (l->def->name == XPF_LOCAL_NAME || e->prefix == NULL) {
+		*len = strlen((const char *)e->localname);
+		return (const char *)e->localname;
+	}
+	buf_reset(&l->qname);
+	buf_printf(&l->qname, "%s:%s", e->prefix, e->localname);
+	*len = l->qname.len;
+	return l->qname.data;
+}
+
+/*
+ * The string of a path complete at the row's start tag: an attribute or
+ * the name of the row, or of an ancestor ('..'; the document above the
+ * document element has neither); NULL when empty.
+ */
+const char *
+capture_start_leaf(const struct scanner *s, struct stream_leaf *l,
+    const struct start_tag *tag, size_t *len)
+{
+	const struct xpfast_leaf *def = l->def;
+	const struct buf	*b;
+	size_t			 at;
+
+	if (def->up == 0 && def->name == XPF_NOT_NAME)	/* '@type' */
+		return leaf_attribute(l, tag->nb_attributes, tag->attributes,
+		    len);
+	*len = 0;
+	if (def->up >= s->depth)
+		return NULL;
+	at = s->depth - def->up;
+	if (def->name != XPF_NOT_NAME)
+		return element_name(l, def->up == 0 ? &tag->name :
+		    &s->lineage.names[at], len);
+	b = &s->lineage.attrs[at * s->lineage.nattrs + l->lineage];
+	*len = b->len;
+	return b->len > 0 ? b->data : NULL;
+}
+
+/* Appends to a path's capture, within its limit. */
+static int
+capture(struct scanner *s, const struct set_reader *set, size_t k,
+    struct capture *c, const char *p, size_t len)
+{
+	if (len > set->leaf[k].limit - c->text.len) {
+		if (set->leaf[k].limit == SCAN_MAX_ROW_BYTES)
+			scanner_holds_too_much(s);
+		else
+			scanner_too_long(s, set, set->leaf[k].field);
+		return -1;
+	}
+	buf_append(&c->text, p, len);
+	return 0;
+}
+
+/* A row opens: its paths start afresh, those complete at its start done. */
+int
+capture_open(struct scanner *s, struct open_row *r,
+    const struct start_tag *tag)
+{
+	struct set_reader *set = r->set;
+	struct capture	*c;
+	const char	*v;
+	size_t		 k, len;
+
+	if (r->cap == NULL)
+		r->cap = xcalloc(s->most_leaves, sizeof(*r->cap));
+	for (k = 0; k < set->nleaves; k++) {
+		c = &r->cap[k];
+		buf_reset(&c->text);
+		c->matched = c->depth = 0;
+		c->done = set->leaf[k].def->nsteps == 0;
+		if (c->done && (v = capture_start_leaf(s, &set->leaf[k], tag,
+		    &len)) != NULL && capture(s, set, k, c, v, len) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/*
+ * An element starts inside open rows: the paths it takes one step further
+ * in each; the last step starts reading the element's text, or takes its
+ * attribute.  The first node found is the path's (document order).
+ */
+void
+capture_step_in(struct scanner *s, const xmlChar *localname,
+    const xmlChar *uri, int nb_attributes, const xmlChar **attributes)
+{
+	const struct stream_leaf *l;
+	struct open_row	*r;
+	struct capture	*c;
+	const char	*v;
+	size_t		 i, k, step, len;
+
+	for (i = 0; i < s->nrows; i++) {
+		r = &s->rows[i];
+		step = s->depth - r->depth;
+		for (k = 0; k < r->set->nleaves; k++) {
+			l = &r->set->leaf[k];
+			c = &r->cap[k];
+			if (c->done || c->matched != step - 1 ||
+			    step > l->def->nsteps ||
+			    !is_name(l->step[step - 1], localname, uri))
+				continue;
+			c->matched = step;
+			if (step < l->def->nsteps)
+				continue;
+			if (l->attr == NULL)
+				c->depth = s->depth;
+			else if ((v = leaf_attribute(l, nb_attributes,
+			    attributes, &len)) != NULL) {
+				c->done = 1;
+				if (capture(s, r->set, k, c, v, len) == -1)
+					return;
+			}
+		}
+	}
+}
+
+/* Text inside open rows, for the paths reading it. */
+void
+capture_text(struct scanner *s, const xmlChar *ch, int len)
+{
+	struct open_row	*r;
+	struct capture	*c;
+	size_t		 i, k;
+
+	for (i = 0; i < s->nrows; i++) {
+		r = &s->rows[i];
+		for (k = 0; k < r->set->nleaves; k++) {
+			c = &r->cap[k];
+			if (c->depth != 0 && capture(s, r->set, k, c,
+			    (const char *)ch, (size_t)len) == -1)
+				return;
+		}
+	}
+}
+
+/* An element inside open rows ends: the paths it took a step further. */
+void
+capture_step_out(struct scanner *s)
+{
+	struct open_row	*r;
+	struct capture	*c;
+	size_t		 i, k, step;
+
+	for (i = 0; i < s->nrows; i++) {
+		r = &s->rows[i];
+		step = s->depth - r->depth;
+		for (k = 0; k < r->set->nleaves; k++) {
+			c = &r->cap[k];
+			if (c->depth == s->depth) {
+				c->depth = 0;
+				c->done = 1;
+			}
+			if (step > 0 && c->matched == step)
+				c->matched--;
+		}
+	}
+}

@@ -1,0 +1,218 @@
+/*
+ * optable.c: the one table of options (see optable.h), and what is made
+ * from it.
+ */
+#include <stdint.h>
+#include <string.h>
+
+#include "defaults.h"
+#include "optable.h"
+
+#define REQ	required_argument
+#define NONE	no_argument
+
+static const struct optdef optable[] = {
+	{ "output", 'o', REQ, SCOPE_RUN, "PATH",
+	  "write the metrics to PATH, atomically; '-' = stdout" },
+	{ "textfile-dir", 'd', REQ, SCOPE_RUN, "DIR",
+	  "write DIR/NAME.prom (default " DEFAULT_TEXTFILE_DIR ")" },
+	{ "set", OPT_SET, REQ, SCOPE_SET, "NAME",
+	  "start a row set NAME: the options of a set that follow\n"
+	  "(-r, -t, -b, -i, -x, --missing, --sum...) are its own" },
+	{ "rows", 'r', REQ, SCOPE_SET, "PATTERN",
+	  "which elements are rows (default '" DEFAULT_ROWS "')" },
+	{ "type", 't', REQ, SCOPE_SET, "EXPR",
+	  "XPath giving a row's type (default '" DEFAULT_TYPE "');\n"
+	  "the same as --by type=EXPR" },
+	{ "by", 'b', REQ, SCOPE_SET, "NAME=EXPR",
+	  "a label NAME from XPath EXPR (repeatable, in order)" },
+	{ "missing", OPT_MISSING, REQ, SCOPE_SET, "NAME=VALUE",
+	  "label value when EXPR is empty (default '" DEFAULT_MISSING "')" },
+	{ "sum", OPT_SUM, REQ, SCOPE_SET, "FAMILY[:L,...]=EXPR",
+	  "gauge: sum of EXPR over a group's rows" },
+	{ "min", OPT_MIN, REQ, SCOPE_SET, "FAMILY[:L,...]=EXPR",
+	  "gauge: smallest EXPR in a group" },
+	{ "max", OPT_MAX, REQ, SCOPE_SET, "FAMILY[:L,...]=EXPR",
+	  "gauge: largest EXPR in a group" },
+	{ "histogram", OPT_HISTOGRAM, REQ, SCOPE_SET, "FAMILY[:L,...]=EXPR",
+	  "histogram of EXPR in a group" },
+	{ "buckets", OPT_BUCKETS, REQ, SCOPE_SET, "FAMILY=B1,B2,...",
+	  "a histogram's upper bounds\n"
+	  "(a group: every --by label, or those after ':')" },
+	{ "include-type", 'i', REQ, SCOPE_SET, "TYPE",
+	  "report only these types (repeatable)" },
+	{ "exclude-type", 'x', REQ, SCOPE_SET, "TYPE",
+	  "do not report this type (repeatable)" },
+	{ "missing-type", OPT_MISSING_TYPE, REQ, SCOPE_SET, "NAME",
+	  "the same as --missing type=NAME" },
+	{ "prefix", 'p', REQ, SCOPE_RUN, "NAME",
+	  "metric name prefix (default '" DEFAULT_PREFIX "')" },
+	{ "label", 'l', REQ, SCOPE_RUN, "NAME=VALUE",
+	  "constant label on every sample (repeatable)" },
+	{ "namespace", 'n', REQ, SCOPE_RUN, "P=URI",
+	  "bind prefix P in every expression (repeatable)" },
+	{ "max-series", OPT_MAX_SERIES, REQ, SCOPE_RUN, "N",
+	  "fail a store whose output would hold more than N\n"
+	  "series (default " DEFAULT_TEXT(DEFAULT_MAX_SERIES) "); also "
+	  "--max-types=N" },
+	{ "max-types", OPT_MAX_TYPES, REQ, SCOPE_RUN, "N", NULL },
+	{ "config", 'c', REQ, SCOPE_RUN, "FILE",
+	  "options from FILE, one per line: NAME VALUE;\n"
+	  "[NAME] starts a set" },
+	{ "mode", OPT_MODE, REQ, SCOPE_RUN, "OCTAL",
+	  "output file mode (default " DEFAULT_TEXT(DEFAULT_MODE) ")" },
+	{ "dump", OPT_DUMP, NONE, SCOPE_RUN, NULL,
+	  "print what was read; write nothing" },
+	{ "check", OPT_CHECK, NONE, SCOPE_RUN, NULL,
+	  "read, and check the output could be written; write nothing" },
+	{ "quiet", 'q', NONE, SCOPE_RUN, NULL,
+	  "no messages about stores that failed" },
+	{ "verbose", 'v', NONE, SCOPE_RUN, NULL,
+	  "say what was read and written" },
+	{ "help", 'h', NONE, SCOPE_RUN, NULL, "print this help" },
+	{ "version", 'V', NONE, SCOPE_RUN, NULL, "print the version" },
+};
+#define NOPTIONS	(sizeof(optable) / sizeof(optable[0]))
+
+const struct optdef *
+optable_find(const char *name, size_t len)
+{
+	size_t	 i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if (strlen(optable[i].name) == len &&
+		    memcmp(optable[i].name, name, len) == 0)
+			return &optable[i];
+	return NULL;
+}
+
+/* getopt_long's table, made once. */
+const struct option *
+optable_getopt(void)
+{
+	static struct option	 longs[NOPTIONS + 1];
+	size_t			 i;
+
+	if (longs[0].name != NULL)
+		return longs;
+	for (i = 0; i < NOPTIONS; i++) {
+		longs[i].name = optable[i].name;
+		longs[i].has_arg = optable[i].has_arg;
+		longs[i].val = optable[i].code;
+	}
+	return longs;
+}
+
+/*
+ * getopt's short options, "o:d:..."; `in_order` starts them with '-', so
+ * that operands are returned in place.
+ */
+const char *
+optable_shorts(int in_order)
+{
+	static char	 shorts[2 + 2 * NOPTIONS + 1];
+	size_t		 i, n = 1;
+
+	if (shorts[1] == '\0') {
+		shorts[0] = '-';
+		for (i = 0; i < NOPTIONS; i++) {
+			if (optable[i].code >= 256)
+				continue;
+			shorts[n++] = (char)optable[i].code;
+			if (optable[i].has_arg == REQ)
+				shorts[n++] = ':';
+		}
+		shorts[n] = '\0';
+	}
+	return in_order ? shorts : shorts + 1;
+}
+
+static size_t
+min3(size_t a, size_t b, size_t c)
+{
+	return a < b ? (a < c ? a : c) : (b < c ? b : c);
+}
+
+/*
+ * Edit distance with transpositions (optimal string alignment), for
+ * suggesting the option a typo meant: --rwos is one slip from --rows.
+ */
+static size_t
+distance(const char *a, size_t na, const char *b)
+{
+	size_t	 nb = strlen(b), i, j, d[32][32];
+
+	if (na >= 32 || nb >= 32)
+		return SIZE_MAX;
+	for (i = 0; i <= na; i++)
+		d[i][0] = i;
+	for (j = 0; j <= nb; j++)
+		d[0][j] = j;
+	for (i = 1; i <= na; i++)
+		for (j = 1; j <= nb; j++) {
+			d[i][j] = min3(d[i - 1][j] + 1, d[i][j - 1] + 1,
+			    d[i - 1][j - 1] + (a[i - 1] != b[j - 1]));
+			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
+			    a[i - 2] == b[j - 1] && d[i - 2][j - 2] + 1 < d[i][j])
+				d[i][j] = d[i - 2][j - 2] + 1;
+		}
+	return d[na][nb];
+}
+
+/* The long option nearest NAME (LEN bytes), within a slip or two. */
+const char *
+optable_nearest(const char *name, size_t len)
+{
+	const struct optdef	*best = NULL;
+	size_t			 i, d, best_d = SIZE_MAX;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if ((d = distance(name, len, optable[i].name)) < best_d) {
+			best_d = d;
+			best = &optable[i];
+		}
+	/* Two slips in a long name, one in a short one. */
+	return best != NULL && best_d > 0 && best_d <= (len > 5 ? 2 : 1) ?
+	    best->name : NULL;
+}
+
+/*
+ * One option's lines of the help: its names, then its text from column
+ * 27 (39 for the long ones); continuation lines at column 27.
+ */
+static void
+usage_line(FILE *out, const struct optdef *o)
+{
+	const char	*h = o->help, *nl;
+	int		 n, column;
+
+	if (o->code < 256)
+		n = fprintf(out, "  -%c, --%s", o->code, o->name);
+	else
+		n = fprintf(out, "      --%s", o->name);
+	if (o->arg != NULL)
+		n += fprintf(out, "=%s", o->arg);
+	column = n < 27 ? 27 : 39;
+	fprintf(out, "%*s", column > n ? column - n : 1, "");
+	while ((nl = strchr(h, '\n')) != NULL) {
+		fprintf(out, "%.*s\n%27s", (int)(nl - h), h, "");
+		h = nl + 1;
+	}
+	fprintf(out, "%s\n", h);
+}
+
+void
+optable_usage(FILE *out)
+{
+	size_t	 i;
+
+	fputs("usage: xml2prom [OPTION]... FILE...\n"
+	    "Count the rows of XML stores by type (or any labels), sum and "
+	    "date their\nvalues, and write them for node_exporter.\n\n", out);
+	for (i = 0; i < NOPTIONS; i++)
+		if (optable[i].help != NULL)
+			usage_line(out, &optable[i]);
+	fputs("\nExit status: 0 all read; 1 a FILE failed; 2 usage; 3 output "
+	    "not written;\n4 another run holds the lock.  See xml2prom(1).\n",
+	    out);
+}

@@ -1,0 +1,339 @@
+/*
+ * rowread.c: a row ends, and becomes a sample of its set.  Each field's
+ * string comes from what its streamed paths captured (capture.c), or from
+ * libxml2's XPath on the row's tree (rowtree.h); a label's string is its
+ * value (or the label's missing value when empty), a value's string
+ * becomes its number as XPath's number() or EXSLT's date:seconds() would
+ * make it.  A row whose type -i/-x leave out is counted in total_rows
+ * only; a value that is no finite number is skipped, and --dump says why.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/xpathInternals.h>
+
+#include "datetime.h"
+#include "scanner.h"
+
+/* A set's fields, labels then values, in model.h's order. */
+void
+rowread_init(struct scanner *s, struct set_reader *set, size_t index)
+{
+	const struct model	*m = set->m;
+	struct field_reader	*f;
+	size_t			 i;
+
+	set->index = index;
+	set->row_bit = s->match.row_bit[index];
+	set->filtering = model_filters(m);
+	set->attributes_only = 1;
+	for (i = 0; i < m->nlabels; i++) {
+		f = &set->field[set->nfields++];
+		f->expr = &m->labels[i].expr;
+		f->label = m->labels[i].name;
+		f->option = m->labels[i].what;
+	}
+	for (i = 0; i < m->nvalues; i++) {
+		f = &set->field[set->nfields++];
+		f->expr = &m->values[i].expr;
+		f->label = m->values[i].what + 2;	/* "sum x" */
+		f->option = m->values[i].what;
+	}
+	for (i = 0; i < set->nfields; i++) {
+		if (set->field[i].expr->kind == TYPE_STREAM)
+			continue;
+		set->attributes_only = 0;
+		s->tree_rows |= set->row_bit;
+		xpscope_demand_merge(&s->demand, &set->field[i].expr->demand);
+	}
+}
+
+void
+rowread_free(struct set_reader *set)
+{
+	size_t	 i;
+
+	for (i = 0; i < set->nfields; i++)
+		buf_free(&set->field[i].scratch);
+}
+
+/*
+ * A field's string, for an XPath field evaluated on the row's tree, into
+ * its scratch; for a value that is a number or a boolean, its number in
+ * `*number` and 1.
+ */
+static int
+evaluate(struct scanner *s, struct set_reader *set, size_t i,
+    xmlNodePtr row, double *number)
+{
+	struct field_reader	*f = &set->field[i];
+	struct buf		*out = &f->scratch;
+	xmlXPathObjectPtr	 res;
+	xmlChar			*str;
+	const char		*why;
+	int			 is_number = 0;
+
+	s->xpath->node = row;
+	res = xmlXPathCompiledEval(f->expr->comp, s->xpath);
+	if (res == NULL) {
+		why = xmlerr_first(&s->xmlerr);
+		scanner_stop(s, FAILURE_PARSE, "the %s expression failed on this "
+		    "row: %s", f->option, why != NULL ? why : "unknown error");
+		return -1;
+	}
+	buf_reset(out);
+	if (i >= set->m->nlabels && (res->type == XPATH_NUMBER ||
+	    res->type == XPATH_BOOLEAN)) {
+		*number = xmlXPathCastToNumber(res);
+		is_number = 1;
+	} else if ((str = xmlXPathCastToString(res)) != NULL) {
+		buf_puts(out, (const char *)str);
+		xmlFree(str);
+	}
+	xmlXPathFreeObject(res);
+	return is_number;
+}
+
+/*
+ * A value's number from its string, as XPath's number() or date:seconds;
+ * `copy` makes it NUL-terminated for libxml2.
+ */
+static double
+to_number(const struct typeexpr *te, const char *p, size_t len,
+    struct buf *copy)
+{
+	if (len == 0)		/* number("") and date:seconds("") alike */
+		return NAN;
+	if (te->kind == TYPE_STREAM && te->convert == CONVERT_DATE)
+		return datetime_seconds(p, len);
+	buf_reset(copy);
+	buf_append(copy, p, len);
+	buf_putc(copy, '\0');
+	return xmlXPathCastStringToNumber(XMLSTR(copy->data));
+}
+
+/*
+ * A streamed field's string from its paths' (leaves[]): the path's own
+ * when the expression is one path, else computed into its scratch.
+ */
+static int
+stream_field(struct scanner *s, struct set_reader *set, size_t i,
+    const struct xpfast_text *leaves, struct xpfast_text *text)
+{
+	struct field_reader	*f = &set->field[i];
+	const struct xpfast	*prog = &f->expr->prog;
+
+	if (xpfast_is_leaf(prog)) {
+		*text = leaves[0];
+		return 0;
+	}
+	xpfast_eval(prog, leaves, &f->scratch);
+	text->p = f->scratch.data;
+	text->len = f->scratch.len;
+	if (text->len > SCAN_MAX_TYPE_LEN) {
+		scanner_too_long(s, set, i);
+		return -1;
+	}
+	return 0;
+}
+
+/* The strings a row gave each field, or for an XPath value, a number. */
+struct row_strings {
+	struct xpfast_text	 text[SCAN_MAX_FIELDS];
+	int			 is_number[SCAN_MAX_FIELDS];
+	double			 number[SCAN_MAX_FIELDS];
+};
+
+/*
+ * Each field's string: a streamed field's from what its paths captured
+ * (`cap`), an XPath field's from the row's tree.  -1 if the scan stops.
+ */
+static int
+read_fields(struct scanner *s, struct set_reader *set,
+    const struct capture *cap, xmlNodePtr row, struct row_strings *rs)
+{
+	struct xpfast_text	 leaves[XPFAST_MAX_LEAVES];
+	const struct field_reader *f;
+	size_t			 i, k;
+	int			 rc;
+
+	for (i = 0; i < set->nfields; i++) {
+		f = &set->field[i];
+		rs->is_number[i] = 0;
+		if (f->expr->kind == TYPE_STREAM) {
+			for (k = 0; k < f->expr->prog.nleaves; k++) {
+				leaves[k].p = cap[f->first_leaf + k].text.data;
+				leaves[k].len = cap[f->first_leaf + k].text.len;
+			}
+			if (stream_field(s, set, i, leaves, &rs->text[i]) == -1)
+				return -1;
+			continue;
+		}
+		if ((rc = evaluate(s, set, i, row, &rs->number[i])) == -1)
+			return -1;
+		rs->is_number[i] = rc;
+		rs->text[i].p = f->scratch.data;
+		rs->text[i].len = f->scratch.len;
+		if (!rc && rs->text[i].len > SCAN_MAX_TYPE_LEN) {
+			scanner_too_long(s, set, i);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* For --dump: why a value was skipped. */
+static void
+why_skipped(struct row_report *rep, size_t i, const struct typeexpr *te,
+    const struct xpfast_text *text, int is_number, double v)
+{
+	rep->skip_text[i] = NULL;
+	if (is_number) {
+		rep->skip_why[i] = isnan(v) ? "not a number (NaN)" :
+		    "not a finite number";
+		return;
+	}
+	if (text->len == 0) {
+		rep->skip_why[i] = "empty";
+		return;
+	}
+	rep->skip_text[i] = text->p;
+	rep->skip_len[i] = text->len;
+	if (te->kind == TYPE_STREAM && te->convert == CONVERT_DATE)
+		rep->skip_why[i] = "is not a date";
+	else
+		rep->skip_why[i] = isnan(v) ? "is not a number" :
+		    "is not a finite number";
+}
+
+static int
+type_reported(const struct set_reader *set, const struct row *r)
+{
+	int	 t = set->m->type_label;
+
+	return t < 0 || model_type_reported(set->m, r->label[t],
+	    r->label_len[t]);
+}
+
+/* The row's labels: a field's string, or the label's missing value. */
+static void
+take_labels(struct set_reader *set, const struct row_strings *rs,
+    struct row *r)
+{
+	const struct model	*m = set->m;
+	size_t			 i;
+
+	for (i = 0; i < m->nlabels; i++) {
+		if (rs->text[i].len == 0) {
+			r->label[i] = m->labels[i].missing;
+			r->label_len[i] = strlen(r->label[i]);
+			set->tally->empty[i]++;
+		} else {
+			r->label[i] = rs->text[i].p;
+			r->label_len[i] = rs->text[i].len;
+		}
+	}
+}
+
+/* The row's values, each a finite number or skipped (and why). */
+static void
+take_values(struct scanner *s, const struct set_reader *set,
+    const struct row_strings *rs, struct row *r, struct row_report *rep)
+{
+	const struct model	*m = set->m;
+	const struct xpfast_text *t;
+	size_t			 i, f;
+
+	for (i = 0; i < m->nvalues; i++) {
+		f = m->nlabels + i;
+		t = &rs->text[f];
+		r->value[i] = rs->is_number[f] ? rs->number[f] :
+		    to_number(&m->values[i].expr, t->p, t->len,
+		    &s->number_text);
+		r->has_value[i] = isfinite(r->value[i]);
+		if (!r->has_value[i])
+			why_skipped(rep, i, &m->values[i].expr, t,
+			    rs->is_number[f], r->value[i]);
+	}
+}
+
+/* Counts the row whose fields' strings (or numbers) are in `rs`. */
+static void
+finish_row(struct scanner *s, struct set_reader *set,
+    const struct row_strings *rs, unsigned long line)
+{
+	struct row		 r;
+	struct row_report	 rep;
+
+	take_labels(set, rs, &r);
+	rep.reported = !set->filtering || type_reported(set, &r);
+	if (!rep.reported)
+		tally_filtered(set->tally);
+	else {
+		take_values(s, set, rs, &r, &rep);
+		if (tally_add(set->tally, &r, &s->why) == -1) {
+			scanner_stop(s, FAILURE_LIMIT, "%s", s->why.data);
+			return;
+		}
+	}
+	if (s->p->dump)
+		s->p->on_row(s->p->on_row_arg, &s->p->sets[set->index], line,
+		    &r, &rep);
+}
+
+/* Every path of the set complete at the row's start tag: so is the row. */
+void
+rowread_start_tag(struct scanner *s, struct set_reader *set,
+    const struct start_tag *tag, unsigned long line)
+{
+	struct row_strings	 rs;
+	struct xpfast_text	 leaves[XPFAST_MAX_LEAVES];
+	struct stream_leaf	*l;
+	const struct field_reader *f;
+	size_t			 i, k;
+
+	for (i = 0; i < set->nfields; i++) {
+		f = &set->field[i];
+		for (k = 0; k < f->expr->prog.nleaves; k++) {
+			l = &set->leaf[f->first_leaf + k];
+			leaves[k].p = capture_start_leaf(s, l, tag,
+			    &leaves[k].len);
+			if (leaves[k].len > l->limit) {
+				scanner_too_long(s, set, i);
+				return;
+			}
+		}
+		if (stream_field(s, set, i, leaves, &rs.text[i]) == -1)
+			return;
+		rs.is_number[i] = 0;
+	}
+	finish_row(s, set, &rs, line);
+}
+
+/* An open row ends: read its fields, count it. */
+void
+rowread_close(struct scanner *s, struct open_row *r)
+{
+	struct row_strings	 rs;
+	xmlNodePtr		 tree_row = NULL;
+
+	if (s->error.len > 0)
+		return;
+	if (r->set->row_bit & s->tree_rows) {
+		if ((tree_row = rowtree_current(&s->tree)) == NULL) {
+			scanner_stop(s, FAILURE_LIMIT, "%s",
+			    "out of memory building a row");
+			return;
+		}
+		if (s->xpath == NULL && (s->xpath = typeexpr_context(
+		    r->set->field[0].expr, s->tree.doc)) == NULL) {
+			scanner_stop(s, FAILURE_LIMIT, "%s",
+			    "cannot set up XPath evaluation");
+			return;
+		}
+	}
+	if (read_fields(s, r->set, r->cap, tree_row, &rs) == -1)
+		return;
+	finish_row(s, r->set, &rs, r->line);
+}
