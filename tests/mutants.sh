@@ -13,8 +13,13 @@
 # 'sh: COMMAND' run in the mutated tree), separated by tabs.
 mutants() {
 	cat <<'LIST'
---max-series off by one (< for <=)	src/tally.c	s/\Qt->series + added <= m->max_series\E/t->series + added < m->max_series/	unit
---max-series plus one	src/tally.c	s/\Qt->series + added <= m->max_series\E/t->series + added <= m->max_series + 1/	unit
+--max-series off by one (< for <=)	src/tally.c	s/\Qif (held + added <= m->max_series)\E/if (held + added < m->max_series)/	unit
+--max-series plus one	src/tally.c	s/\Qif (held + added <= m->max_series)\E/if (held + added <= m->max_series + 1)/	unit
+--max-series per set, not per output	src/tally.c	s/\Qt->output = output;\E/(void)output;/	golden
+an element a row of every set when of one	src/scan.c	s/\Qif ((rows & set->row_bit) == 0)\E/if (rows == 0)/	golden
+only one set's row closed at a depth	src/scan.c	s/\Qwhile (first > 0 && s->rows[first - 1].depth == s->depth)\E/if (first > 0 \&\& s->rows[first - 1].depth == s->depth)/	consistency
+another run's sets overwritten under -d	src/main.c	s/\Qfound = foreign_set(c, line, len);\E/found = 0;/	operator
+another prefix's file overwritten under -d	src/main.c	s/\Q|| writes_family(c, line, n))\E/|| n != strlen(c->expo.prefix) + 13)/	operator
 the temp file's fsync skipped	src/textfile.c	s/\Qif (fsync(fd) == -1)\E/if (0)/	faults
 the directory's fsync error ignored	src/textfile.c	s/\Qif (fsync(tf->dir_fd) == -1) {\E/if (fsync(tf->dir_fd) == -1 \&\& 0) {/	faults
 rename replaced by a link and an unlink	src/textfile.c	s/\Qif (renameat(tf->dir_fd, pending_temp, tf->dir_fd, tf->base) == -1)\E/if ((unlinkat(tf->dir_fd, tf->base, 0), linkat(tf->dir_fd, pending_temp, tf->dir_fd, tf->base, 0)) == -1 || unlinkat(tf->dir_fd, pending_temp, 0) == -1)/	faults
