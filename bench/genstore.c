@@ -2,13 +2,16 @@
  * genstore.c: writes a deterministic store of N rows to standard output,
  * shaped like the stores xml2prom reads: <row id type status> with three
  * child elements, a predefined entity and a CDATA section, types with
- * skewed frequencies.  The same N always gives the same bytes.
+ * skewed frequencies.  The same N always gives the same bytes.  With
+ * 'lines', each row also holds one to three <line sku qty/> elements: an
+ * order and its lines, rows of two kinds for the row sets' benchmark.
  *
- * usage: genstore [ROWS]   (default 1000000, about 200 MB)
+ * usage: genstore [ROWS [lines]]   (default 1000000, about 200 MB)
  */
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 static const char *const types[] = {
 	"book", "dvd", "magazine", "cd", "map", "score", "game", "poster"
@@ -48,6 +51,8 @@ main(int argc, char **argv)
 {
 	unsigned long	 rows = argc > 1 ? strtoul(argv[1], NULL, 10) : 1000000;
 	unsigned long	 i;
+	uint32_t	 k, nlines;
+	int		 lines = argc > 2 && strcmp(argv[2], "lines") == 0;
 
 	printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 	    "<store version=\"3\" generator=\"genstore\">\n");
@@ -56,12 +61,16 @@ main(int argc, char **argv)
 		    "    <category>%s</category>\n"
 		    "    <title>Title number %lu &amp; subtitle %u</title>\n"
 		    "    <note><![CDATA[shelf <%u> row %lu]]></note>\n"
-		    "    <amount currency=\"%s\">%u.%02u</amount>\n"
-		    "  </row>\n",
+		    "    <amount currency=\"%s\">%u.%02u</amount>\n",
 		    i, pick_type(), statuses[next_random() % 4],
 		    categories[next_random() % 6], i, next_random() % 1000,
 		    next_random() % 100, i, currencies[next_random() % 3],
 		    next_random() % 500, next_random() % 100);
+		nlines = lines ? 1 + next_random() % 3 : 0;
+		for (k = 0; k < nlines; k++)
+			printf("    <line sku=\"s%u\" qty=\"%u\"/>\n",
+			    next_random() % 40, 1 + next_random() % 9);
+		printf("  </row>\n");
 	}
 	printf("</store>\n");
 	return ferror(stdout) || fflush(stdout) ? 1 : 0;

@@ -56,8 +56,8 @@ void	rowmatch_intern(struct rowmatch *,
 
 /*
  * The state set of an element named `name` whose parent's set is `parent`.
- * Interned names compare by pointer; the strcmp() only guards against a
- * name that reached us from outside the dictionary.
+ * Interned names compare by pointer; the first byte and strcmp() only
+ * guard against a name that reached us from outside the dictionary.
  */
 static inline uint64_t
 rowmatch_step(const struct rowmatch *m, uint64_t parent, const char *name)
@@ -70,7 +70,7 @@ rowmatch_step(const struct rowmatch *m, uint64_t parent, const char *name)
 		i = (unsigned)__builtin_ctzll(todo);
 		todo &= todo - 1;
 		if (m->names[i] == NULL || m->names[i] == name ||
-		    strcmp(m->names[i], name) == 0)
+		    (m->names[i][0] == name[0] && strcmp(m->names[i], name) == 0))
 			next |= (uint64_t)1 << (i + 1);
 	}
 	return next;

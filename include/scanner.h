@@ -140,6 +140,7 @@ struct scanner {
 	size_t			 most_leaves;	/* of any set */
 	uint64_t		 tree_rows;	/* sets whose fields need a tree */
 	int			 reads_inside;	/* some path has a child step */
+	size_t			 reading_text;	/* captures inside their element */
 	int			 keeps_lineage;	/* some reads above its row */
 	uint64_t		*states;	/* per open element; [0] document */
 	size_t			 depth;

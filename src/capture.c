@@ -17,7 +17,7 @@ static int
 is_name(const char *want, const xmlChar *name, const xmlChar *uri)
 {
 	return uri == NULL && ((const char *)name == want ||
-	    strcmp((const char *)name, want) == 0);
+	    (want[0] == (char)name[0] && strcmp((const char *)name, want) == 0));
 }
 
 /* Is this path '../@x', whose value the lineage keeps? */
@@ -306,8 +306,10 @@ capture_step_in(struct scanner *s, const xmlChar *localname,
 			c->matched = step;
 			if (step < l->def->nsteps)
 				continue;
-			if (l->attr == NULL)
+			if (l->attr == NULL) {
 				c->depth = s->depth;
+				s->reading_text++;
+			}
 			else if ((v = leaf_attribute(l, nb_attributes,
 			    attributes, &len)) != NULL) {
 				c->done = 1;
@@ -318,7 +320,7 @@ capture_step_in(struct scanner *s, const xmlChar *localname,
 	}
 }
 
-/* Text inside open rows, for the paths reading it. */
+/* Text inside open rows, for the paths reading it (if any is). */
 void
 capture_text(struct scanner *s, const xmlChar *ch, int len)
 {
@@ -326,6 +328,8 @@ capture_text(struct scanner *s, const xmlChar *ch, int len)
 	struct capture	*c;
 	size_t		 i, k;
 
+	if (s->reading_text == 0)
+		return;
 	for (i = 0; i < s->nrows; i++) {
 		r = &s->rows[i];
 		for (k = 0; k < r->set->nleaves; k++) {
@@ -353,6 +357,7 @@ capture_step_out(struct scanner *s)
 			if (c->depth == s->depth) {
 				c->depth = 0;
 				c->done = 1;
+				s->reading_text--;
 			}
 			if (step > 0 && c->matched == step)
 				c->matched--;

@@ -183,7 +183,7 @@ on_text(void *user, const xmlChar *ch, int len)
 	if (s->tree_rows != 0 && (rowtree_text(&s->tree, ch, len),
 	    row_too_big(s)))
 		return;
-	if (s->reads_inside)
+	if (s->reading_text > 0)
 		capture_text(s, ch, len);
 }
 

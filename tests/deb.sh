@@ -129,7 +129,7 @@ as_prometheus ln -s /etc/shadow "$textfile/apt.prom" 2>/dev/null
 check "prometheus cannot plant a link in the textfile directory" \
     test $? -ne 0 -a ! -L "$textfile/apt.prom"
 check "man xml2prom finds the page" sh -c "man -w xml2prom | grep -q '/usr/share/man/man1/xml2prom.1.gz'"
-for f in junit.options xccdf.options xml2prom@example.conf xml2prom@junit.conf \
+for f in junit.options xccdf.options shop.options shop.xml xml2prom@example.conf xml2prom@junit.conf \
     alerts.rules.yml grafana-dashboard.json; do
 	check "the examples ship: /usr/share/doc/xml2prom/examples/$f, as in the tree" \
 	    cmp -s "examples/$f" "/usr/share/doc/xml2prom/examples/$f"
