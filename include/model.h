@@ -1,7 +1,7 @@
 /*
  * model.h: what xml2prom takes from each row and what it writes: a list of
  * fields (labels, then values), each an XPath expression compiled and
- * classified once (typeexpr.h), and the metric families built from them.
+ * classified once (fieldexpr.h), and the metric families built from them.
  *
  *   --by NAME=EXPR            a label; -t EXPR is --by type=EXPR, and
  *                             '@type' applies when neither is given
@@ -19,7 +19,7 @@
 #include <stdint.h>
 
 #include "buf.h"
-#include "typeexpr.h"
+#include "fieldexpr.h"
 
 #define MODEL_MAX_LABELS	16
 #define MODEL_MAX_VALUES	32
@@ -37,7 +37,7 @@ struct label_field {
 	const char	*src;		/* its expression, as given */
 	const char	*missing;	/* the value when it is empty */
 	char		*what;		/* "--type", "--by NAME": for errors */
-	struct typeexpr	 expr;
+	struct fieldexpr	 expr;
 };
 
 struct value_family {
@@ -48,7 +48,7 @@ struct value_family {
 	const double	*bounds;	/* AGG_HISTOGRAM: upper bounds */
 	size_t		 nbounds;
 	char		*what;		/* "--sum FAMILY" */
-	struct typeexpr	 expr;
+	struct fieldexpr	 expr;
 };
 
 struct model {

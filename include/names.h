@@ -13,5 +13,6 @@ int	names_is_metric(const char *);	/* [a-zA-Z_:][a-zA-Z0-9_:]* */
 int	names_is_label(const char *);	/* [a-zA-Z_][a-zA-Z0-9_]*, no "__" */
 int	names_is_utf8(const char *, size_t);
 int	names_is_ncname(const char *, size_t);
+size_t	names_ncname_span(const char *);
 
 #endif

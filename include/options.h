@@ -14,7 +14,7 @@
 #include "expo.h"
 #include "model.h"
 #include "rowset.h"
-#include "typeexpr.h"
+#include "fieldexpr.h"
 
 
 /* A row set as the command line and --config files give it. */

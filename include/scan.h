@@ -4,7 +4,7 @@
  * document is built: rows are recognised by the sets' --rows matchers as
  * the parser reports elements, and their fields (labels and values, see
  * model.h) are read from the parse events (the paths and string functions
- * of xpfast.h) or, when some field needs more, from one tree of the row
+ * of xpstream.h) or, when some field needs more, from one tree of the row
  * alone, shared by every field and freed as soon as the row ends.  Memory
  * is bounded by the largest row, the depth and --max-series, not by the
  * store nor by the number of sets.
@@ -19,10 +19,10 @@
 #include "rowpath.h"
 #include "rowset.h"
 #include "tally.h"
-#include "typeexpr.h"
+#include "fieldexpr.h"
 
 /* A field longer than this is bad data, not a label value. */
-#define SCAN_MAX_TYPE_LEN	1024
+#define SCAN_MAX_FIELD_LEN	1024
 
 /*
  * What one element or row may hold.  A row's tree (see rowtree.h) or the

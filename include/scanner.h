@@ -28,14 +28,14 @@
 #include "rowtree.h"
 #include "scan.h"
 #include "xmlerr.h"
-#include "xpfast.h"
+#include "xpstream.h"
 
 #define SCAN_MAX_FIELDS	(MODEL_MAX_LABELS + MODEL_MAX_VALUES)
 
 /* A path of a streamed field, as the scanner matches it. */
 struct stream_leaf {
-	const struct xpfast_leaf *def;
-	const char	*step[XPFAST_MAX_STEPS];	/* interned */
+	const struct xpstream_leaf *def;
+	const char	*step[XPSTREAM_MAX_STEPS];	/* interned */
 	const char	*attr;				/* interned, or NULL */
 	size_t		 lineage;	/* '../@x': its column in the lineage */
 	size_t		 field;
@@ -45,7 +45,7 @@ struct stream_leaf {
 
 /* One field of a set: a label, then the values, as model.h orders them. */
 struct field_reader {
-	const struct typeexpr *expr;
+	const struct fieldexpr *expr;
 	const char	*label;		/* for messages: "type", "sum x" */
 	const char	*option;	/* "--type", "--sum x" */
 	size_t		 first_leaf;	/* a streamed field's, in its set's */

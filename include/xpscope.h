@@ -6,9 +6,9 @@
  * the document.  An expression that would need any of that could only be
  * answered wrongly, so it is refused before any store is read.
  *
- * The check is an abstract evaluation of the expression over the places a
- * node can be in (the row, inside it, an ancestor, the document root,
- * elsewhere), following each axis step from each place.  It is
+ * The check reads the expression's tree (xpexpr.h): an abstract evaluation
+ * over the places a node can be in (the row, inside it, an ancestor, the
+ * document root, elsewhere), following each axis step from each place.  It is
  * conservative: what it accepts is exactly answerable on the row's tree;
  * a few expressions that happen to be answerable are refused too.
  */
@@ -32,9 +32,11 @@ struct xpscope_demand {
 	char		*children[XPSCOPE_MAX_CHILDREN];
 };
 
+struct xp_node;
+
 /* 0 if the expression only looks where a row's tree can see, with what it
  * needs in `demand`; else -1 with the reason in `why`. */
-int	xpscope_check(const char *expr, struct xpscope_demand *,
+int	xpscope_check(const struct xp_node *, struct xpscope_demand *,
 	    struct buf *why);
 void	xpscope_demand_merge(struct xpscope_demand *,
 	    const struct xpscope_demand *);

@@ -1,5 +1,5 @@
 /*
- * capture.c: the strings of streamed paths (xpfast.h), taken from the
+ * capture.c: the strings of streamed paths (xpstream.h), taken from the
  * parse events as a row goes by.  A path that ends on the row's attribute,
  * its name or an ancestor's ('@type', 'name(..)', '../@site') is complete
  * at the row's start tag: an ancestor's attributes and name are kept from
@@ -22,9 +22,9 @@ is_name(const char *want, const xmlChar *name, const xmlChar *uri)
 
 /* Is this path '../@x', whose value the lineage keeps? */
 static int
-reads_ancestor_attribute(const struct xpfast_leaf *def)
+reads_ancestor_attribute(const struct xpstream_leaf *def)
 {
-	return def->up > 0 && def->name == XPF_NOT_NAME;
+	return def->up > 0 && def->name == XPS_NOT_NAME;
 }
 
 /*
@@ -37,7 +37,7 @@ static void
 add_leaves(struct scanner *s, struct set_reader *set, size_t f,
     int *keeps_names)
 {
-	const struct xpfast	*prog = &set->field[f].expr->prog;
+	const struct xpstream	*prog = &set->field[f].expr->prog;
 	struct stream_leaf	*l;
 	size_t			 k;
 
@@ -46,7 +46,7 @@ add_leaves(struct scanner *s, struct set_reader *set, size_t f,
 		l = &set->leaf[set->nleaves++];
 		l->def = &prog->leaf[k];
 		l->field = f;
-		l->limit = xpfast_is_leaf(prog) ? SCAN_MAX_TYPE_LEN :
+		l->limit = xpstream_is_leaf(prog) ? SCAN_MAX_FIELD_LEN :
 		    SCAN_MAX_ROW_BYTES;
 		if (reads_ancestor_attribute(l->def))
 			l->lineage = s->lineage.nattrs++;
@@ -70,11 +70,11 @@ capture_init(struct scanner *s)
 	for (i = 0; i < s->nsets; i++) {
 		set = &s->sets[i];
 		for (f = 0, n = 0; f < set->nfields; f++)
-			if (set->field[f].expr->kind == TYPE_STREAM)
+			if (set->field[f].expr->kind == FIELD_STREAMED)
 				n += set->field[f].expr->prog.nleaves;
 		set->leaf = xcalloc(n, sizeof(*set->leaf));
 		for (f = 0; f < set->nfields; f++)
-			if (set->field[f].expr->kind == TYPE_STREAM)
+			if (set->field[f].expr->kind == FIELD_STREAMED)
 				add_leaves(s, set, f, &keeps_names);
 		if (set->nleaves > s->most_leaves)
 			s->most_leaves = set->nleaves;
@@ -200,7 +200,7 @@ static const char *
 element_name(struct stream_leaf *l, const struct element_name *e,
     size_t *len)
 {
-	if (l->def->name == XPF_LOCAL_NAME || e->prefix == NULL) {
+	if (l->def->name == XPS_LOCAL_NAME || e->prefix == NULL) {
 		*len = strlen((const char *)e->localname);
 		return (const char *)e->localname;
 	}
@@ -219,18 +219,18 @@ const char *
 capture_start_leaf(const struct scanner *s, struct stream_leaf *l,
     const struct start_tag *tag, size_t *len)
 {
-	const struct xpfast_leaf *def = l->def;
+	const struct xpstream_leaf *def = l->def;
 	const struct buf	*b;
 	size_t			 at;
 
-	if (def->up == 0 && def->name == XPF_NOT_NAME)	/* '@type' */
+	if (def->up == 0 && def->name == XPS_NOT_NAME)	/* '@type' */
 		return leaf_attribute(l, tag->nb_attributes, tag->attributes,
 		    len);
 	*len = 0;
 	if (def->up >= s->depth)
 		return NULL;
 	at = s->depth - def->up;
-	if (def->name != XPF_NOT_NAME)
+	if (def->name != XPS_NOT_NAME)
 		return element_name(l, def->up == 0 ? &tag->name :
 		    &s->lineage.names[at], len);
 	b = &s->lineage.attrs[at * s->lineage.nattrs + l->lineage];

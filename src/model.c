@@ -87,14 +87,14 @@ reserved_label(const char *name)
 
 /* A field's expression; its errors say where the option was given. */
 static int
-compile(struct typeexpr *te, const char *expr, const char *what,
+compile(struct fieldexpr *te, const char *expr, const char *what,
     int is_value, const struct model_spec *s, const struct nsbinding *ns,
     size_t nns, struct buf *err)
 {
 	struct buf	 msg = { 0 };
 	int		 rc;
 
-	if ((rc = typeexpr_compile(te, expr, what, is_value, ns, nns, &msg)) ==
+	if ((rc = fieldexpr_compile(te, expr, what, is_value, ns, nns, &msg)) ==
 	    -1)
 		buf_printf(err, "%s%s", s->origin, msg.data);
 	buf_free(&msg);
@@ -153,7 +153,7 @@ set_missing(struct model *m, const char *name, const char *value,
 	if (i == -1)
 		return spec_error(err, s, "no label '%s' (declare it with "
 		    "--by)", name);
-	if (value[0] == '\0' || strlen(value) > SCAN_MAX_TYPE_LEN ||
+	if (value[0] == '\0' || strlen(value) > SCAN_MAX_FIELD_LEN ||
 	    !names_is_utf8(value, strlen(value))) {
 		buf_printf(err, "%s--%s '%s': must be a non-empty UTF-8 name",
 		    s->origin, s->option, value);
@@ -383,11 +383,11 @@ model_free(struct model *m)
 	size_t	 i;
 
 	for (i = 0; i <= m->nlabels && i < MODEL_MAX_LABELS; i++) {
-		typeexpr_free(&m->labels[i].expr);
+		fieldexpr_free(&m->labels[i].expr);
 		free(m->labels[i].what);
 	}
 	for (i = 0; i <= m->nvalues && i < MODEL_MAX_VALUES; i++) {
-		typeexpr_free(&m->values[i].expr);
+		fieldexpr_free(&m->values[i].expr);
 		free(m->values[i].what);
 		free(m->bounds_storage[i]);
 	}

@@ -81,21 +81,34 @@ names_is_utf8(const char *str, size_t len)
  * parser checks the document's names; this only has to keep out what would
  * change the meaning of a pattern or an expression).
  */
+static int
+is_name_char(int c, int first)
+{
+	return c >= 0x80 || is_alpha(c) || c == '_' ||
+	    (!first && (is_digit(c) || c == '-' || c == '.'));
+}
+
 int
 names_is_ncname(const char *s, size_t len)
 {
 	size_t	 i;
-	int	 c;
 
 	if (len == 0 || !names_is_utf8(s, len))
 		return 0;
-	for (i = 0; i < len; i++) {
-		c = (unsigned char)s[i];
-		if (c >= 0x80 || is_alpha(c) || c == '_')
-			continue;
-		if (i > 0 && (is_digit(c) || c == '-' || c == '.'))
-			continue;
-		return 0;
-	}
+	for (i = 0; i < len; i++)
+		if (!is_name_char((unsigned char)s[i], i == 0))
+			return 0;
 	return 1;
+}
+
+/* How many bytes of `s` an NCName starting there takes (0: none). */
+size_t
+names_ncname_span(const char *s)
+{
+	size_t	 i;
+
+	for (i = 0; s[i] != '\0' && is_name_char((unsigned char)s[i], i == 0);
+	    i++)
+		continue;
+	return i;
 }

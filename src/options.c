@@ -93,7 +93,7 @@ check_types(FILE *err, const char **list, size_t n, const char *opt)
 			return usage_error(err, "%s: a type is not empty", opt);
 		if (!names_is_utf8(list[i], strlen(list[i])))
 			return usage_error(err, "%s: not UTF-8", opt);
-		if (strlen(list[i]) > SCAN_MAX_TYPE_LEN)
+		if (strlen(list[i]) > SCAN_MAX_FIELD_LEN)
 			return usage_error(err, "%s: type too long", opt);
 	}
 	return 0;

@@ -41,7 +41,7 @@ rowread_init(struct scanner *s, struct set_reader *set, size_t index)
 		f->option = m->values[i].what;
 	}
 	for (i = 0; i < set->nfields; i++) {
-		if (set->field[i].expr->kind == TYPE_STREAM)
+		if (set->field[i].expr->kind == FIELD_STREAMED)
 			continue;
 		set->attributes_only = 0;
 		s->tree_rows |= set->row_bit;
@@ -100,12 +100,12 @@ evaluate(struct scanner *s, struct set_reader *set, size_t i,
  * `copy` makes it NUL-terminated for libxml2.
  */
 static double
-to_number(const struct typeexpr *te, const char *p, size_t len,
+to_number(const struct fieldexpr *te, const char *p, size_t len,
     struct buf *copy)
 {
 	if (len == 0)		/* number("") and date:seconds("") alike */
 		return NAN;
-	if (te->kind == TYPE_STREAM && te->convert == CONVERT_DATE)
+	if (te->kind == FIELD_STREAMED && te->convert == CONVERT_DATE)
 		return datetime_seconds(p, len);
 	buf_reset(copy);
 	buf_append(copy, p, len);
@@ -119,19 +119,19 @@ to_number(const struct typeexpr *te, const char *p, size_t len,
  */
 static int
 stream_field(struct scanner *s, struct set_reader *set, size_t i,
-    const struct xpfast_text *leaves, struct xpfast_text *text)
+    const struct xpstream_text *leaves, struct xpstream_text *text)
 {
 	struct field_reader	*f = &set->field[i];
-	const struct xpfast	*prog = &f->expr->prog;
+	const struct xpstream	*prog = &f->expr->prog;
 
-	if (xpfast_is_leaf(prog)) {
+	if (xpstream_is_leaf(prog)) {
 		*text = leaves[0];
 		return 0;
 	}
-	xpfast_eval(prog, leaves, &f->scratch);
+	xpstream_eval(prog, leaves, &f->scratch);
 	text->p = f->scratch.data;
 	text->len = f->scratch.len;
-	if (text->len > SCAN_MAX_TYPE_LEN) {
+	if (text->len > SCAN_MAX_FIELD_LEN) {
 		scanner_too_long(s, set, i);
 		return -1;
 	}
@@ -140,7 +140,7 @@ stream_field(struct scanner *s, struct set_reader *set, size_t i,
 
 /* The strings a row gave each field, or for an XPath value, a number. */
 struct row_strings {
-	struct xpfast_text	 text[SCAN_MAX_FIELDS];
+	struct xpstream_text	 text[SCAN_MAX_FIELDS];
 	int			 is_number[SCAN_MAX_FIELDS];
 	double			 number[SCAN_MAX_FIELDS];
 };
@@ -153,7 +153,7 @@ static int
 read_fields(struct scanner *s, struct set_reader *set,
     const struct capture *cap, xmlNodePtr row, struct row_strings *rs)
 {
-	struct xpfast_text	 leaves[XPFAST_MAX_LEAVES];
+	struct xpstream_text	 leaves[XPSTREAM_MAX_LEAVES];
 	const struct field_reader *f;
 	size_t			 i, k;
 	int			 rc;
@@ -161,7 +161,7 @@ read_fields(struct scanner *s, struct set_reader *set,
 	for (i = 0; i < set->nfields; i++) {
 		f = &set->field[i];
 		rs->is_number[i] = 0;
-		if (f->expr->kind == TYPE_STREAM) {
+		if (f->expr->kind == FIELD_STREAMED) {
 			for (k = 0; k < f->expr->prog.nleaves; k++) {
 				leaves[k].p = cap[f->first_leaf + k].text.data;
 				leaves[k].len = cap[f->first_leaf + k].text.len;
@@ -175,7 +175,7 @@ read_fields(struct scanner *s, struct set_reader *set,
 		rs->is_number[i] = rc;
 		rs->text[i].p = f->scratch.data;
 		rs->text[i].len = f->scratch.len;
-		if (!rc && rs->text[i].len > SCAN_MAX_TYPE_LEN) {
+		if (!rc && rs->text[i].len > SCAN_MAX_FIELD_LEN) {
 			scanner_too_long(s, set, i);
 			return -1;
 		}
@@ -185,8 +185,8 @@ read_fields(struct scanner *s, struct set_reader *set,
 
 /* For --dump: why a value was skipped. */
 static void
-why_skipped(struct row_report *rep, size_t i, const struct typeexpr *te,
-    const struct xpfast_text *text, int is_number, double v)
+why_skipped(struct row_report *rep, size_t i, const struct fieldexpr *te,
+    const struct xpstream_text *text, int is_number, double v)
 {
 	rep->skip_text[i] = NULL;
 	if (is_number) {
@@ -200,7 +200,7 @@ why_skipped(struct row_report *rep, size_t i, const struct typeexpr *te,
 	}
 	rep->skip_text[i] = text->p;
 	rep->skip_len[i] = text->len;
-	if (te->kind == TYPE_STREAM && te->convert == CONVERT_DATE)
+	if (te->kind == FIELD_STREAMED && te->convert == CONVERT_DATE)
 		rep->skip_why[i] = "is not a date";
 	else
 		rep->skip_why[i] = isnan(v) ? "is not a number" :
@@ -242,7 +242,7 @@ take_values(struct scanner *s, const struct set_reader *set,
     const struct row_strings *rs, struct row *r, struct row_report *rep)
 {
 	const struct model	*m = set->m;
-	const struct xpfast_text *t;
+	const struct xpstream_text *t;
 	size_t			 i, f;
 
 	for (i = 0; i < m->nvalues; i++) {
@@ -288,7 +288,7 @@ rowread_start_tag(struct scanner *s, struct set_reader *set,
     const struct start_tag *tag, unsigned long line)
 {
 	struct row_strings	 rs;
-	struct xpfast_text	 leaves[XPFAST_MAX_LEAVES];
+	struct xpstream_text	 leaves[XPSTREAM_MAX_LEAVES];
 	struct stream_leaf	*l;
 	const struct field_reader *f;
 	size_t			 i, k;
@@ -326,7 +326,7 @@ rowread_close(struct scanner *s, struct open_row *r)
 			    "out of memory building a row");
 			return;
 		}
-		if (s->xpath == NULL && (s->xpath = typeexpr_context(
+		if (s->xpath == NULL && (s->xpath = fieldexpr_context(
 		    r->set->field[0].expr, s->tree.doc)) == NULL) {
 			scanner_stop(s, FAILURE_LIMIT, "%s",
 			    "cannot set up XPath evaluation");

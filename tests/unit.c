@@ -18,8 +18,9 @@
 #include "names.h"
 #include "rowpath.h"
 #include "tally.h"
-#include "typeexpr.h"
-#include "xpfast.h"
+#include "fieldexpr.h"
+#include "xpexpr.h"
+#include "xpstream.h"
 #include "xpscope.h"
 
 static int	 passed, failed;
@@ -483,20 +484,20 @@ test_rowpath(void)
 
 /* A streamed program written back as an expression, without spaces. */
 static void
-describe(const struct xpfast *prog, size_t *i, struct buf *out)
+describe(const struct xpstream *prog, size_t *i, struct buf *out)
 {
 	static const char *const fn[] = { "", "", "concat",
 	    "substring-before", "substring-after", "normalize-space",
 	    "translate" };
-	const struct xpfast_node *n = &prog->node[(*i)++];
-	const struct xpfast_leaf *l;
+	const struct xpstream_node *n = &prog->node[(*i)++];
+	const struct xpstream_leaf *l;
 	size_t			 k;
 
 	switch (n->op) {
-	case XPF_LEAF:
+	case XPS_LEAF:
 		l = &prog->leaf[n->leaf];
-		if (l->name != XPF_NOT_NAME) {
-			buf_puts(out, l->name == XPF_QNAME ? "name(" :
+		if (l->name != XPS_NOT_NAME) {
+			buf_puts(out, l->name == XPS_QNAME ? "name(" :
 			    "local-name(");
 			for (k = 0; k < l->up; k++)
 				buf_puts(out, k > 0 ? "/.." : "..");
@@ -511,7 +512,7 @@ describe(const struct xpfast *prog, size_t *i, struct buf *out)
 			buf_printf(out, "%s@%s", l->nsteps > 0 ? "/" : "",
 			    l->attr);
 		break;
-	case XPF_LITERAL:
+	case XPS_LITERAL:
 		buf_printf(out, "'%s'", n->literal);
 		break;
 	default:
@@ -529,25 +530,25 @@ describe(const struct xpfast *prog, size_t *i, struct buf *out)
 static int
 kind_of(const char *expr, const char *want)
 {
-	struct typeexpr	 te;
+	struct fieldexpr	 te;
 	struct buf	 err = { 0 }, got = { 0 };
 	size_t		 i = 0;
 	int		 ok;
 
-	if (typeexpr_compile(&te, expr, "--type", 0, NULL, 0, &err) == -1) {
+	if (fieldexpr_compile(&te, expr, "--type", 0, NULL, 0, &err) == -1) {
 		printf("# '%s': %s\n", expr, err.data);
 		buf_free(&err);
 		return 0;
 	}
-	if (te.kind == TYPE_STREAM)
+	if (te.kind == FIELD_STREAMED)
 		describe(&te.prog, &i, &got);
-	ok = want == NULL ? te.kind == TYPE_XPATH :
-	    te.kind == TYPE_STREAM && strcmp(got.data, want) == 0;
+	ok = want == NULL ? te.kind == FIELD_ROW_TREE :
+	    te.kind == FIELD_STREAMED && strcmp(got.data, want) == 0;
 	if (!ok)
-		printf("# '%s' read as %s\n", expr, te.kind == TYPE_STREAM ?
+		printf("# '%s' read as %s\n", expr, te.kind == FIELD_STREAMED ?
 		    got.data : "XPath");
 	buf_free(&got);
-	typeexpr_free(&te);
+	fieldexpr_free(&te);
 	return ok;
 }
 
@@ -558,9 +559,9 @@ kind_of(const char *expr, const char *want)
 static int
 same_as_xpath(const char *a, const char *b, const char *expr)
 {
-	struct typeexpr		 te;
+	struct fieldexpr		 te;
 	struct buf		 err = { 0 }, mine = { 0 };
-	struct xpfast_text	 leaf[XPFAST_MAX_LEAVES];
+	struct xpstream_text	 leaf[XPSTREAM_MAX_LEAVES];
 	xmlDocPtr		 doc;
 	xmlNodePtr		 row;
 	xmlXPathContextPtr	 ctx;
@@ -569,8 +570,8 @@ same_as_xpath(const char *a, const char *b, const char *expr)
 	size_t			 k;
 	int			 ok;
 
-	if (typeexpr_compile(&te, expr, "--type", 0, NULL, 0, &err) == -1 ||
-	    te.kind != TYPE_STREAM) {
+	if (fieldexpr_compile(&te, expr, "--type", 0, NULL, 0, &err) == -1 ||
+	    te.kind != FIELD_STREAMED) {
 		printf("# '%s' not streamed\n", expr);
 		buf_free(&err);
 		return 0;
@@ -584,7 +585,7 @@ same_as_xpath(const char *a, const char *b, const char *expr)
 		leaf[k].p = strcmp(te.prog.leaf[k].attr, "a") == 0 ? a : b;
 		leaf[k].len = strlen(leaf[k].p);
 	}
-	xpfast_eval(&te.prog, leaf, &mine);
+	xpstream_eval(&te.prog, leaf, &mine);
 	ctx = xmlXPathNewContext(doc);
 	ctx->node = row;
 	res = xmlXPathEval((const xmlChar *)expr, ctx);
@@ -598,20 +599,20 @@ same_as_xpath(const char *a, const char *b, const char *expr)
 	xmlXPathFreeContext(ctx);
 	xmlFreeDoc(doc);
 	buf_free(&mine);
-	typeexpr_free(&te);
+	fieldexpr_free(&te);
 	return ok;
 }
 
 static int
 type_rejected(const char *expr)
 {
-	struct typeexpr	 te;
+	struct fieldexpr	 te;
 	struct buf	 err = { 0 };
 	int		 rejected;
 
-	rejected = typeexpr_compile(&te, expr, "--type", 0, NULL, 0, &err) == -1;
+	rejected = fieldexpr_compile(&te, expr, "--type", 0, NULL, 0, &err) == -1;
 	if (!rejected)
-		typeexpr_free(&te);
+		fieldexpr_free(&te);
 	buf_free(&err);
 	return rejected;
 }
@@ -647,7 +648,7 @@ static const char *const not_streamed[] = {
 };
 
 static void
-test_typeexpr(void)
+test_fieldexpr(void)
 {
 	size_t	 i;
 
@@ -719,14 +720,18 @@ demands(const char *expr, const char *want)
 {
 	struct xpscope_demand	 d;
 	struct buf		 why = { 0 }, got = { 0 };
+	struct xp_node		*tree;
 	size_t			 i;
 	int			 ok;
 
-	if (xpscope_check(expr, &d, &why) == -1) {
+	if ((tree = xpexpr_parse(expr, &why)) == NULL ||
+	    xpscope_check(tree, &d, &why) == -1) {
 		printf("# %s refused: %s\n", expr, why.data);
+		xpexpr_free(tree);
 		buf_free(&why);
 		return 0;
 	}
+	xpexpr_free(tree);
 	if (d.full)
 		buf_puts(&got, "full");
 	else
@@ -797,7 +802,7 @@ main(void)
 	test_datetime();
 	test_numbers();
 	test_rowpath();
-	test_typeexpr();
+	test_fieldexpr();
 	test_demand();
 	test_previous_success();
 	xmlCleanupParser();

@@ -3,9 +3,9 @@
  * The same store is read three ways and must give the same groups, sums,
  * minima, maxima, histograms and skipped values:
  *   the scanner as configured (streamed where the fields allow it, see
- *   xpfast.h), the scanner forced onto its row trees (a streamed field
+ *   xpstream.h), the scanner forced onto its row trees (a streamed field
  *   wrapped in concat(..., substring("", 1)), which has its string but
- *   is never streamed: xpfast reads no numbers; a number in (...) + 0),
+ *   is never streamed: xpstream reads no numbers; a number in (...) + 0),
  *   and libxml2's XPath on
  *   its own tree of the whole store (reference.c).
  * Then both sets, as configured and forced (each on a pattern of its own),
@@ -240,7 +240,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		    patterns[pick], expr);
 		goto out;
 	}
-	if (fast.values[0].expr.kind != TYPE_STREAM)
+	if (fast.values[0].expr.kind != FIELD_STREAMED)
 		buf_puts(&vforced, value);
 	else if (strncmp(value, "number(", 7) == 0 ||
 	    strncmp(value, "date:seconds(", 13) == 0)
@@ -249,8 +249,8 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		buf_printf(&vforced, "concat(%s, substring(\"\", 1))", value);
 	must(make_model(&tree, forced.data, vforced.data, &err) == 0,
 	    "the wrapped expression refused", patterns[pick], expr);
-	must(tree.labels[0].expr.kind == TYPE_XPATH &&
-	    tree.values[0].expr.kind == TYPE_XPATH, "a wrapped field took a "
+	must(tree.labels[0].expr.kind == FIELD_ROW_TREE &&
+	    tree.values[0].expr.kind == FIELD_ROW_TREE, "a wrapped field took a "
 	    "fast path", patterns[pick], expr);
 	if ((fd = memfd_create("store", 0)) != -1 &&
 	    write(fd, data, size) == (ssize_t)size) {
@@ -266,8 +266,8 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		ref2_ok = reference_count((const char *)data, size,
 		    &rows[pick2], &tree, &ref2) == 0;
 		agree(&r_fast, 0, ref_ok, &ref, patterns[pick], expr,
-		    fast.labels[0].expr.kind == TYPE_XPATH ||
-		    fast.values[0].expr.kind == TYPE_XPATH ? "the row tree" :
+		    fast.labels[0].expr.kind == FIELD_ROW_TREE ||
+		    fast.values[0].expr.kind == FIELD_ROW_TREE ? "the row tree" :
 		    "the streamed path");
 		agree(&r_tree, 0, ref2_ok, &ref2, patterns[pick2], expr,
 		    "the row tree (forced)");

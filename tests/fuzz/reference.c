@@ -53,7 +53,7 @@ count(struct walk *w, xmlNodePtr row)
 			    XPATH_STRING) {
 				xmlChar *s = xmlXPathCastToString(res);
 				w->failed = strlen((const char *)s) >
-				    SCAN_MAX_TYPE_LEN;
+				    SCAN_MAX_FIELD_LEN;
 				xmlFree(s);
 			}
 		} else {
@@ -64,7 +64,7 @@ count(struct walk *w, xmlNodePtr row)
 				r.label[i] = m->labels[i].missing;
 				r.label_len[i] = strlen(r.label[i]);
 			}
-			w->failed = r.label_len[i] > SCAN_MAX_TYPE_LEN;
+			w->failed = r.label_len[i] > SCAN_MAX_FIELD_LEN;
 		}
 		xmlXPathFreeObject(res);
 	}
@@ -124,7 +124,7 @@ reference_count(const char *data, size_t len, const struct rowpath *rows,
 		    m->labels[i].src : m->values[i - m->nlabels].src))) == NULL)
 			w.failed = 1;
 	/* the same namespaces and date:seconds() as the scanner's */
-	w.xpath = typeexpr_context(&m->labels[0].expr, doc);
+	w.xpath = fieldexpr_context(&m->labels[0].expr, doc);
 	if (!w.failed && w.xpath != NULL) {
 		rowmatch_init(&w.match, &rows, 1);
 		rowmatch_intern(&w.match, intern, doc->dict);

@@ -12,7 +12,7 @@
 
 #include "rowpath.h"
 #include "tally.h"
-#include "typeexpr.h"
+#include "fieldexpr.h"
 
 /* 0 with the groups in `t` (tally_init'ed by the caller); -1 if the store
  * is not well-formed, or a field is too long or the groups too many. */
