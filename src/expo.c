@@ -8,49 +8,7 @@
 #include <string.h>
 
 #include "expo.h"
-
-/*
- * In output order: a row set's families (its value families, model.h, come
- * after ROWS), then the store's.
- */
-enum family {
-	TOTAL_ROWS,
-	ROWS,
-	SKIPPED_VALUES,
-	READ_SUCCESS,		/* the first of the store's */
-	READ_FAILURE,
-	LAST_SUCCESS,
-	FILE_SIZE,
-	FILE_MODIFIED,
-	READ_DURATION,
-	NFAMILIES
-};
-
-/*
- * HELP texts never depend on the input: two files that give the same
- * family different HELP texts make node_exporter drop the family.
- */
-static const struct {
-	const char	*suffix;
-	const char	*help;
-} families[NFAMILIES] = {
-	[TOTAL_ROWS] = { "total_rows", "Total rows in store" },
-	[ROWS] = { "rows", "Rows in store by type" },
-	[SKIPPED_VALUES] = { "skipped_values",
-	    "Rows whose value for a family was empty or not a finite number" },
-	[READ_SUCCESS] = { "read_success",
-	    "1 if the store was read in full by the last run, 0 if not" },
-	[READ_FAILURE] = { "read_failure",
-	    "1 if the last run could not read the store, labelled with why: "
-	    "missing, permission, io, parse, entity, limit or changed" },
-	[LAST_SUCCESS] = { "last_success_timestamp_seconds",
-	    "Unix time of the last run that read the store in full" },
-	[FILE_SIZE] = { "file_size_bytes", "Size of the store file in bytes" },
-	[FILE_MODIFIED] = { "file_modified_timestamp_seconds",
-	    "Unix time the store file was last modified" },
-	[READ_DURATION] = { "read_duration_seconds",
-	    "Seconds the last run took to read the store" },
-};
+#include "own.h"
 
 void
 expo_escape_label_value(struct buf *out, const char *s, size_t len)
@@ -189,7 +147,7 @@ sample(struct buf *out, const struct scope *sc, enum family f,
 {
 	struct series	 se = { path, NULL, 0, NULL, NULL, 0, NULL };
 
-	series_start(out, sc, families[f].suffix, "", &se);
+	series_start(out, sc, own_families[f].suffix, "", &se);
 }
 
 static int
@@ -221,7 +179,7 @@ render_listed_rows(struct buf *out, const struct scope *sc,
 			continue;
 		se.own_value = wanted[i];
 		se.own_len = strlen(wanted[i]);
-		series_start(out, sc, families[ROWS].suffix, "", &se);
+		series_start(out, sc, own_families[ROWS].suffix, "", &se);
 		buf_printf(out, "%" PRIu64 "\n",
 		    tally_rows(tally_of(sc, f), &wanted[i]));
 	}
@@ -245,7 +203,7 @@ render_rows(struct buf *out, const struct scope *sc,
 	sorted = tally_sorted(&tally_of(sc, f)->rows);
 	for (g = sorted; *g != NULL; g++) {
 		se.group = *g;
-		series_start(out, sc, families[ROWS].suffix, "", &se);
+		series_start(out, sc, own_families[ROWS].suffix, "", &se);
 		buf_printf(out, "%" PRIu64 "\n", (*g)->n);
 	}
 	free(sorted);
@@ -289,7 +247,7 @@ render_skipped(struct buf *out, const struct scope *sc,
 	for (i = 0; i < m->nvalues; i++) {
 		se.own_value = m->values[i].name;
 		se.own_len = strlen(se.own_value);
-		series_start(out, sc, families[SKIPPED_VALUES].suffix, "", &se);
+		series_start(out, sc, own_families[SKIPPED_VALUES].suffix, "", &se);
 		buf_printf(out, "%" PRIu64 "\n", tally_of(sc, f)->skipped[i]);
 	}
 }
@@ -440,7 +398,7 @@ render_store_family(struct buf *out, const struct scope *sc,
 		se.own_name = "reason";
 		se.own_value = failure_name(r->failure);
 		se.own_len = strlen(se.own_value);
-		series_start(out, sc, families[fam].suffix, "", &se);
+		series_start(out, sc, own_families[fam].suffix, "", &se);
 		buf_putc(out, '1');
 		break;
 	case LAST_SUCCESS:
@@ -486,9 +444,9 @@ family_help(const struct scope *sc, enum family fam, struct buf *help)
 
 	buf_reset(help);
 	if (fam != ROWS && sc->set->name == NULL)
-		return families[fam].help;
+		return own_families[fam].help;
 	if (fam != ROWS) {
-		buf_printf(help, "%s, set %s (%s)", families[fam].help,
+		buf_printf(help, "%s, set %s (%s)", own_families[fam].help,
 		    sc->set->name, sc->set->rows_src);
 		return help->data;
 	}
@@ -517,8 +475,8 @@ render_family_of_files(struct buf *out, const struct scope *sc,
 			render_store_family(body, sc, fam, &files[i]);
 	if (body->len == 0)
 		return;
-	family_header(out, sc->prefix, families[fam].suffix, "gauge",
-	    sc->set != NULL ? family_help(sc, fam, help) : families[fam].help,
+	family_header(out, sc->prefix, own_families[fam].suffix, "gauge",
+	    sc->set != NULL ? family_help(sc, fam, help) : own_families[fam].help,
 	    NULL);
 	buf_append(out, body->data, body->len);
 }
@@ -601,10 +559,10 @@ set_names(struct written_names *w, const struct rowset *set)
 	buf_printf(&by, "%s%s%s", set->name != NULL ? "--set " : "",
 	    set->name != NULL ? set->name : "--rows ",
 	    set->name != NULL ? "" : set->rows_src);
-	add_name(w, set->prefix, families[TOTAL_ROWS].suffix, "", by.data);
-	add_name(w, set->prefix, families[ROWS].suffix, "", by.data);
+	add_name(w, set->prefix, own_families[TOTAL_ROWS].suffix, "", by.data);
+	add_name(w, set->prefix, own_families[ROWS].suffix, "", by.data);
 	if (m->nvalues > 0)
-		add_name(w, set->prefix, families[SKIPPED_VALUES].suffix, "",
+		add_name(w, set->prefix, own_families[SKIPPED_VALUES].suffix, "",
 		    by.data);
 	for (i = 0; i < m->nvalues; i++) {
 		buf_reset(&by);
@@ -632,7 +590,7 @@ expo_check_names(const struct expo_params *ep, struct buf *err)
 	int		 fam, rc = 0;
 
 	for (fam = READ_SUCCESS; fam < NFAMILIES; fam++)
-		add_name(&w, ep->prefix, families[fam].suffix, "",
+		add_name(&w, ep->prefix, own_families[fam].suffix, "",
 		    "xml2prom's own");
 	for (i = 0; i < ep->nsets; i++)
 		set_names(&w, &ep->sets[i]);

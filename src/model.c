@@ -10,19 +10,12 @@
 #include "defaults.h"
 #include "model.h"
 #include "names.h"
+#include "own.h"
 #include "scan.h"
 
 /* Prometheus' default histogram buckets (client_golang DefBuckets). */
 static const double default_bounds[] = {
 	.005, .01, .025, .05, .1, .25, .5, 1, 2.5, 5, 10
-};
-
-/* Families xml2prom always writes (expo.c): a value family is not one. */
-static const char *const builtin_families[] = {
-	"total_rows", "rows", "read_success", "read_failure",
-	"last_success_timestamp_seconds", "file_size_bytes",
-	"file_modified_timestamp_seconds", "read_duration_seconds",
-	"skipped_values"
 };
 
 static int spec_error(struct buf *, const struct model_spec *, const char *,
@@ -78,13 +71,6 @@ find_value(const struct model *m, const char *name)
 	return -1;
 }
 
-static int
-reserved_label(const char *name)
-{
-	return strcmp(name, "path") == 0 || strcmp(name, "le") == 0 ||
-	    strcmp(name, "family") == 0 || strncmp(name, "__", 2) == 0;
-}
-
 /* A field's expression; its errors say where the option was given. */
 static int
 compile(struct fieldexpr *te, const char *expr, const char *what,
@@ -115,7 +101,7 @@ add_label(struct model *m, const struct model_spec *s,
 		return -1;
 	if (!names_is_label(name))
 		return spec_error(err, s, "'%s' is not a valid label name", name);
-	if (reserved_label(name))
+	if (own_label(name))
 		return spec_error(err, s, "'%s' is a label xml2prom writes "
 		    "itself", name);
 	if (find_label(m, name, strlen(name)) != -1)
@@ -199,9 +185,7 @@ check_family_name(const struct model *m, const struct model_spec *s,
 			    "is for %s; choose another", name,
 			    reserved_suffixes[i], i == 0 ? "counters" :
 			    "a histogram's own series");
-	for (i = 0; i < sizeof(builtin_families) / sizeof(*builtin_families);
-	    i++)
-		if (strcmp(name, builtin_families[i]) == 0)
+	if (own_family(name))
 			return spec_error(err, s, "'%s' is a family xml2prom "
 			    "writes itself", name);
 	if (find_value(m, name) != -1)

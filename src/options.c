@@ -16,6 +16,7 @@
 
 #include "names.h"
 #include "optable.h"
+#include "own.h"
 #include "options.h"
 #include "scan.h"
 
@@ -137,11 +138,9 @@ check_labels(struct config *c, const struct raw *raw, FILE *err)
 		if (!names_is_label(c->labels[i].name))
 			return usage_error(err, "--label: '%s' is not a valid "
 			    "label name", c->labels[i].name);
-		if (strcmp(c->labels[i].name, "path") == 0 ||
-		    strcmp(c->labels[i].name, "type") == 0 ||
-		    strcmp(c->labels[i].name, "reason") == 0 ||
-		    strcmp(c->labels[i].name, "family") == 0 ||
-		    strcmp(c->labels[i].name, "le") == 0)
+		/* 'type' too: the type label of a run without --by */
+		if (own_label(c->labels[i].name) ||
+		    strcmp(c->labels[i].name, "type") == 0)
 			return usage_error(err, "--label: '%s' is xml2prom's own "
 			    "label", c->labels[i].name);
 		if (!names_is_utf8(eq + 1, strlen(eq + 1)))
