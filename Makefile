@@ -103,10 +103,18 @@ deb:
 
 .PHONY: all example check bench mutants install uninstall clean deb
 
-# Tests and tools built from the same objects as the binary.
-build/unit: tests/unit.c $(LIB_OBJS) $(HEADERS)
+# The one list of test expressions (tests/expressions), as C for the unit
+# tests and the fuzzers: { kind, expression } pairs.
+build/expressions.h: tests/expressions
 	@mkdir -p build
-	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) $(LDFLAGS) -o $@ tests/unit.c $(LIB_OBJS) $(LDLIBS)
+	awk -F'\t' '/^#/ || NF < 2 { next } { e = $$2; gsub(/\\/, "\\\\", e); \
+	    gsub(/"/, "\\\"", e); printf "\t{ \"%s\", \"%s\" },\n", $$1, e }' \
+	    tests/expressions >$@
+
+# Tests and tools built from the same objects as the binary.
+build/unit: tests/unit.c build/expressions.h $(LIB_OBJS) $(HEADERS)
+	@mkdir -p build
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -Ibuild $(LDFLAGS) -o $@ tests/unit.c $(LIB_OBJS) $(LDLIBS)
 
 unit: build/unit
 	build/unit
@@ -141,22 +149,22 @@ build/asan/xml2prom: $(LIB_SRCS) src/main.c $(HEADERS)
 	@mkdir -p build/asan
 	$(SAN_BUILD) -o $@ $(LIB_SRCS) src/main.c $(LDLIBS)
 
-build/asan/unit: tests/unit.c $(LIB_SRCS) $(HEADERS)
+build/asan/unit: tests/unit.c build/expressions.h $(LIB_SRCS) $(HEADERS)
 	@mkdir -p build/asan
-	$(SAN_BUILD) -o $@ tests/unit.c $(LIB_SRCS) $(LDLIBS)
+	$(SAN_BUILD) -Ibuild -o $@ tests/unit.c $(LIB_SRCS) $(LDLIBS)
 
 # The reference (libxml2's XPath on the whole tree) is linked into every
 # harness; only fuzz_diff uses it.
 FUZZ_SRCS	 = $(LIB_SRCS) tests/fuzz/reference.c
-FUZZ_DEPS	 = $(FUZZ_SRCS) $(HEADERS) tests/fuzz/reference.h
+FUZZ_DEPS	 = $(FUZZ_SRCS) $(HEADERS) tests/fuzz/reference.h build/expressions.h
 
 build/fuzz/%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS)
 	@mkdir -p build/fuzz
-	$(SAN_BUILD) -Itests/fuzz -fsanitize=fuzzer -o $@ $< $(FUZZ_SRCS) $(LDLIBS)
+	$(SAN_BUILD) -Itests/fuzz -Ibuild -fsanitize=fuzzer -o $@ $< $(FUZZ_SRCS) $(LDLIBS)
 
 build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS)
 	@mkdir -p build/fuzz
-	$(SAN_BUILD) -Itests/fuzz -o $@ $< tests/fuzz/replay.c $(FUZZ_SRCS) $(LDLIBS)
+	$(SAN_BUILD) -Itests/fuzz -Ibuild -o $@ $< tests/fuzz/replay.c $(FUZZ_SRCS) $(LDLIBS)
 
 # make fuzz [FUZZ_SECONDS=N]: each harness for N seconds, new inputs kept
 # in build/fuzz/corpus-*, crashes in build/fuzz/.

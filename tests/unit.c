@@ -647,6 +647,45 @@ static const char *const not_streamed[] = {
 	"concat(@a,@a,@a,@a,@a,@a,@a,@a,@a)",	/* 9 */
 };
 
+/* tests/expressions: each is read the way its kind says. */
+static const struct {
+	const char	*kind;
+	const char	*expr;
+} expressions[] = {
+#include "expressions.h"
+};
+
+static int
+read_as_listed(const char *kind, const char *expr)
+{
+	static const struct nsbinding ns[] = { { "p", "urn:p" } };
+	struct fieldexpr	 fe;
+	struct buf		 err = { 0 };
+	int			 is_value = strstr(kind, "-value") != NULL;
+	const char		*got;
+
+	if (fieldexpr_compile(&fe, expr, "--type", is_value, ns, 1, &err) == -1)
+		got = "refused";
+	else
+		got = fe.kind == FIELD_STREAMED ? "stream" : "tree";
+	fieldexpr_free(&fe);
+	buf_free(&err);
+	if (strncmp(kind, got, strlen(got)) == 0 &&
+	    (kind[strlen(got)] == '\0' || is_value))
+		return 1;
+	printf("# %s: read as %s, listed as %s\n", expr, got, kind);
+	return 0;
+}
+
+static void
+test_expressions(void)
+{
+	size_t	 i, n = sizeof(expressions) / sizeof(expressions[0]);
+
+	for (i = 0; i < n; i++)
+		CHECK(read_as_listed(expressions[i].kind, expressions[i].expr));
+}
+
 static void
 test_fieldexpr(void)
 {
@@ -803,6 +842,7 @@ main(void)
 	test_numbers();
 	test_rowpath();
 	test_fieldexpr();
+	test_expressions();
 	test_demand();
 	test_previous_success();
 	xmlCleanupParser();

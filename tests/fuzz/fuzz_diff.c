@@ -38,40 +38,29 @@ static const char *const patterns[] = {
 };
 #define NPATTERNS	(sizeof(patterns) / sizeof(patterns[0]))
 
-/* The streamed shapes first, then what only a tree answers. */
-static const char *const exprs[] = {
-	"@type", "string(@type)", "attribute::k", "type", "string(name)",
-	"child::k", "k", "normalize-space(k)", "string(k/@a)", "k/k",
-	"string(r/k/@type)", "concat(substring-before(@type, 'a'), '-', k)",
-	"substring-after(k/@a, '')", "normalize-space(concat(k, ' ', @type))",
-	"concat(k/@a, r/@type, '|', k/k/@n)", "substring-before(k, @a)",
-	"substring-after(concat(@a, k), k/@type)", "string(../@type)",
-	"concat(@type, '/', ../@a, '/', ../../@k)", "translate(k, 'abk', 'B')",
-	"translate(concat(@type, ../@type), 'a\xc3\xa9', '\xc3\xa9')",
-	"local-name()", "concat(name(../..), '|', name(..), '|', name())",
-	"string(k/text())", "string(text()[2])",
-	"concat(name(..), '/', ../@k, '/', count(ancestor::*))",
-	"count(*)", "string(comment())", "string(processing-instruction())",
-	"concat(@a, ':', string(k), ':', count(.//node()))",
-	"name(*[2])", "string(ancestor::*[1]/@type)", "string(p:k)",
-	"string(@p:type)", "local-name(*[last()])", "string(.)",
-	"sum(.//@n)", "count(text())", "lang('en')", "string(k[2]/@a)",
-	"concat(string(*/text()), count(namespace::*))",
-	"string(descendant::*[@type][1]/@type)",
-	"concat(@type, string(following-sibling::*[1]))"
+/* Every expression of tests/expressions: labels and values by kind. */
+static const struct {
+	const char	*kind;
+	const char	*expr;
+} expressions[] = {
+#include "expressions.h"
 };
-#define NEXPRS	(sizeof(exprs) / sizeof(exprs[0]))
+#define NEXPRESSIONS	(sizeof(expressions) / sizeof(expressions[0]))
 
-/* Values: the fast shapes (number(), date:seconds()) and XPath. */
-static const char *const values[] = {
-	"@n", "number(@n)", "n", "string(n)", "date:seconds(@d)",
-	"date:seconds(d)", "k/@n", "number(k/@n)", "concat(@n, k)",
-	"date:seconds(concat(k/@d, substring-after(@d, 'T')))", "../@n",
-	"number(translate(@n, ',', ''))", "date:seconds(../@d)",
-	"string-length(@type)", "count(*)", "@type",
-	"sum(.//@n)", "boolean(@n)", "number(k)"
-};
-#define NVALUES	(sizeof(values) / sizeof(values[0]))
+static const char	*exprs[NEXPRESSIONS], *values[NEXPRESSIONS];
+static size_t		 nexprs, nvalues;
+
+static void
+split_expressions(void)
+{
+	size_t	 i;
+
+	for (i = 0; i < NEXPRESSIONS; i++)
+		if (strstr(expressions[i].kind, "-value") != NULL)
+			values[nvalues++] = expressions[i].expr;
+		else
+			exprs[nexprs++] = expressions[i].expr;
+}
 
 static const struct nsbinding ns[] = { { "p", "urn:p" } };
 
@@ -220,6 +209,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		for (i = 0; i < NPATTERNS; i++)
 			must(rowpath_compile(&rows[i], patterns[i], &err) == 0,
 			    "pattern", patterns[i], "");
+		split_expressions();
 		ready = 1;
 	}
 	/* gzip is the scanner's business alone: the reference reads none */
@@ -227,8 +217,8 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		return 0;
 	pick = data[0] % NPATTERNS;
 	pick2 = (data[0] / NPATTERNS) % NPATTERNS;	/* the second set's */
-	expr = exprs[data[1] % NEXPRS];
-	value = values[data[2] % NVALUES];
+	expr = exprs[data[1] % nexprs];
+	value = values[data[2] % nvalues];
 	data += 3, size -= 3;
 
 	/* the same fields, forced onto the row tree */
