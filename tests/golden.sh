@@ -41,27 +41,15 @@ run_case() {
 	src=${1%/}
 	name=$(basename "$src")
 	work="$scratch/$name"
-	rm -rf "$work"
-	cp -r "$src" "$work"
+	case_prepare "$src" "$work"
 	(
 		cd "$work" || exit 1
-		if [ -x setup ]; then
-			./setup >setup.log 2>&1
-			echo $? >setup.status
-		fi
-		find . -maxdepth 1 -type f ! -name args ! -name setup \
-		    ! -name stdout ! -name stderr ! -name status \
-		    -exec touch -h -d @1700000000 {} +
-		eval "set -- $(cat args)"
 		stdin=/dev/null
 		[ -f stdin.xml ] && stdin=stdin.xml
-		"$XML2PROM" "$@" <"$stdin" >actual.out 2>actual.err
+		"$XML2PROM" "${CASE_ARGV[@]}" <"$stdin" >actual.out 2>actual.err
 		echo $? >actual.status
 	)
-	if [ -f "$work/setup.status" ]; then
-		check "$name: its setup made the inputs" \
-		    test "$(cat "$work/setup.status")" -eq 0 || cat "$work/setup.log"
-	fi
+	case_setup_made "$name" "$work"
 	normalize <"$work/actual.out" >"$work/actual.norm"
 	if [ $regen -eq 1 ]; then
 		cp "$work/actual.norm" "$src/stdout"

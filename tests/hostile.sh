@@ -13,23 +13,16 @@ max_cpu_seconds=5	# CPU, not wall time: the machine is shared
 for src in "$top"/tests/cases/hostile-* "$top"/tests/cases/err-* "$top"/tests/cases/enc-*; do
 	name=$(basename "$src")
 	work="$scratch/$name"
-	cp -r "$src" "$work"
+	case_prepare "$src" "$work"
+	# the case's own arguments, but into a file instead of stdout
+	[ "${CASE_ARGV[0]}" = -o ] && CASE_ARGV=("${CASE_ARGV[@]:2}")
 	(
 		cd "$work" || exit 1
-		if [ -x setup ]; then
-			./setup >setup.log 2>&1
-			echo $? >setup.status
-		fi
-		eval "set -- $(cat args)"
-		# the case's own arguments, but into a file instead of stdout
-		[ "$1" = -o ] && shift 2
-		/usr/bin/time -o usage -f '%M %U %S' "$XML2PROM" -o out.prom "$@" 2>err
+		/usr/bin/time -o usage -f '%M %U %S' "$XML2PROM" -o out.prom \
+		    "${CASE_ARGV[@]}" 2>err
 		echo $? >status
 	)
-	if [ -f "$work/setup.status" ]; then
-		check "$name: its setup made the inputs" \
-		    test "$(cat "$work/setup.status")" -eq 0 || cat "$work/setup.log"
-	fi
+	case_setup_made "$name" "$work"
 	# GNU time puts "Command exited with non-zero status" first then.
 	read -r rss user sys < <(tail -n 1 "$work/usage")
 	check "$name: exit status $(cat "$src/status")" cmp -s "$src/status" "$work/status"

@@ -58,6 +58,33 @@ replay_corpus() {
 	    { tail -n 20 "$scratch/replay-$1"; return 1; }
 }
 
+# case_prepare SRC WORK: a case of tests/cases (see golden.sh) made ready
+# to run in WORK: a copy of SRC, its setup run (setup.status, setup.log),
+# its inputs dated 1700000000 so outputs are stable; its command line in
+# CASE_ARGV.
+case_prepare() {
+	rm -rf "$2"
+	cp -r "$1" "$2"
+	(
+		cd "$2" || exit 1
+		if [ -x setup ]; then
+			./setup >setup.log 2>&1
+			echo $? >setup.status
+		fi
+		find . -maxdepth 1 -type f ! -name args ! -name setup \
+		    ! -name stdout ! -name stderr ! -name status \
+		    -exec touch -h -d @1700000000 {} +
+	)
+	eval "CASE_ARGV=($(cat "$2/args"))"
+}
+
+# case_setup_made NAME WORK: a case whose setup failed fails.
+case_setup_made() {
+	[ -f "$2/setup.status" ] || return 0
+	check "$1: its setup made the inputs" \
+	    test "$(cat "$2/setup.status")" -eq 0 || cat "$2/setup.log"
+}
+
 # A temp dir removed when the script exits, whatever happens.
 scratch=$(mktemp -d "${TMPDIR:-/tmp}/xml2prom-test.XXXXXX")
 cleanup_hooks=""
