@@ -33,6 +33,7 @@ struct optdef {
 };
 
 const struct optdef *optable_find(const char *name, size_t len);
+const struct optdef *optable_by_code(int);
 const char *optable_nearest(const char *name, size_t len);
 const struct option *optable_getopt(void);
 const char *optable_shorts(int in_order);

@@ -86,6 +86,18 @@ optable_find(const char *name, size_t len)
 	return NULL;
 }
 
+/* The option getopt returned as `code`; NULL for '?' or ':'. */
+const struct optdef *
+optable_by_code(int code)
+{
+	size_t	 i;
+
+	for (i = 0; i < NOPTIONS; i++)
+		if (optable[i].code == code)
+			return &optable[i];
+	return NULL;
+}
+
 /* getopt_long's table, made once. */
 const struct option *
 optable_getopt(void)

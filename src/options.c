@@ -543,76 +543,87 @@ push_filter(struct config *c, int which, const char *type)
 		push(&so->exclude, &so->nexclude, type);
 }
 
-/* Reads argv into `raw` and the lists; -1 on a getopt error. */
+/* An option of a row set: the current set's (see current_set()). */
+static int
+take_set_option(struct config *c, int ch, const char *origin, FILE *err)
+{
+	switch (ch) {
+	case OPT_SET:
+		return start_set(c, optarg, origin, err);
+	case 'r':
+		return set_rows(c, optarg, origin, err);
+	case 't':
+		push_type_spec(c, "type", optarg, origin);
+		return 0;
+	case OPT_MISSING_TYPE:
+		push_type_spec(c, "missing-type", optarg, origin);
+		return 0;
+	case 'i':
+	case 'x':
+		push_filter(c, ch, optarg);
+		return 0;
+	default:	/* by, missing, sum, min, max, histogram, buckets */
+		push_spec(c, optable_by_code(ch)->name, optarg, origin);
+		return 0;
+	}
+}
+
+/* An option of the whole run; --help and --version end the parse. */
+static void
+take_run_option(struct config *c, struct raw *raw, int ch,
+    const char *origin, enum options_result *done)
+{
+	switch (ch) {
+	case 'o': raw->output = optarg; break;
+	case 'd': raw->textfile_dir = optarg; break;
+	case 'c': break;	/* read by expand_configs() */
+	case 'p': raw->prefix = optarg; break;
+	case 'l': push(&raw->labels, &raw->nlabels, optarg); break;
+	case 'n': push(&raw->ns, &c->nns, optarg); break;
+	case 'q': c->quiet = 1; break;
+	case 'v': c->verbose = 1; break;
+	case OPT_MAX_TYPES:
+	case OPT_MAX_SERIES:
+		raw->max_series = optarg;
+		raw->max_series_option = ch == OPT_MAX_TYPES ?
+		    "--max-types" : "--max-series";
+		raw->origin[OPT_MAX_SERIES] = origin;
+		break;
+	case OPT_MODE: raw->mode = optarg; break;
+	case OPT_DUMP: c->dump = 1; break;
+	case OPT_CHECK: c->check = 1; break;
+	case 'h':
+		optable_usage(stdout);
+		*done = OPTIONS_DONE;
+		break;
+	case 'V':
+		print_version();
+		*done = OPTIONS_DONE;
+		break;
+	}
+}
+
+/* Reads argv into `raw` and the sets; -1 on a usage error. */
 static int
 collect(struct config *c, struct raw *raw, FILE *err,
     enum options_result *done)
 {
-	const char	*origin;
-	int		 ch;
+	const struct optdef	*o;
+	const char		*origin;
+	int			 ch;
 
 	optind = 0;	/* GNU: start afresh, so this can run more than once */
 	opterr = 0;
-	while ((ch = getopt_long(raw->argc, raw->argv, optable_shorts(0),
-	    optable_getopt(), NULL)) != -1) {
+	while (*done != OPTIONS_DONE && (ch = getopt_long(raw->argc,
+	    raw->argv, optable_shorts(0), optable_getopt(), NULL)) != -1) {
 		origin = raw->argv_origin[optind - 1];
-		if (ch >= 0 && ch < OPT_LAST)
-			raw->origin[ch] = origin;
-		switch (ch) {
-		case 'o': raw->output = optarg; break;
-		case 'd': raw->textfile_dir = optarg; break;
-		case 'r':
-			if (set_rows(c, optarg, origin, err) == -1)
-				return -1;
-			break;
-		case OPT_SET:
-			if (start_set(c, optarg, origin, err) == -1)
-				return -1;
-			break;
-		case 't': push_type_spec(c, "type", optarg, origin); break;
-		case 'b': push_spec(c, "by", optarg, origin); break;
-		case OPT_MISSING: push_spec(c, "missing", optarg, origin); break;
-		case OPT_SUM: push_spec(c, "sum", optarg, origin); break;
-		case OPT_MIN: push_spec(c, "min", optarg, origin); break;
-		case OPT_MAX: push_spec(c, "max", optarg, origin); break;
-		case OPT_HISTOGRAM:
-			push_spec(c, "histogram", optarg, origin);
-			break;
-		case OPT_BUCKETS: push_spec(c, "buckets", optarg, origin); break;
-		case 'c': break;	/* read by expand_configs() */
-		case 'i':
-		case 'x':
-			push_filter(c, ch, optarg);
-			break;
-		case 'p': raw->prefix = optarg; break;
-		case 'l': push(&raw->labels, &raw->nlabels, optarg); break;
-		case 'n': push(&raw->ns, &c->nns, optarg); break;
-		case 'q': c->quiet = 1; break;
-		case 'v': c->verbose = 1; break;
-		case OPT_MISSING_TYPE:
-			push_type_spec(c, "missing-type", optarg, origin);
-			break;
-		case OPT_MAX_TYPES:
-		case OPT_MAX_SERIES:
-			raw->max_series = optarg;
-			raw->max_series_option = ch == OPT_MAX_TYPES ?
-			    "--max-types" : "--max-series";
-			raw->origin[OPT_MAX_SERIES] = origin;
-			break;
-		case OPT_MODE: raw->mode = optarg; break;
-		case OPT_DUMP: c->dump = 1; break;
-		case OPT_CHECK: c->check = 1; break;
-		case 'h':
-			optable_usage(stdout);
-			*done = OPTIONS_DONE;
-			return 0;
-		case 'V':
-			print_version();
-			*done = OPTIONS_DONE;
-			return 0;
-		default:
+		if ((o = optable_by_code(ch)) == NULL)
 			return bad_option(err, raw->argv[optind - 1]);
-		}
+		raw->origin[ch] = origin;
+		if (o->scope == SCOPE_RUN)
+			take_run_option(c, raw, ch, origin, done);
+		else if (take_set_option(c, ch, origin, err) == -1)
+			return -1;
 	}
 	c->files = raw->argv + optind;
 	c->nfiles = (size_t)(raw->argc - optind);

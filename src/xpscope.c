@@ -111,95 +111,111 @@ static struct value nodes_at(unsigned at)
 
 #define OUTSIDE	(~0u)	/* a step that leaves what the row's tree holds */
 
-/*
- * Where `axis` leads from one place.  `elements_only`: the node test can
- * only match elements (a name or '*'), which matters at the root, whose
- * only element child is the document element.
- */
+/* Where `axis` leads from the row, a node inside it, or an attribute. */
 static unsigned
-step_from(unsigned place, enum xp_axis axis, int elements_only)
+from_row(unsigned place, enum xp_axis axis)
+{
+	unsigned	 ancestors_of_row = AT_ANCESTOR | AT_ROOT;
+	unsigned	 up = place == AT_ROW ? 0 : AT_ROW | AT_INSIDE;
+
+	switch (axis) {
+	case AX_SELF:
+		return place;
+	case AX_CHILD:
+	case AX_DESCENDANT:
+		return place == AT_ATTR ? 0 : AT_INSIDE;
+	case AX_DESCENDANT_OR_SELF:
+		return place | (place == AT_ATTR ? 0 : AT_INSIDE);
+	case AX_ATTRIBUTE:
+	case AX_NAMESPACE:
+		return place == AT_ATTR ? 0 : AT_ATTR;
+	case AX_PARENT:
+		return place == AT_ROW ? ancestors_of_row : up;
+	case AX_ANCESTOR:
+		return up | ancestors_of_row;
+	case AX_ANCESTOR_OR_SELF:
+		return place | up | ancestors_of_row;
+	case AX_FOLLOWING_SIBLING:
+	case AX_PRECEDING_SIBLING:
+		return place == AT_INSIDE ? AT_INSIDE :
+		    place == AT_ATTR ? 0 : OUTSIDE;
+	default:
+		return OUTSIDE;
+	}
+}
+
+/* Where `axis` leads from an ancestor or one of its attributes. */
+static unsigned
+from_ancestor(unsigned place, enum xp_axis axis)
 {
 	unsigned	 ancestors_of_row = AT_ANCESTOR | AT_ROOT;
 
+	switch (axis) {
+	case AX_SELF:
+		return place;
+	case AX_ATTRIBUTE:
+	case AX_NAMESPACE:
+		return place == AT_ANCESTOR ? AT_ANC_ATTR : 0;
+	case AX_PARENT:
+		return place == AT_ANCESTOR ? ancestors_of_row : AT_ANCESTOR;
+	case AX_ANCESTOR:
+		return ancestors_of_row;
+	case AX_ANCESTOR_OR_SELF:
+		return place | ancestors_of_row;
+	case AX_DESCENDANT_OR_SELF:
+	case AX_CHILD:
+	case AX_DESCENDANT:
+		return place == AT_ANC_ATTR ?
+		    (axis == AX_DESCENDANT_OR_SELF ? place : 0) : OUTSIDE;
+	default:
+		return place == AT_ANC_ATTR && (axis == AX_FOLLOWING_SIBLING ||
+		    axis == AX_PRECEDING_SIBLING) ? 0 : OUTSIDE;
+	}
+}
+
+/*
+ * Where `axis` leads from the document's root.  `elements_only`: the node
+ * test can only match elements (a name or '*'): the root's only element
+ * child is the document element.
+ */
+static unsigned
+from_root(enum xp_axis axis, int elements_only)
+{
+	switch (axis) {
+	case AX_SELF:
+	case AX_ANCESTOR_OR_SELF:
+		return AT_ROOT;
+	case AX_CHILD:
+		/* the document element: an ancestor, or the row */
+		return elements_only ? AT_ANCESTOR | AT_ROW : OUTSIDE;
+	case AX_PARENT:
+	case AX_ANCESTOR:
+	case AX_ATTRIBUTE:
+	case AX_NAMESPACE:
+	case AX_FOLLOWING_SIBLING:
+	case AX_PRECEDING_SIBLING:
+	case AX_FOLLOWING:
+	case AX_PRECEDING:
+		return 0;
+	default:
+		return OUTSIDE;
+	}
+}
+
+/* Where `axis` leads from one place (OUTSIDE: beyond the row's tree). */
+static unsigned
+step_from(unsigned place, enum xp_axis axis, int elements_only)
+{
 	switch (place) {
 	case AT_ROW:
 	case AT_INSIDE:
-	case AT_ATTR: {
-		unsigned up = place == AT_ROW ? 0 : AT_ROW |
-		    (place == AT_INSIDE ? AT_INSIDE : AT_INSIDE);
-		switch (axis) {
-		case AX_SELF:
-			return place;
-		case AX_CHILD:
-		case AX_DESCENDANT:
-			return place == AT_ATTR ? 0 : AT_INSIDE;
-		case AX_DESCENDANT_OR_SELF:
-			return place | (place == AT_ATTR ? 0 : AT_INSIDE);
-		case AX_ATTRIBUTE:
-		case AX_NAMESPACE:
-			return place == AT_ATTR ? 0 : AT_ATTR;
-		case AX_PARENT:
-			return place == AT_ROW ? ancestors_of_row :
-			    place == AT_INSIDE ? AT_ROW | AT_INSIDE : up;
-		case AX_ANCESTOR:
-			return (place == AT_ROW ? 0 : up) | ancestors_of_row;
-		case AX_ANCESTOR_OR_SELF:
-			return place | (place == AT_ROW ? 0 : up) |
-			    ancestors_of_row;
-		case AX_FOLLOWING_SIBLING:
-		case AX_PRECEDING_SIBLING:
-			return place == AT_INSIDE ? AT_INSIDE :
-			    place == AT_ATTR ? 0 : OUTSIDE;
-		default:
-			return OUTSIDE;
-		}
-	}
+	case AT_ATTR:
+		return from_row(place, axis);
 	case AT_ANCESTOR:
 	case AT_ANC_ATTR:
-		switch (axis) {
-		case AX_SELF:
-			return place;
-		case AX_ATTRIBUTE:
-		case AX_NAMESPACE:
-			return place == AT_ANCESTOR ? AT_ANC_ATTR : 0;
-		case AX_PARENT:
-			return place == AT_ANCESTOR ? ancestors_of_row :
-			    AT_ANCESTOR;
-		case AX_ANCESTOR:
-			return ancestors_of_row;
-		case AX_ANCESTOR_OR_SELF:
-			return place | ancestors_of_row;
-		case AX_DESCENDANT_OR_SELF:
-		case AX_CHILD:
-		case AX_DESCENDANT:
-			return place == AT_ANC_ATTR ?
-			    (axis == AX_DESCENDANT_OR_SELF ? place : 0) :
-			    OUTSIDE;
-		default:
-			return place == AT_ANC_ATTR &&
-			    (axis == AX_FOLLOWING_SIBLING ||
-			    axis == AX_PRECEDING_SIBLING) ? 0 : OUTSIDE;
-		}
+		return from_ancestor(place, axis);
 	case AT_ROOT:
-		switch (axis) {
-		case AX_SELF:
-		case AX_ANCESTOR_OR_SELF:
-			return AT_ROOT;
-		case AX_CHILD:
-			/* the document element: an ancestor, or the row */
-			return elements_only ? AT_ANCESTOR | AT_ROW : OUTSIDE;
-		case AX_PARENT:
-		case AX_ANCESTOR:
-		case AX_ATTRIBUTE:
-		case AX_NAMESPACE:
-		case AX_FOLLOWING_SIBLING:
-		case AX_PRECEDING_SIBLING:
-		case AX_FOLLOWING:
-		case AX_PRECEDING:
-			return 0;
-		default:
-			return OUTSIDE;
-		}
+		return from_root(axis, elements_only);
 	default:
 		return 0;
 	}
