@@ -35,7 +35,9 @@
 /* A path of a streamed field, as the scanner matches it. */
 struct stream_leaf {
 	const struct xpstream_leaf *def;
-	const char	*step[XPSTREAM_MAX_STEPS];	/* interned */
+	const char	*step[XPSTREAM_MAX_STEPS][XPSTREAM_MAX_UNION];
+						/* interned names */
+	const char	*pred_attr[XPSTREAM_MAX_STEPS];	/* interned */
 	const char	*attr;				/* interned, or NULL */
 	size_t		 lineage;	/* '../@x': its column in the lineage */
 	size_t		 field;
@@ -86,6 +88,7 @@ struct capture {
 					   elements inside the row match */
 	size_t		 depth;		/* the element whose text is read, or 0 */
 	int		 done;		/* its first node was found */
+	double		 count;		/* XPS_COUNT: the nodes reached */
 };
 
 /* An open row of one set: where it starts and its paths' strings so far. */
@@ -182,8 +185,8 @@ const char *capture_start_leaf(const struct scanner *, struct stream_leaf *,
 	    const struct start_tag *, size_t *len);
 int	capture_open(struct scanner *, struct open_row *,
 	    const struct start_tag *);
-void	capture_step_in(struct scanner *, const xmlChar *localname,
-	    const xmlChar *uri, int nb_attributes, const xmlChar **attributes);
+void	capture_step_in(struct scanner *, const struct start_tag *,
+	    const xmlChar *uri);
 void	capture_text(struct scanner *, const xmlChar *, int);
 void	capture_step_out(struct scanner *);
 

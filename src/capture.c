@@ -13,11 +13,12 @@
 #include "scanner.h"
 #include "xmlcompat.h"
 
+/* Interned names compare by pointer first. */
 static int
-is_name(const char *want, const xmlChar *name, const xmlChar *uri)
+same_name(const char *want, const xmlChar *name)
 {
-	return uri == NULL && ((const char *)name == want ||
-	    (want[0] == (char)name[0] && strcmp((const char *)name, want) == 0));
+	return (const char *)name == want ||
+	    (want[0] == (char)name[0] && strcmp((const char *)name, want) == 0);
 }
 
 /* Is this path '../@x', whose value the lineage keeps? */
@@ -87,6 +88,18 @@ capture_init(struct scanner *s)
 		    sizeof(*s->lineage.names));
 }
 
+static void
+intern_step(struct scanner *s, struct stream_leaf *l, size_t n)
+{
+	const struct xpstream_step *st = &l->def->step[n];
+	size_t			 i;
+
+	for (i = 0; i < st->nnames; i++)
+		l->step[n][i] = scanner_intern(s->ctxt, st->name[i]);
+	if (st->pred_attr != NULL)
+		l->pred_attr[n] = scanner_intern(s->ctxt, st->pred_attr);
+}
+
 /* The paths' names, as the parser's dictionary holds them. */
 void
 capture_intern(struct scanner *s)
@@ -98,7 +111,7 @@ capture_intern(struct scanner *s)
 		for (k = 0; k < s->sets[i].nleaves; k++) {
 			l = &s->sets[i].leaf[k];
 			for (n = 0; n < l->def->nsteps; n++)
-				l->step[n] = scanner_intern(s->ctxt, l->def->step[n]);
+				intern_step(s, l, n);
 			if (l->def->attr != NULL)
 				l->attr = scanner_intern(s->ctxt, l->def->attr);
 		}
@@ -143,21 +156,28 @@ capture_free(struct scanner *s)
 	free(s->lineage.names);
 }
 
-/* The value of the attribute a path ends on, NULL when absent. */
+/* The value of the attribute NAME (no namespace), NULL when absent. */
 static const char *
-leaf_attribute(const struct stream_leaf *l, int n, const xmlChar **attributes,
-    size_t *len)
+attribute(const char *name, int n, const xmlChar **attributes, size_t *len)
 {
 	const xmlChar	**a;
 	int		 i;
 
 	for (i = 0, a = attributes; i < n; i++, a += 5)
-		if (is_name(l->attr, a[0], a[2])) {
+		if (a[2] == NULL && same_name(name, a[0])) {
 			*len = (size_t)(a[4] - a[3]);
 			return (const char *)a[3];
 		}
 	*len = 0;
 	return NULL;
+}
+
+/* The value of the attribute a path ends on, NULL when absent. */
+static const char *
+leaf_attribute(const struct stream_leaf *l, int n, const xmlChar **attributes,
+    size_t *len)
+{
+	return attribute(l->attr, n, attributes, len);
 }
 
 /*
@@ -200,11 +220,11 @@ static const char *
 element_name(struct stream_leaf *l, const struct element_name *e,
     size_t *len)
 {
+	buf_reset(&l->qname);
 	if (l->def->name == XPS_LOCAL_NAME || e->prefix == NULL) {
 		*len = strlen((const char *)e->localname);
 		return (const char *)e->localname;
 	}
-	buf_reset(&l->qname);
 	buf_printf(&l->qname, "%s:%s", e->prefix, e->localname);
 	*len = l->qname.len;
 	return l->qname.data;
@@ -270,28 +290,90 @@ capture_open(struct scanner *s, struct open_row *r,
 		c = &r->cap[k];
 		buf_reset(&c->text);
 		c->matched = c->depth = 0;
+		c->count = 0;
 		c->done = set->leaf[k].def->nsteps == 0;
-		if (c->done && (v = capture_start_leaf(s, &set->leaf[k], tag,
-		    &len)) != NULL && capture(s, set, k, c, v, len) == -1)
+		if (!c->done)
+			continue;
+		v = capture_start_leaf(s, &set->leaf[k], tag, &len);
+		if (set->leaf[k].def->take == XPS_COUNT)
+			c->count = v != NULL;
+		else if (v != NULL && capture(s, set, k, c, v, len) == -1)
 			return -1;
 	}
 	return 0;
 }
 
+/* Does the element take step k of the leaf's path? */
+static int
+step_matches(const struct stream_leaf *l, size_t k,
+    const struct start_tag *tag, const xmlChar *uri)
+{
+	const struct xpstream_step *st = &l->def->step[k];
+	const char	*v;
+	size_t		 i, len;
+
+	if (st->nnames > 0) {
+		if (st->uri == NULL ? uri != NULL : uri == NULL ||
+		    strcmp(st->uri, (const char *)uri) != 0)
+			return 0;
+		for (i = 0; i < st->nnames; i++)
+			if (same_name(l->step[k][i], tag->name.localname))
+				break;
+		if (i == st->nnames)
+			return 0;
+	}
+	if (st->pred_attr == NULL)
+		return 1;
+	v = attribute(l->pred_attr[k], tag->nb_attributes, tag->attributes,
+	    &len);
+	return v != NULL && len == strlen(st->pred_value) &&
+	    memcmp(v, st->pred_value, len) == 0;
+}
+
+/*
+ * The element is a node the path reaches: counted, or its name, its
+ * attribute or (from now until it ends) its text taken.  The first node
+ * found is the path's (document order), or the last for [last()].
+ */
+static int
+take_node(struct scanner *s, const struct set_reader *set, size_t k,
+    struct capture *c, const struct start_tag *tag)
+{
+	struct stream_leaf	*l = &set->leaf[k];
+	const char		*v;
+	size_t			 len;
+
+	if (l->def->take == XPS_COUNT) {
+		c->count += l->attr == NULL || leaf_attribute(l,
+		    tag->nb_attributes, tag->attributes, &len) != NULL;
+		return 0;
+	}
+	if (l->def->name != XPS_NOT_NAME)
+		v = element_name(l, &tag->name, &len);
+	else if (l->attr == NULL) {
+		c->depth = s->depth;
+		s->reading_text++;
+		return 0;
+	} else if ((v = leaf_attribute(l, tag->nb_attributes,
+	    tag->attributes, &len)) == NULL)
+		return 0;
+	c->done = l->def->take == XPS_FIRST;
+	buf_reset(&c->text);
+	return capture(s, set, k, c, v, len);
+}
+
 /*
  * An element starts inside open rows: the paths it takes one step further
- * in each; the last step starts reading the element's text, or takes its
- * attribute.  The first node found is the path's (document order).
+ * in each; the last step takes the node.
  */
 void
-capture_step_in(struct scanner *s, const xmlChar *localname,
-    const xmlChar *uri, int nb_attributes, const xmlChar **attributes)
+capture_step_in(struct scanner *s, const struct start_tag *tag,
+    const xmlChar *uri)
 {
 	const struct stream_leaf *l;
 	struct open_row	*r;
 	struct capture	*c;
-	const char	*v;
-	size_t		 i, k, step, len;
+	size_t		 i, k, step;
 
 	for (i = 0; i < s->nrows; i++) {
 		r = &s->rows[i];
@@ -301,21 +383,12 @@ capture_step_in(struct scanner *s, const xmlChar *localname,
 			c = &r->cap[k];
 			if (c->done || c->matched != step - 1 ||
 			    step > l->def->nsteps ||
-			    !is_name(l->step[step - 1], localname, uri))
+			    !step_matches(l, step - 1, tag, uri))
 				continue;
 			c->matched = step;
-			if (step < l->def->nsteps)
-				continue;
-			if (l->attr == NULL) {
-				c->depth = s->depth;
-				s->reading_text++;
-			}
-			else if ((v = leaf_attribute(l, nb_attributes,
-			    attributes, &len)) != NULL) {
-				c->done = 1;
-				if (capture(s, r->set, k, c, v, len) == -1)
-					return;
-			}
+			if (step == l->def->nsteps &&
+			    take_node(s, r->set, k, c, tag) == -1)
+				return;
 		}
 	}
 }

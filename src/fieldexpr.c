@@ -42,8 +42,16 @@ classify(struct fieldexpr *fe, const struct xp_node *x, int is_value)
 		x = x->args[0];
 	} else if (is_value && xpexpr_is_call(x, "number", 1))
 		x = x->args[0];
-	fe->kind = xpstream_lower(&fe->prog, x) == 0 ? FIELD_STREAMED :
-	    FIELD_ROW_TREE;
+	fe->kind = FIELD_ROW_TREE;
+	if (xpstream_lower(&fe->prog, x, fe->ns, fe->nns) == -1)
+		return;
+	/* date:seconds() of a number or a test: libexslt's, on the tree */
+	if (fe->convert == CONVERT_DATE &&
+	    xpstream_type(&fe->prog) != XPS_STRING) {
+		xpstream_free(&fe->prog);
+		return;
+	}
+	fe->kind = FIELD_STREAMED;
 }
 
 xmlXPathContextPtr

@@ -113,17 +113,34 @@ to_number(const struct fieldexpr *te, const char *p, size_t len,
 	return xmlXPathCastStringToNumber(XMLSTR(copy->data));
 }
 
+/* The strings a row gave each field, or for an XPath value, a number. */
+struct row_strings {
+	struct xpstream_text	 text[SCAN_MAX_FIELDS];
+	int			 is_number[SCAN_MAX_FIELDS];
+	double			 number[SCAN_MAX_FIELDS];
+};
+
 /*
  * A streamed field's string from its paths' (leaves[]): the path's own
- * when the expression is one path, else computed into its scratch.
+ * when the expression is one path, else computed into its scratch; for a
+ * value that is a number or a test, its number.
  */
 static int
 stream_field(struct scanner *s, struct set_reader *set, size_t i,
-    const struct xpstream_text *leaves, struct xpstream_text *text)
+    const struct xpstream_text *leaves, struct row_strings *rs)
 {
 	struct field_reader	*f = &set->field[i];
 	const struct xpstream	*prog = &f->expr->prog;
+	struct xpstream_text	*text = &rs->text[i];
 
+	rs->is_number[i] = i >= set->m->nlabels &&
+	    xpstream_type(prog) != XPS_STRING;
+	if (rs->is_number[i]) {
+		rs->number[i] = xpstream_eval_number(prog, leaves, &f->scratch);
+		text->p = NULL;
+		text->len = 0;
+		return 0;
+	}
 	if (xpstream_is_leaf(prog)) {
 		*text = leaves[0];
 		return 0;
@@ -137,13 +154,6 @@ stream_field(struct scanner *s, struct set_reader *set, size_t i,
 	}
 	return 0;
 }
-
-/* The strings a row gave each field, or for an XPath value, a number. */
-struct row_strings {
-	struct xpstream_text	 text[SCAN_MAX_FIELDS];
-	int			 is_number[SCAN_MAX_FIELDS];
-	double			 number[SCAN_MAX_FIELDS];
-};
 
 /*
  * Each field's string: a streamed field's from what its paths captured
@@ -160,13 +170,13 @@ read_fields(struct scanner *s, struct set_reader *set,
 
 	for (i = 0; i < set->nfields; i++) {
 		f = &set->field[i];
-		rs->is_number[i] = 0;
 		if (f->expr->kind == FIELD_STREAMED) {
 			for (k = 0; k < f->expr->prog.nleaves; k++) {
 				leaves[k].p = cap[f->first_leaf + k].text.data;
 				leaves[k].len = cap[f->first_leaf + k].text.len;
+				leaves[k].count = cap[f->first_leaf + k].count;
 			}
-			if (stream_field(s, set, i, leaves, &rs->text[i]) == -1)
+			if (stream_field(s, set, i, leaves, rs) == -1)
 				return -1;
 			continue;
 		}
@@ -299,14 +309,14 @@ rowread_start_tag(struct scanner *s, struct set_reader *set,
 			l = &set->leaf[f->first_leaf + k];
 			leaves[k].p = capture_start_leaf(s, l, tag,
 			    &leaves[k].len);
+			leaves[k].count = leaves[k].p != NULL;
 			if (leaves[k].len > l->limit) {
 				scanner_too_long(s, set, i);
 				return;
 			}
 		}
-		if (stream_field(s, set, i, leaves, &rs.text[i]) == -1)
+		if (stream_field(s, set, i, leaves, &rs) == -1)
 			return;
-		rs.is_number[i] = 0;
 	}
 	finish_row(s, set, &rs, line);
 }

@@ -164,15 +164,14 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 	    uri, nb_namespaces, namespaces, nb_attributes, attributes,
 	    (rows & s->tree_rows) != 0), row_too_big(s)))
 		return;
-	if (s->reads_inside && s->nrows > 0)
-		capture_step_in(s, localname, uri, nb_attributes, attributes);
-	if (rows == 0)
-		return;
 	tag.name.localname = localname;
 	tag.name.prefix = prefix;
 	tag.nb_attributes = nb_attributes;
 	tag.attributes = attributes;
-	start_rows(s, rows, &tag);
+	if (s->reads_inside && s->nrows > 0)
+		capture_step_in(s, &tag, uri);
+	if (rows != 0)
+		start_rows(s, rows, &tag);
 }
 
 static void

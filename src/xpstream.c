@@ -1,27 +1,41 @@
 /*
- * xpstream.c: the streamed subset of XPath (see xpstream.h): lowering an
- * expression's tree into a program, and computing its strings.  The
- * lowering refuses whatever it does not know; the expression is then read
- * on the row's tree.
+ * xpstream.c: a streamed program's answer (see xpstream.h), from the
+ * strings and counts its leaves captured: each node's string, number or
+ * test as XPath 1.0 and libxml2 give it.  Conversions between numbers and
+ * strings are libxml2's own functions, so that they agree on every
+ * release.  (xplower.c makes the programs.)
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE		/* memmem */
 #endif
+#include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "names.h"
-#include "xpexpr.h"
-#include "xpstream.h"
+#include <libxml/xpath.h>
 
-/* string(string(...)) nests without adding a node: bound the recursion. */
-#define MAX_DEPTH	32
+#include "xmlcompat.h"
+#include "xpstream.h"
 
 /* translate()'s table: a character kept, dropped, or else where its
  * replacement starts in the third argument. */
 #define TR_KEEP		(-1)
 #define TR_DROP		(-2)
+
+/* The node after node i's subtree. */
+static size_t
+skip(const struct xpstream *prog, size_t i)
+{
+	size_t	 k, n = prog->node[i].nargs;
+
+	if (prog->node[i].op == XPS_TRANSLATE)
+		return skip(prog, i + 1) + 2;
+	for (i++, k = 0; k < n; k++)
+		i = skip(prog, i);
+	return i;
+}
 
 /* XPath's whitespace (3.7), as normalize-space() takes it. */
 static int
@@ -64,8 +78,8 @@ char_at(const char *s, size_t len, long k)
 
 /* What translate() with these literals does to each ASCII character, so
  * that the common case costs a lookup per character. */
-static int *
-translation_table(const struct xpstream_node *from, const struct xpstream_node *to)
+int *
+xpstream_translation(const struct xpstream_node *from, const struct xpstream_node *to)
 {
 	int		*t = xcalloc(128, sizeof(*t));
 	const char	*rep;
@@ -86,228 +100,16 @@ translation_table(const struct xpstream_node *from, const struct xpstream_node *
 	return t;
 }
 
-struct lowering {
-	struct xpstream	*prog;
-	int		 depth;
-};
-
-static int	lower(struct lowering *, const struct xp_node *);
-
-static struct xpstream_node *
-add_node(struct lowering *lw, enum xpstream_op op)
+static void
+free_step(struct xpstream_step *st)
 {
-	struct xpstream_node	*n;
+	size_t	 i;
 
-	if (lw->prog->nnodes == XPSTREAM_MAX_NODES)
-		return NULL;
-	n = &lw->prog->node[lw->prog->nnodes++];
-	n->op = op;
-	return n;
-}
-
-static struct xpstream_leaf *
-add_leaf(struct lowering *lw, enum xpstream_name name)
-{
-	struct xpstream_node	*n;
-	struct xpstream_leaf	*l;
-
-	if (lw->prog->nleaves == XPSTREAM_MAX_LEAVES ||
-	    (n = add_node(lw, XPS_LEAF)) == NULL)
-		return NULL;
-	n->leaf = lw->prog->nleaves;
-	l = &lw->prog->leaf[lw->prog->nleaves++];
-	l->name = name;
-	return l;
-}
-
-/* A literal; translate() counts characters: one not UTF-8 is left out. */
-static int
-lower_literal(struct lowering *lw, const struct xp_node *x)
-{
-	struct xpstream_node	*n;
-
-	if (x->op != XP_LITERAL || !names_is_utf8(x->text, x->len) ||
-	    (n = add_node(lw, XPS_LITERAL)) == NULL)
-		return -1;
-	n->len = x->len;
-	n->literal = xstrndup(x->text, x->len);
-	return 0;
-}
-
-/* A step the subset has: by a name without prefix, no predicate. */
-static int
-plain_step(const struct xp_step *st, enum xp_axis axis)
-{
-	return st->axis == axis && st->test == XT_NAME && st->prefix == NULL &&
-	    st->npred == 0 && !st->descend && st->abbrev != 'P' &&
-	    st->abbrev != '.';
-}
-
-static int
-is_up(const struct xp_step *st)
-{
-	return st->abbrev == 'P' && st->npred == 0 && !st->descend;
-}
-
-/*
- * A relative path of child steps, the last one may be an attribute, or
- * '..' steps then an attribute: one leaf of the program.
- */
-static int
-lower_path(struct lowering *lw, const struct xp_node *x)
-{
-	struct xpstream_leaf	*leaf;
-	const struct xp_step	*st;
-	size_t			 i = 0;
-
-	if (x->absolute || x->filter != NULL ||
-	    (leaf = add_leaf(lw, XPS_NOT_NAME)) == NULL)
-		return -1;
-	for (; i < x->nsteps && is_up(&x->steps[i]); i++)
-		leaf->up++;
-	if (i == x->nsteps)
-		return -1;
-	for (; i < x->nsteps; i++) {
-		st = &x->steps[i];
-		if (plain_step(st, AX_ATTRIBUTE) && i + 1 == x->nsteps) {
-			leaf->attr = xstrdup(st->local);
-			return 0;
-		}
-		/* an ancestor's children, or its text: not the row's to see */
-		if (!plain_step(st, AX_CHILD) || leaf->up > 0 ||
-		    leaf->nsteps == XPSTREAM_MAX_STEPS)
-			return -1;
-		leaf->step[leaf->nsteps++] = xstrdup(st->local);
-	}
-	return 0;
-}
-
-/*
- * name(P) or local-name(P): P the row (none, or '.') or an ancestor
- * ('..', '../..'): a leaf whose string is that element's name.
- */
-static int
-lower_name_of(struct lowering *lw, const struct xp_node *x,
-    enum xpstream_name which)
-{
-	struct xpstream_leaf	*leaf;
-	const struct xp_node	*p = x->nargs == 1 ? x->args[0] : NULL;
-	size_t			 i;
-
-	if (x->nargs > 1 || (leaf = add_leaf(lw, which)) == NULL)
-		return -1;
-	if (p == NULL)
-		return 0;
-	if (p->op != XP_PATH || p->absolute || p->filter != NULL ||
-	    p->nsteps == 0)
-		return -1;
-	if (p->nsteps == 1 && p->steps[0].abbrev == '.' &&
-	    p->steps[0].npred == 0)
-		return 0;
-	for (i = 0; i < p->nsteps; i++)
-		if (!is_up(&p->steps[i]))
-			return -1;
-	leaf->up = p->nsteps;
-	return 0;
-}
-
-/*
- * translate(X, "from", "to"): only literals say what to replace, so that
- * the work per character of X is bounded by the expression, not by the
- * store.
- */
-static int
-lower_translate(struct lowering *lw, const struct xp_node *x)
-{
-	struct xpstream_node	*n;
-	size_t			 tr = lw->prog->nnodes;
-
-	if (x->nargs != 3 || add_node(lw, XPS_TRANSLATE) == NULL ||
-	    lower(lw, x->args[0]) == -1 || lower_literal(lw, x->args[1]) == -1 ||
-	    lower_literal(lw, x->args[2]) == -1)
-		return -1;
-	n = &lw->prog->node[tr];
-	n->nargs = 3;
-	n->ascii = translation_table(&lw->prog->node[lw->prog->nnodes - 2],
-	    &lw->prog->node[lw->prog->nnodes - 1]);
-	return 0;
-}
-
-static int
-lower_call(struct lowering *lw, const struct xp_node *x)
-{
-	static const struct {
-		const char	*name;
-		enum xpstream_op op;
-		size_t		 min, max;
-	} fns[] = {
-		{ "concat", XPS_CONCAT, 2, (size_t)-1 },
-		{ "substring-before", XPS_BEFORE, 2, 2 },
-		{ "substring-after", XPS_AFTER, 2, 2 },
-		{ "normalize-space", XPS_NORMALIZE, 1, 1 },
-	};
-	struct xpstream_node	*n;
-	size_t			 i, k;
-
-	/* string(X) is X: every expression here is a string already. */
-	if (strcmp(x->text, "string") == 0)
-		return x->nargs == 1 ? lower(lw, x->args[0]) : -1;
-	if (strcmp(x->text, "translate") == 0)
-		return lower_translate(lw, x);
-	if (strcmp(x->text, "local-name") == 0)
-		return lower_name_of(lw, x, XPS_LOCAL_NAME);
-	if (strcmp(x->text, "name") == 0)
-		return lower_name_of(lw, x, XPS_QNAME);
-	for (i = 0; i < sizeof(fns) / sizeof(fns[0]); i++) {
-		if (strcmp(x->text, fns[i].name) != 0)
-			continue;
-		if (x->nargs < fns[i].min || x->nargs > fns[i].max ||
-		    (n = add_node(lw, fns[i].op)) == NULL)
-			return -1;
-		n->nargs = x->nargs;
-		for (k = 0; k < x->nargs; k++)
-			if (lower(lw, x->args[k]) == -1)
-				return -1;
-		return 0;
-	}
-	return -1;
-}
-
-static int
-lower(struct lowering *lw, const struct xp_node *x)
-{
-	int	 rc;
-
-	if (++lw->depth > MAX_DEPTH)
-		return -1;
-	switch (x->op) {
-	case XP_LITERAL:
-		rc = lower_literal(lw, x);
-		break;
-	case XP_CALL:
-		rc = lower_call(lw, x);
-		break;
-	case XP_PATH:
-		rc = lower_path(lw, x);
-		break;
-	default:
-		rc = -1;
-		break;
-	}
-	lw->depth--;
-	return rc;
-}
-
-int
-xpstream_lower(struct xpstream *prog, const struct xp_node *x)
-{
-	struct lowering	 lw = { prog, 0 };
-
-	memset(prog, 0, sizeof(*prog));
-	if (lower(&lw, x) == 0)
-		return 0;
-	xpstream_free(prog);
-	return -1;
+	for (i = 0; i < st->nnames; i++)
+		free(st->name[i]);
+	free(st->uri);
+	free(st->pred_attr);
+	free(st->pred_value);
 }
 
 void
@@ -317,7 +119,7 @@ xpstream_free(struct xpstream *prog)
 
 	for (i = 0; i < prog->nleaves; i++) {
 		for (k = 0; k < prog->leaf[i].nsteps; k++)
-			free(prog->leaf[i].step[k]);
+			free_step(&prog->leaf[i].step[k]);
 		free(prog->leaf[i].attr);
 	}
 	for (i = 0; i < prog->nnodes; i++) {
@@ -330,7 +132,8 @@ xpstream_free(struct xpstream *prog)
 int
 xpstream_is_leaf(const struct xpstream *prog)
 {
-	return prog->nnodes == 1 && prog->node[0].op == XPS_LEAF;
+	return prog->nnodes == 1 && prog->node[0].op == XPS_LEAF &&
+	    prog->leaf[0].take != XPS_COUNT;
 }
 
 static void
@@ -436,45 +239,333 @@ translate_from(struct buf *out, size_t start, const struct xpstream_node *tr,
 	truncate_to(out, start + w - end);
 }
 
-/* Appends node i's string to `out`; returns the node after its subtree. */
+/* A node's value: a string (appended to the buffer), a number or a test. */
+struct value {
+	enum xpstream_type	 type;
+	double			 number;
+	int			 test;
+};
+
+static size_t	eval(const struct xpstream *, size_t,
+		    const struct xpstream_text *, struct buf *, struct value *);
+
+/* Node i's string, appended to `out`; returns the node after its subtree. */
 static size_t
-eval_node(const struct xpstream *prog, size_t i, const struct xpstream_text *text,
-    struct buf *out)
+eval_string(const struct xpstream *prog, size_t i,
+    const struct xpstream_text *text, struct buf *out)
 {
-	const struct xpstream_node *n = &prog->node[i++];
-	size_t			 start = out->len, mid, k;
+	struct value	 v;
+	xmlChar		*s;
+
+	i = eval(prog, i, text, out, &v);
+	if (v.type == XPS_NUMERIC) {
+		if ((s = xmlXPathCastNumberToString(v.number)) != NULL) {
+			buf_puts(out, (const char *)s);
+			xmlFree(s);
+		}
+	} else if (v.type == XPS_BOOL)
+		buf_puts(out, v.test ? "true" : "false");
+	return i;
+}
+
+/* Node i's number, as number() reads a string; `out` is left as it was. */
+static size_t
+eval_number(const struct xpstream *prog, size_t i,
+    const struct xpstream_text *text, struct buf *out, double *n)
+{
+	struct value	 v;
+	size_t		 start = out->len;
+
+	i = eval(prog, i, text, out, &v);
+	if (v.type == XPS_NUMERIC)
+		*n = v.number;
+	else if (v.type == XPS_BOOL)
+		*n = v.test ? 1 : 0;
+	else {
+		buf_putc(out, '\0');
+		*n = xmlXPathCastStringToNumber(XMLSTR(out->data + start));
+	}
+	truncate_to(out, start);
+	return i;
+}
+
+/* Node i as boolean() takes it; `out` is left as it was. */
+static size_t
+eval_test(const struct xpstream *prog, size_t i,
+    const struct xpstream_text *text, struct buf *out, int *t)
+{
+	struct value	 v;
+	size_t		 start = out->len;
+
+	i = eval(prog, i, text, out, &v);
+	if (v.type == XPS_BOOL)
+		*t = v.test;
+	else if (v.type == XPS_NUMERIC)
+		*t = !(v.number == 0 || isnan(v.number));
+	else
+		*t = out->len > start;
+	truncate_to(out, start);
+	return i;
+}
+
+/* out[pos..], which may be nothing at all yet. */
+static const char *
+text_at(const struct buf *out, size_t pos)
+{
+	return out->data != NULL ? out->data + pos : "";
+}
+
+/* The number of characters of s[0..len), as xmlUTF8Strlen counts them. */
+static size_t
+utf8_length(const char *s, size_t len)
+{
+	size_t	 i, n = 0;
+
+	for (i = 0; i < len; i++)
+		n += ((unsigned char)s[i] & 0xc0) != 0x80;
+	return n;
+}
+
+/* XPath's round() of a position, as libxml2's substring() makes it. */
+static double
+round_half_up(double x)
+{
+	double	 r = floor(x);
+
+	return x - r >= 0.5 ? r + 1.0 : r;
+}
+
+/*
+ * substring(S, START[, LEN]) of out[start..): libxml2's bounds (as ints,
+ * NaN and the infinities included), then the characters from i to j.
+ */
+static void
+substring_from(struct buf *out, size_t start, double in, int has_len,
+    double le)
+{
+	int		 i = 1, j = INT_MAX;
+	double		 end;
+	const char	*s = text_at(out, start), *from, *to;
+	size_t		 len = out->len - start;
+
+	if (!(in < INT_MAX))
+		i = INT_MAX;
+	else if (in >= 1.0)
+		i = (int)in + (in - floor(in) >= 0.5);
+	if (has_len) {
+		end = round_half_up(in) + round_half_up(le);
+		if (!(end >= 1.0))
+			j = 1;
+		else if (end < INT_MAX)
+			j = (int)end;
+	}
+	if (len == 0 || i >= j || (from = char_at(s, len, i - 1)) == NULL) {
+		truncate_to(out, start);
+		return;
+	}
+	to = char_at(s, len, (long)j - 1);
+	len = (to != NULL ? (size_t)(to - from) : len - (size_t)(from - s));
+	memmove(out->data + start, from, len);
+	truncate_to(out, start + len);
+}
+
+/* contains() and starts-with() of out[start..mid) and out[mid..). */
+static int
+string_test(const struct buf *out, size_t start, size_t mid, int prefix)
+{
+	size_t	 hay = mid - start, needle = out->len - mid;
+
+	if (needle == 0)
+		return 1;
+	if (prefix)
+		return needle <= hay &&
+		    memcmp(out->data + start, out->data + mid, needle) == 0;
+	return memmem(text_at(out, start), hay, out->data + mid, needle) !=
+	    NULL;
+}
+
+/* '=' and '!=' between values: booleans, else numbers, else strings. */
+static size_t
+eval_equal(const struct xpstream *prog, size_t i,
+    const struct xpstream_text *text, struct buf *out, int *eq)
+{
+	const struct xpstream_node *a = &prog->node[i], *b;
+	size_t		 start = out->len, mid;
+	double		 x, y;
+	int		 s, t;
+
+	b = &prog->node[skip(prog, i)];
+	if (a->type == XPS_BOOL || b->type == XPS_BOOL) {
+		i = eval_test(prog, i, text, out, &s);
+		i = eval_test(prog, i, text, out, &t);
+		*eq = s == t;
+	} else if (a->type == XPS_NUMERIC || b->type == XPS_NUMERIC) {
+		i = eval_number(prog, i, text, out, &x);
+		i = eval_number(prog, i, text, out, &y);
+		*eq = x == y;
+	} else {
+		i = eval_string(prog, i, text, out);
+		mid = out->len;
+		i = eval_string(prog, i, text, out);
+		*eq = out->len - mid == mid - start && memcmp(text_at(out,
+		    start), text_at(out, mid), mid - start) == 0;
+		truncate_to(out, start);
+	}
+	return i;
+}
+
+/* The relational and arithmetic operators, over numbers. */
+static size_t
+eval_arithmetic(const struct xpstream *prog, size_t i,
+    const struct xpstream_text *text, struct buf *out, enum xpstream_op op,
+    struct value *v)
+{
+	double	 x, y = 0;
+
+	i = eval_number(prog, i, text, out, &x);
+	if (op != XPS_NEG)
+		i = eval_number(prog, i, text, out, &y);
+	switch (op) {
+	case XPS_LT: v->test = x < y; break;
+	case XPS_LE: v->test = x <= y; break;
+	case XPS_GT: v->test = x > y; break;
+	case XPS_GE: v->test = x >= y; break;
+	case XPS_ADD: v->number = x + y; break;
+	case XPS_SUB: v->number = x - y; break;
+	case XPS_MUL: v->number = x * y; break;
+	case XPS_DIV: v->number = x / y; break;
+	case XPS_MOD: v->number = fmod(x, y); break;
+	default: v->number = -x; break;
+	}
+	return i;
+}
+
+/* The string functions (xpstream.h) of node n, whose arguments follow. */
+static size_t
+eval_strings(const struct xpstream *prog, const struct xpstream_node *n,
+    size_t i, const struct xpstream_text *text, struct buf *out)
+{
+	size_t	 start = out->len, mid, k;
+	double	 from, len = 0;
+	int	 t;
 
 	switch (n->op) {
-	case XPS_LEAF:
-		if (text[n->leaf].len > 0)
-			buf_append(out, text[n->leaf].p, text[n->leaf].len);
-		break;
-	case XPS_LITERAL:
-		buf_append(out, n->literal, n->len);
-		break;
 	case XPS_CONCAT:
 		for (k = 0; k < n->nargs; k++)
-			i = eval_node(prog, i, text, out);
+			i = eval_string(prog, i, text, out);
 		break;
 	case XPS_BEFORE:
 	case XPS_AFTER:
-		i = eval_node(prog, i, text, out);
+		i = eval_string(prog, i, text, out);
 		mid = out->len;
-		i = eval_node(prog, i, text, out);
+		i = eval_string(prog, i, text, out);
 		cut_around(out, start, mid, n->op == XPS_AFTER);
 		break;
 	case XPS_NORMALIZE:
-		i = eval_node(prog, i, text, out);
+		i = eval_string(prog, i, text, out);
 		normalize_from(out, start);
 		break;
 	case XPS_TRANSLATE:		/* then two literals */
-		i = eval_node(prog, i, text, out);
+		i = eval_string(prog, i, text, out);
 		translate_from(out, start, n, &prog->node[i],
 		    &prog->node[i + 1]);
 		i += 2;
 		break;
+	case XPS_SUBSTRING:
+		i = eval_string(prog, i, text, out);
+		i = eval_number(prog, i, text, out, &from);
+		if (n->nargs == 3)
+			i = eval_number(prog, i, text, out, &len);
+		substring_from(out, start, from, n->nargs == 3, len);
+		break;
+	default:			/* XPS_IF */
+		i = eval_string(prog, i, text, out);
+		i = eval_test(prog, i, text, out, &t);
+		if (!t)
+			truncate_to(out, start);
+		break;
 	}
 	return i;
+}
+
+/* The tests and numbers of node n, whose arguments follow. */
+static size_t
+eval_values(const struct xpstream *prog, const struct xpstream_node *n,
+    size_t i, const struct xpstream_text *text, struct buf *out,
+    struct value *v)
+{
+	size_t	 start = out->len, mid;
+
+	switch (n->op) {
+	case XPS_NUMLIT: v->number = n->number; break;
+	case XPS_TRUE: v->test = 1; break;
+	case XPS_FALSE: v->test = 0; break;
+	case XPS_NUMBER: i = eval_number(prog, i, text, out, &v->number); break;
+	case XPS_BOOLEAN: i = eval_test(prog, i, text, out, &v->test); break;
+	case XPS_NOT:
+		i = eval_test(prog, i, text, out, &v->test);
+		v->test = !v->test;
+		break;
+	case XPS_EXISTS:
+		i = eval_number(prog, i, text, out, &v->number);
+		v->test = v->number > 0;
+		break;
+	case XPS_STRING_LENGTH:
+		i = eval_string(prog, i, text, out);
+		v->number = (double)utf8_length(text_at(out, start),
+		    out->len - start);
+		truncate_to(out, start);
+		break;
+	case XPS_CONTAINS:
+	case XPS_STARTS_WITH:
+		i = eval_string(prog, i, text, out);
+		mid = out->len;
+		i = eval_string(prog, i, text, out);
+		v->test = string_test(out, start, mid, n->op == XPS_STARTS_WITH);
+		truncate_to(out, start);
+		break;
+	case XPS_EQ:
+	case XPS_NE:
+		i = eval_equal(prog, i, text, out, &v->test);
+		v->test = n->op == XPS_EQ ? v->test : !v->test;
+		break;
+	default:
+		i = eval_arithmetic(prog, i, text, out, n->op, v);
+		break;
+	}
+	return i;
+}
+
+/* Node i's value; returns the node after its subtree. */
+static size_t
+eval(const struct xpstream *prog, size_t i, const struct xpstream_text *text,
+    struct buf *out, struct value *v)
+{
+	const struct xpstream_node *n = &prog->node[i++];
+	const struct xpstream_text *t;
+
+	v->type = n->type;
+	switch (n->op) {
+	case XPS_LEAF:
+		t = &text[n->leaf];
+		if (prog->leaf[n->leaf].take == XPS_COUNT)
+			v->number = t->count;
+		else if (t->len > 0)
+			buf_append(out, t->p, t->len);
+		return i;
+	case XPS_LITERAL:
+		buf_append(out, n->literal, n->len);
+		return i;
+	default:
+		return n->type == XPS_STRING ? eval_strings(prog, n, i, text,
+		    out) : eval_values(prog, n, i, text, out, v);
+	}
+}
+
+enum xpstream_type
+xpstream_type(const struct xpstream *prog)
+{
+	return prog->node[0].type;
 }
 
 void
@@ -482,5 +573,16 @@ xpstream_eval(const struct xpstream *prog, const struct xpstream_text *text,
     struct buf *out)
 {
 	buf_reset(out);
-	(void)eval_node(prog, 0, text, out);
+	(void)eval_string(prog, 0, text, out);
+}
+
+double
+xpstream_eval_number(const struct xpstream *prog,
+    const struct xpstream_text *text, struct buf *scratch)
+{
+	double	 n;
+
+	buf_reset(scratch);
+	(void)eval_number(prog, 0, text, scratch, &n);
+	return n;
 }
