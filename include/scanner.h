@@ -177,9 +177,8 @@ void	scanner_holds_too_much(struct scanner *);
 void	capture_init(struct scanner *);
 void	capture_free(struct scanner *);
 void	capture_intern(struct scanner *);
-void	capture_ancestor(struct scanner *, const xmlChar *localname,
-	    const xmlChar *prefix, int nb_attributes,
-	    const xmlChar **attributes);
+void	capture_ancestor(struct scanner *, const struct start_tag *,
+	    const xmlChar *uri);
 void	capture_grow(struct scanner *, size_t old_cap);
 const char *capture_start_leaf(const struct scanner *, struct stream_leaf *,
 	    const struct start_tag *, size_t *len);

@@ -76,6 +76,10 @@ struct xpstream_leaf {
 	char		*attr;		/* the last one's attribute (the row's
 					   when nsteps is 0), or NULL: its text,
 					   or its name */
+	int		 ancestor;	/* 'ancestor::T[P]/@attr', T step[0]'s
+					   test (nsteps stays 0) */
+	int		 from_last;	/* P is last() - position */
+	long		 position;	/* P's number; 0: no P */
 };
 
 enum xpstream_op {

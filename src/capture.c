@@ -21,12 +21,19 @@ same_name(const char *want, const xmlChar *name)
 	    (want[0] == (char)name[0] && strcmp((const char *)name, want) == 0);
 }
 
-/* Is this path '../@x', whose value the lineage keeps? */
+/* Is this path '../@x' or 'ancestor::T/@x', whose value the lineage keeps? */
 static int
 reads_ancestor_attribute(const struct xpstream_leaf *def)
 {
-	return def->up > 0 && def->name == XPS_NOT_NAME;
+	return (def->up > 0 && def->name == XPS_NOT_NAME) || def->ancestor;
 }
+
+/*
+ * What the lineage keeps of an element for 'ancestor::T/@x': a byte of
+ * flags (it is a T, it has @x), then @x.
+ */
+#define ANCESTOR_IS_T		1
+#define ANCESTOR_HAS_ATTR	2
 
 /*
  * A streamed field's paths.  One that is the whole expression is held to
@@ -110,7 +117,8 @@ capture_intern(struct scanner *s)
 	for (i = 0; i < s->nsets; i++)
 		for (k = 0; k < s->sets[i].nleaves; k++) {
 			l = &s->sets[i].leaf[k];
-			for (n = 0; n < l->def->nsteps; n++)
+			/* an ancestor's test is its step 0 */
+			for (n = 0; n < l->def->nsteps + l->def->ancestor; n++)
 				intern_step(s, l, n);
 			if (l->def->attr != NULL)
 				l->attr = scanner_intern(s->ctxt, l->def->attr);
@@ -180,25 +188,52 @@ leaf_attribute(const struct stream_leaf *l, int n, const xmlChar **attributes,
 	return attribute(l->attr, n, attributes, len);
 }
 
+/* Does the element take step k of the leaf's path? */
+static int
+step_matches(const struct stream_leaf *l, size_t k,
+    const struct start_tag *tag, const xmlChar *uri)
+{
+	const struct xpstream_step *st = &l->def->step[k];
+	const char	*v;
+	size_t		 i, len;
+
+	if (st->nnames > 0) {
+		if (st->uri == NULL ? uri != NULL : uri == NULL ||
+		    strcmp(st->uri, (const char *)uri) != 0)
+			return 0;
+		for (i = 0; i < st->nnames; i++)
+			if (same_name(l->step[k][i], tag->name.localname))
+				break;
+		if (i == st->nnames)
+			return 0;
+	}
+	if (st->pred_attr == NULL)
+		return 1;
+	v = attribute(l->pred_attr[k], tag->nb_attributes, tag->attributes,
+	    &len);
+	return v != NULL && len == strlen(st->pred_value) &&
+	    memcmp(v, st->pred_value, len) == 0;
+}
+
 /*
  * An element starts: keep what the '../@x' and 'name(..)' paths of rows
  * below it may read; of an attribute held to a limit, no more than shows
  * it is over.
  */
 void
-capture_ancestor(struct scanner *s, const xmlChar *localname,
-    const xmlChar *prefix, int nb_attributes, const xmlChar **attributes)
+capture_ancestor(struct scanner *s, const struct start_tag *tag,
+    const xmlChar *uri)
 {
 	struct lineage		*lg = &s->lineage;
 	const struct stream_leaf *l;
 	struct buf		*b;
 	const char		*v;
 	size_t			 i, k, len;
+	int			 nb_attributes = tag->nb_attributes;
+	const xmlChar		**attributes = tag->attributes;
 
-	if (lg->names != NULL) {
-		lg->names[s->depth].localname = localname;
-		lg->names[s->depth].prefix = prefix;
-	}
+	if (lg->names != NULL)
+		lg->names[s->depth] = tag->name;
 	if (lg->nattrs == 0)
 		return;
 	b = &lg->attrs[s->depth * lg->nattrs];
@@ -208,11 +243,63 @@ capture_ancestor(struct scanner *s, const xmlChar *localname,
 			if (!reads_ancestor_attribute(l->def))
 				continue;
 			buf_reset(&b[l->lineage]);
-			if ((v = leaf_attribute(l, nb_attributes, attributes,
-			    &len)) != NULL)
+			v = leaf_attribute(l, nb_attributes, attributes, &len);
+			if (l->def->ancestor)
+				buf_putc(&b[l->lineage], (char)((v != NULL ?
+				    ANCESTOR_HAS_ATTR : 0) |
+				    (step_matches(l, 0, tag, uri) ?
+				    ANCESTOR_IS_T : 0)));
+			if (v != NULL)
 				buf_append(&b[l->lineage], v,
 				    len > l->limit ? l->limit + 1 : len);
 		}
+}
+
+/* An open element's entry for the leaf, if it is a T. */
+static const struct buf *
+ancestor_entry(const struct scanner *s, const struct stream_leaf *l,
+    size_t at)
+{
+	const struct buf	*b;
+
+	b = &s->lineage.attrs[at * s->lineage.nattrs + l->lineage];
+	return b->len > 0 && (b->data[0] & ANCESTOR_IS_T) != 0 ? b : NULL;
+}
+
+/*
+ * 'ancestor::T[P]/@x' for the row: of the open elements above it that
+ * are a T, the one P says (positions count from the row outwards, the
+ * last is the outermost; no P: the outermost that has @x, document
+ * order), its @x; NULL if none.
+ */
+static const char *
+ancestor_attribute(const struct scanner *s, const struct stream_leaf *l,
+    size_t *len)
+{
+	const struct xpstream_leaf *def = l->def;
+	const struct buf	*b, *chosen = NULL;
+	size_t			 at, n = 0, k = 0, want = 0;
+	int			 any = def->position == 0 && !def->from_last;
+
+	*len = 0;
+	for (at = 1; at < s->depth; at++)
+		n += ancestor_entry(s, l, at) != NULL;
+	if (!any && (def->from_last ? (size_t)def->position >= n :
+	    (size_t)def->position > n))
+		return NULL;
+	if (!any)	/* from the outermost, 1-based */
+		want = def->from_last ? (size_t)def->position + 1 :
+		    n + 1 - (size_t)def->position;
+	for (at = 1; at < s->depth && chosen == NULL; at++) {
+		if ((b = ancestor_entry(s, l, at)) == NULL)
+			continue;
+		if (any ? (b->data[0] & ANCESTOR_HAS_ATTR) != 0 : ++k == want)
+			chosen = b;
+	}
+	if (chosen == NULL || (chosen->data[0] & ANCESTOR_HAS_ATTR) == 0)
+		return NULL;
+	*len = chosen->len - 1;
+	return chosen->data + 1;
 }
 
 /* An element's name as name() or local-name() gives it. */
@@ -243,6 +330,8 @@ capture_start_leaf(const struct scanner *s, struct stream_leaf *l,
 	const struct buf	*b;
 	size_t			 at;
 
+	if (def->ancestor)
+		return ancestor_attribute(s, l, len);
 	if (def->up == 0 && def->name == XPS_NOT_NAME)	/* '@type' */
 		return leaf_attribute(l, tag->nb_attributes, tag->attributes,
 		    len);
@@ -301,33 +390,6 @@ capture_open(struct scanner *s, struct open_row *r,
 			return -1;
 	}
 	return 0;
-}
-
-/* Does the element take step k of the leaf's path? */
-static int
-step_matches(const struct stream_leaf *l, size_t k,
-    const struct start_tag *tag, const xmlChar *uri)
-{
-	const struct xpstream_step *st = &l->def->step[k];
-	const char	*v;
-	size_t		 i, len;
-
-	if (st->nnames > 0) {
-		if (st->uri == NULL ? uri != NULL : uri == NULL ||
-		    strcmp(st->uri, (const char *)uri) != 0)
-			return 0;
-		for (i = 0; i < st->nnames; i++)
-			if (same_name(l->step[k][i], tag->name.localname))
-				break;
-		if (i == st->nnames)
-			return 0;
-	}
-	if (st->pred_attr == NULL)
-		return 1;
-	v = attribute(l->pred_attr[k], tag->nb_attributes, tag->attributes,
-	    &len);
-	return v != NULL && len == strlen(st->pred_value) &&
-	    memcmp(v, st->pred_value, len) == 0;
 }
 
 /*

@@ -157,17 +157,16 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 	    nb_attributes) == -1)
 		return;
 	rows = enter(s, localname) & s->match.rows;
-	if (s->keeps_lineage)
-		capture_ancestor(s, localname, prefix, nb_attributes,
-		    attributes);
-	if (s->tree_rows != 0 && (rowtree_start(&s->tree, localname, prefix,
-	    uri, nb_namespaces, namespaces, nb_attributes, attributes,
-	    (rows & s->tree_rows) != 0), row_too_big(s)))
-		return;
 	tag.name.localname = localname;
 	tag.name.prefix = prefix;
 	tag.nb_attributes = nb_attributes;
 	tag.attributes = attributes;
+	if (s->keeps_lineage)
+		capture_ancestor(s, &tag, uri);
+	if (s->tree_rows != 0 && (rowtree_start(&s->tree, localname, prefix,
+	    uri, nb_namespaces, namespaces, nb_attributes, attributes,
+	    (rows & s->tree_rows) != 0), row_too_big(s)))
+		return;
 	if (s->reads_inside && s->nrows > 0)
 		capture_step_in(s, &tag, uri);
 	if (rows != 0)

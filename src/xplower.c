@@ -495,6 +495,59 @@ lower_number(struct lowering *lw, const struct xp_node *x)
 	return 0;
 }
 
+/* [k], [last()], [last() - n] on the ancestor axis: which one. */
+static int
+ancestor_position(const struct xp_node *p, struct xpstream_leaf *leaf)
+{
+	const struct xp_node	*n;
+	double			 v;
+
+	if (xpexpr_is_call(p, "last", 0)) {
+		leaf->from_last = 1;
+		return 0;
+	}
+	n = p;
+	if (p->op == XP_SUB && xpexpr_is_call(p->args[0], "last", 0)) {
+		leaf->from_last = 1;
+		n = p->args[1];
+	}
+	if (n->op != XP_NUMBER)
+		return -1;
+	v = strtod(n->text, NULL);
+	if (v != (long)v || v > 1000 || (!leaf->from_last && v < 1))
+		return -1;
+	leaf->position = (long)v;
+	return 0;
+}
+
+/*
+ * 'ancestor::T/@a' (the outermost T that has @a: document order) or
+ * 'ancestor::T[k]/@a', k counted from the row outwards (a reverse axis),
+ * or [last() - n]: an ancestor's attribute, from the lineage.
+ */
+static int
+lower_ancestor(struct lowering *lw, const struct xp_node *x)
+{
+	const struct xp_step	*st = &x->steps[0];
+	struct xpstream_leaf	*leaf;
+	struct xp_step		 test = *st;
+
+	if (x->absolute || x->filter != NULL || x->nsteps != 2 ||
+	    st->axis != AX_ANCESTOR || st->test != XT_NAME || st->npred > 1 ||
+	    !plain_attribute(&x->steps[1]) || x->steps[1].npred != 0 ||
+	    (leaf = add_leaf(lw, XPS_NOT_NAME, XPS_FIRST)) == NULL)
+		return -1;
+	leaf->ancestor = 1;
+	if (st->npred == 1 && ancestor_position(st->pred[0], leaf) == -1)
+		return -1;
+	test.axis = AX_CHILD;		/* the same test, as a child step's */
+	test.npred = 0;
+	if (child_step(lw, &test, &leaf->step[0]) == -1)
+		return -1;
+	leaf->attr = xstrdup(x->steps[1].local);
+	return 0;
+}
+
 static int
 lower(struct lowering *lw, const struct xp_node *x)
 {
@@ -517,6 +570,8 @@ lower(struct lowering *lw, const struct xp_node *x)
 		    x->steps[0].npred == 1 && !x->absolute &&
 		    x->filter == NULL)
 			rc = lower_filtered_attribute(lw, x);
+		else if (x->nsteps > 0 && x->steps[0].axis == AX_ANCESTOR)
+			rc = lower_ancestor(lw, x);
 		else
 			rc = lower_path(lw, x);
 		break;

@@ -118,7 +118,8 @@ xpstream_free(struct xpstream *prog)
 	size_t	 i, k;
 
 	for (i = 0; i < prog->nleaves; i++) {
-		for (k = 0; k < prog->leaf[i].nsteps; k++)
+		for (k = 0; k < prog->leaf[i].nsteps +
+		    (size_t)prog->leaf[i].ancestor; k++)
 			free_step(&prog->leaf[i].step[k]);
 		free(prog->leaf[i].attr);
 	}

@@ -793,6 +793,11 @@ test_fieldexpr(void)
 	CHECK(kind_of("name(a[2])", NULL));
 	CHECK(kind_of("string(a[1]/b)", NULL));
 	CHECK(kind_of("count(../@a)", NULL));		/* kept as a string */
+	CHECK(kind_of("ancestor::x/@a", "@a"));
+	CHECK(kind_of("ancestor::x[last()-1]/@a", "@a"));
+	CHECK(kind_of("ancestor::*/@a", NULL));
+	CHECK(kind_of("ancestor::x[position()=2]/@a", NULL));
+	CHECK(kind_of("name(ancestor::x)", NULL));
 	for (i = 0; i < sizeof(not_streamed) / sizeof(not_streamed[0]); i++)
 		CHECK(kind_of(not_streamed[i], NULL));
 	CHECK(same_as_xpath("pending", "x", "substring-before(@a, 'e')"));
