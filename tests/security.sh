@@ -144,7 +144,17 @@ limited() {	# limited NAME FILE ARGS...
 	fi
 	echo "# $name: $(cat "$scratch/err"); ${rss} KB, ${user}+${sys} s CPU"
 }
-limited "one row of 400 000 children, count(*)" wide.xml -r //row -t 'count(*)'
+limited "one row of 400 000 children, count(node()) on its tree" wide.xml \
+    -r //row -t 'count(node())'
+# The same counted as the store streams by holds nothing: it reads.
+/usr/bin/time -o "$scratch/usage" -f '%M' "$XML2PROM" -o - -r //row \
+    -t 'count(*)' "$scratch/wide.xml" >"$scratch/wide.prom" 2>"$scratch/err"
+check "one row of 400 000 children, count(*) streamed: read, 400000" \
+    sh -c "test $? -eq 0 && grep -q '^store_rows{.*type=\"400000\"} 1$' '$scratch/wide.prom'"
+if [ "${HOSTILE_LIMITS:-1}" != 0 ]; then
+	check "...in at most 16 MiB ($(( $(tail -n 1 "$scratch/usage") / 1024 )) MiB)" \
+	    test "$(tail -n 1 "$scratch/usage")" -lt $((16 * 1024))
+fi
 limited "40 MiB of text in one row, substring()" bigtext.xml -r //row -t 'substring(c,1,3)'
 limited "40 MiB of text in one row, string(.)" bigtext.xml -r //row -t 'string(.)'
 limited "40 MiB of text in one row, translate()" bigtext.xml -r //row -t 'translate(c,"x","y")'
