@@ -16,7 +16,8 @@ for c in type-escaping type-child-text type-xpath-nested missing-type \
     entity-text-in-xpath entity-rows-xpath dtd-default-attribute \
     entity-deep-attribute entity-undeclared entity-attribute-normalized \
     comments-pis-in-rows ancestors-visible enc-latin1 enc-utf16 entity-loop \
-    entity-loop-unreferenced entity-parameter-loop cdata-merged; do
+    entity-loop-unreferenced entity-parameter-loop cdata-merged \
+    ancestors-positions; do
 	for f in "$cases/$c"/*.xml; do stores+=("$f"); done
 done
 "$top"/build/genstore 500 >"$scratch/gen.xml"
