@@ -97,6 +97,8 @@ struct open_row {
 	size_t		 depth;
 	unsigned long	 line;
 	struct capture	*cap;		/* one per leaf of its set */
+	size_t		 pending;	/* leaves not done: the events
+					   inside it are theirs to read */
 };
 
 /*

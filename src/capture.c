@@ -375,14 +375,17 @@ capture_open(struct scanner *s, struct open_row *r,
 
 	if (r->cap == NULL)
 		r->cap = xcalloc(s->most_leaves, sizeof(*r->cap));
+	r->pending = 0;
 	for (k = 0; k < set->nleaves; k++) {
 		c = &r->cap[k];
 		buf_reset(&c->text);
 		c->matched = c->depth = 0;
 		c->count = 0;
 		c->done = set->leaf[k].def->nsteps == 0;
-		if (!c->done)
+		if (!c->done) {
+			r->pending++;
 			continue;
+		}
 		v = capture_start_leaf(s, &set->leaf[k], tag, &len);
 		if (set->leaf[k].def->take == XPS_COUNT)
 			c->count = v != NULL;
@@ -398,9 +401,10 @@ capture_open(struct scanner *s, struct open_row *r,
  * found is the path's (document order), or the last for [last()].
  */
 static int
-take_node(struct scanner *s, const struct set_reader *set, size_t k,
+take_node(struct scanner *s, struct open_row *r, size_t k,
     struct capture *c, const struct start_tag *tag)
 {
+	const struct set_reader	*set = r->set;
 	struct stream_leaf	*l = &set->leaf[k];
 	const char		*v;
 	size_t			 len;
@@ -420,6 +424,7 @@ take_node(struct scanner *s, const struct set_reader *set, size_t k,
 	    tag->attributes, &len)) == NULL)
 		return 0;
 	c->done = l->def->take == XPS_FIRST;
+	r->pending -= c->done;
 	buf_reset(&c->text);
 	return capture(s, set, k, c, v, len);
 }
@@ -439,6 +444,8 @@ capture_step_in(struct scanner *s, const struct start_tag *tag,
 
 	for (i = 0; i < s->nrows; i++) {
 		r = &s->rows[i];
+		if (r->pending == 0)
+			continue;
 		step = s->depth - r->depth;
 		for (k = 0; k < r->set->nleaves; k++) {
 			l = &r->set->leaf[k];
@@ -449,7 +456,7 @@ capture_step_in(struct scanner *s, const struct start_tag *tag,
 				continue;
 			c->matched = step;
 			if (step == l->def->nsteps &&
-			    take_node(s, r->set, k, c, tag) == -1)
+			    take_node(s, r, k, c, tag) == -1)
 				return;
 		}
 	}
@@ -486,12 +493,15 @@ capture_step_out(struct scanner *s)
 
 	for (i = 0; i < s->nrows; i++) {
 		r = &s->rows[i];
+		if (r->pending == 0)
+			continue;
 		step = s->depth - r->depth;
 		for (k = 0; k < r->set->nleaves; k++) {
 			c = &r->cap[k];
 			if (c->depth == s->depth) {
 				c->depth = 0;
 				c->done = 1;
+				r->pending--;
 				s->reading_text--;
 			}
 			if (step > 0 && c->matched == step)
