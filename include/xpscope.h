@@ -28,6 +28,8 @@
 
 struct xpscope_demand {
 	int		 full;
+	int		 kids_text;	/* the children named are kept whole:
+					   their text, everything inside */
 	size_t		 nchildren;
 	char		*children[XPSCOPE_MAX_CHILDREN];
 };

@@ -50,8 +50,8 @@ left_out(struct rowtree *t, const xmlChar *localname)
 
 	if (t->skipping > 0)
 		return 1;
-	if (t->row_depth != 1)
-		return 1;
+	if (t->row_depth != 1)		/* inside a child kept: whole or not */
+		return !t->demand->kids_text;
 	for (i = 0; i < t->demand->nchildren; i++)
 		if (t->children[i] == localname ||
 		    xmlStrEqual(t->children[i], localname))
@@ -98,7 +98,8 @@ flush_text(struct rowtree *t)
 void
 rowtree_text(struct rowtree *t, const xmlChar *ch, int len)
 {
-	if (t->rows_open == 0 || len <= 0 || t->demand != NULL)
+	if (t->rows_open == 0 || len <= 0 || (t->demand != NULL &&
+	    !(t->demand->kids_text && t->skipping == 0 && t->row_depth > 0)))
 		return;
 	/* Counted as it comes: a text of gigabytes never becomes a node. */
 	hold(t, (size_t)len + (t->pending.len == 0 ? NODE_COST : 0));

@@ -70,8 +70,10 @@ need_text(struct scope *sc, struct value v)
 		fail(sc, "it uses the text of %s, which a streaming read does "
 		    "not keep", (v.at & AT_ANCESTOR) ? "an ancestor of the row" :
 		    "the whole document");
-	if ((v.at & (AT_ROW | AT_INSIDE | AT_KIDS)) != 0)
+	if ((v.at & (AT_ROW | AT_INSIDE)) != 0)
 		need_all(sc);
+	else if ((v.at & AT_KIDS) != 0)	/* 'string(category)' */
+		sc->demand->kids_text = 1;
 }
 
 /* A child of the row chosen by its name: only those are built. */
@@ -451,6 +453,7 @@ xpscope_demand_merge(struct xpscope_demand *d, const struct xpscope_demand *add)
 	size_t	 i, j;
 
 	d->full |= add->full;
+	d->kids_text |= add->kids_text;
 	for (i = 0; i < add->nchildren && !d->full; i++) {
 		for (j = 0; j < d->nchildren; j++)
 			if (strcmp(d->children[j], add->children[i]) == 0)

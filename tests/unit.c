@@ -855,6 +855,8 @@ demands(const char *expr, const char *want)
 	else
 		for (i = 0; i < d.nchildren; i++)
 			buf_printf(&got, "%s%s", i > 0 ? "," : "", d.children[i]);
+	if (!d.full && d.kids_text)
+		buf_puts(&got, "+text");
 	ok = strcmp(got.data != NULL ? got.data : "", want) == 0;
 	if (!ok)
 		printf("# demand(%s) = '%s', want '%s'\n", expr,
@@ -874,8 +876,9 @@ test_demand(void)
 	CHECK(demands("concat(a/@x, p:b/@y, count(a))", "a,b"));
 	CHECK(demands("string(a[2]/@x)", "a"));
 	CHECK(demands("string(a[@k='v']/@x)", "a"));
-	CHECK(demands("string(a)", "full"));		/* text */
-	CHECK(demands("string(a[.='v']/@x)", "full"));	/* text in a predicate */
+	CHECK(demands("string(a)", "a+text"));		/* text, a's whole */
+	CHECK(demands("string(a[.='v']/@x)", "a+text"));	/* in a predicate */
+	CHECK(demands("concat(a, b/@c)", "a,b+text"));
 	CHECK(demands("string(a/b/@x)", "full"));	/* grandchildren */
 	CHECK(demands("name(*[2])", "full"));		/* any child */
 	CHECK(demands("count(node())", "full"));
