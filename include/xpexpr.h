@@ -80,6 +80,5 @@ struct xp_node *xpexpr_parse(const char *src, struct buf *why);
 void	xpexpr_free(struct xp_node *);
 
 int	xpexpr_is_call(const struct xp_node *, const char *name, size_t nargs);
-const char *xpexpr_axis_name(enum xp_axis);
 
 #endif

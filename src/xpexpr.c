@@ -38,12 +38,6 @@ static const char *const axis_names[AX_COUNT] = {
 	"parent", "preceding", "preceding-sibling", "self"
 };
 
-const char *
-xpexpr_axis_name(enum xp_axis a)
-{
-	return axis_names[a];
-}
-
 static void fail(struct parser *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 

@@ -41,6 +41,18 @@ add_node(struct lowering *lw, enum xpstream_op op, enum xpstream_type type)
 	return n;
 }
 
+/* An operation over the `nargs` nodes that follow it. */
+static struct xpstream_node *
+add_op(struct lowering *lw, enum xpstream_op op, enum xpstream_type type,
+    size_t nargs)
+{
+	struct xpstream_node	*n;
+
+	if ((n = add_node(lw, op, type)) != NULL)
+		n->nargs = nargs;
+	return n;
+}
+
 static struct xpstream_leaf *
 add_leaf(struct lowering *lw, enum xpstream_name name,
     enum xpstream_take take)
@@ -317,34 +329,35 @@ static int
 lower_args(struct lowering *lw, enum xpstream_op op, enum xpstream_type type,
     struct xp_node *const *args, size_t nargs)
 {
-	struct xpstream_node	*n;
-	size_t			 k;
+	size_t	 k;
 
-	if ((n = add_node(lw, op, type)) == NULL)
+	if (add_op(lw, op, type, nargs) == NULL)
 		return -1;
-	n->nargs = nargs;
 	for (k = 0; k < nargs; k++)
 		if (lower(lw, args[k]) == -1)
 			return -1;
 	return 0;
 }
 
-/* boolean(P) and not(P) of a path test whether it reaches a node. */
+/* Does path P reach a node (or none, `negated`)?  Its count, tested. */
+static int
+lower_exists(struct lowering *lw, const struct xp_node *p, int negated)
+{
+	if ((negated && add_op(lw, XPS_NOT, XPS_BOOL, 1) == NULL) ||
+	    add_op(lw, XPS_EXISTS, XPS_BOOL, 1) == NULL)
+		return -1;
+	return lower_count(lw, p);
+}
+
+/* boolean(X) and not(X); of a path, whether it reaches a node. */
 static int
 lower_test(struct lowering *lw, const struct xp_node *x, int negated)
 {
-	const struct xp_node	*p = x->args[0];
-
-	if (negated && add_node(lw, XPS_NOT, XPS_BOOL) == NULL)
+	if (is_node_set(x->args[0]))
+		return lower_exists(lw, x->args[0], negated);
+	if (negated && add_op(lw, XPS_NOT, XPS_BOOL, 1) == NULL)
 		return -1;
-	if (negated)
-		lw->prog->node[lw->prog->nnodes - 1].nargs = 1;
-	if (!is_node_set(p))
-		return lower_args(lw, XPS_BOOLEAN, XPS_BOOL, x->args, 1);
-	if (add_node(lw, XPS_EXISTS, XPS_BOOL) == NULL)
-		return -1;
-	lw->prog->node[lw->prog->nnodes - 1].nargs = 1;
-	return lower_count(lw, p);
+	return lower_args(lw, XPS_BOOLEAN, XPS_BOOL, x->args, 1);
 }
 
 /*
@@ -463,24 +476,16 @@ lower_filtered_attribute(struct lowering *lw, const struct xp_node *x)
 	p = negated || xpexpr_is_call(test, "boolean", 1) ? test->args[0] : test;
 	if (p->op != XP_PATH || p->absolute || p->filter != NULL ||
 	    p->nsteps < 2 || !is_up(&p->steps[0]) ||
-	    add_node(lw, XPS_IF, XPS_STRING) == NULL)
+	    add_op(lw, XPS_IF, XPS_STRING, 2) == NULL)
 		return -1;
-	lw->prog->node[lw->prog->nnodes - 1].nargs = 2;
 	plain.npred = 0;
 	attr.steps = &plain;
 	if (lower_path(lw, &attr) == -1)
 		return -1;
-	if (negated && add_node(lw, XPS_NOT, XPS_BOOL) == NULL)
-		return -1;
-	if (negated)
-		lw->prog->node[lw->prog->nnodes - 1].nargs = 1;
 	inner = *p;		/* the test, from the row: '..' dropped */
 	inner.steps = p->steps + 1;
 	inner.nsteps = p->nsteps - 1;
-	if (add_node(lw, XPS_EXISTS, XPS_BOOL) == NULL)
-		return -1;
-	lw->prog->node[lw->prog->nnodes - 1].nargs = 1;
-	return lower_count(lw, &inner);
+	return lower_exists(lw, &inner, negated);
 }
 
 /* A number literal, read as libxml2 reads numbers. */
