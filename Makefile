@@ -29,7 +29,8 @@ LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
 		   src/fieldexpr.c src/xmlerr.c src/input.c src/rowset.c \
 		   src/capture.c src/rowread.c src/entities.c src/firstrow.c \
 		   src/scan.c \
-		   src/expo.c src/textfile.c src/dump.c src/own.c src/optable.c src/options.c
+		   src/expo.c src/textfile.c src/dump.c src/own.c src/optable.c src/options.c \
+		   src/run.c src/resident.c
 LIB_OBJS	 = $(LIB_SRCS:.c=.o)
 HEADERS		 = $(wildcard include/*.h)
 

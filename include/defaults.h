@@ -12,6 +12,7 @@
 #define DEFAULT_PREFIX		"store"
 #define DEFAULT_MAX_SERIES	1000
 #define DEFAULT_MODE		0644
+#define DEFAULT_EVERY_SECONDS	60	/* --watch's period */
 
 /* A number default as the help prints it. */
 #define DEFAULT_TEXT(n)		DEFAULT_TEXT_(n)

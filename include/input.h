@@ -29,6 +29,7 @@ struct input {
 	enum failure	 failure;	/* its kind */
 	int		(*guard)(void *);	/* -1: read no more */
 	void		*guard_arg;
+	int		(*interrupted)(void);	/* 1: a signal, read no more */
 };
 
 int	input_open(struct input *, const char *path);

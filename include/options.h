@@ -43,6 +43,8 @@ struct config {
 	int			 check;		/* --check: write nothing */
 	int			 quiet;
 	int			 verbose;
+	unsigned long		 every_ms;	/* 0: one run, and exit */
+	int			 watch;		/* also on a store's change */
 	char *const		*files;
 	size_t			 nfiles;
 	/* storage behind the pointers above */

@@ -13,6 +13,7 @@
 #define XML2PROM_SCAN_H
 
 #include <stdint.h>
+#include <sys/types.h>
 #include <time.h>
 
 #include "failure.h"
@@ -66,12 +67,28 @@ struct row_report {
 typedef void scan_row_fn(void *arg, const struct rowset *, unsigned long line,
     const struct row *, const struct row_report *);
 
+/*
+ * Which file a read read, and in what state: fstat() of the open file, and
+ * the wall clock then.  A resident xml2prom compares it with stat() of the
+ * store's path to tell an unchanged store (see run.h).
+ */
+struct store_id {
+	int		 known;		/* a regular file was opened */
+	dev_t		 dev;
+	ino_t		 ino;
+	off_t		 size;
+	struct timespec	 mtime;
+	struct timespec	 ctime;
+	struct timespec	 opened;	/* CLOCK_REALTIME at the fstat() */
+};
+
 struct scan_params {
 	const struct rowset	*sets;
 	size_t			 nsets;
 	int			 dump;		/* report rows, the first row */
 	scan_row_fn		*on_row;	/* --dump */
 	void			*on_row_arg;
+	int			(*interrupted)(void); /* 1: stop reading */
 };
 
 struct scan_result {
@@ -87,6 +104,7 @@ struct scan_result {
 	struct timespec	 mtime;
 	struct timespec	 duration;
 	struct timespec	 finished;	/* wall clock when the read ended */
+	struct store_id	 id;		/* the file read, as opened */
 };
 
 int	scan_sets_fit(const struct rowset *, size_t);

@@ -122,6 +122,10 @@ input_read(void *arg, char *dst, int len)
 	/* The only moment a start tag being parsed can be stopped. */
 	if (in->guard != NULL && in->guard(in->guard_arg) == -1)
 		return -1;
+	if (in->interrupted != NULL && in->interrupted()) {
+		fail(in, FAILURE_IO, "interrupted by a signal");
+		return -1;
+	}
 	n = gzread(in->gz, dst, (unsigned)len);
 	/*
 	 * A stream cut short ends like a whole one, with 0 bytes: only

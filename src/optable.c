@@ -65,6 +65,13 @@ static const struct optdef optable[] = {
 	  "print what was read; write nothing" },
 	{ "check", OPT_CHECK, NONE, SCOPE_RUN, NULL,
 	  "read, and check the output could be written; write nothing" },
+	{ "every", OPT_EVERY, REQ, SCOPE_RUN, "DURATION",
+	  "stay resident: run again every DURATION (500ms, 30s,\n"
+	  "1m, 1h); an unchanged store is not read again" },
+	{ "watch", OPT_WATCH, NONE, SCOPE_RUN, NULL,
+	  "stay resident: run again within a second when a\n"
+	  "store changes, and every --every (default "
+	  DEFAULT_TEXT(DEFAULT_EVERY_SECONDS) "s)" },
 	{ "quiet", 'q', NONE, SCOPE_RUN, NULL,
 	  "no messages about stores that failed" },
 	{ "verbose", 'v', NONE, SCOPE_RUN, NULL,

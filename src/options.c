@@ -33,6 +33,7 @@ struct raw {
 	const char	*max_series;
 	const char	*max_series_option;	/* or its old name */
 	const char	*mode;
+	const char	*every;
 	const char	**labels;
 	size_t		 nlabels;
 	const char	**ns;
@@ -266,8 +267,65 @@ check_output(struct config *c, const struct raw *raw, FILE *err)
 	return 0;
 }
 
+/*
+ * A period: a whole number and its unit, ms, s, m or h (none: seconds),
+ * from 1ms to a day.  0 on a bad one.
+ */
+static unsigned long
+parse_period(const char *s)
+{
+	static const struct { const char *unit; unsigned long ms; } units[] = {
+		{ "ms", 1 }, { "s", 1000 }, { "", 1000 }, { "m", 60000 },
+		{ "h", 3600000 }
+	};
+	unsigned long	 n;
+	char		*end;
+	size_t		 i;
+
+	if (*s < '0' || *s > '9')
+		return 0;
+	errno = 0;
+	n = strtoul(s, &end, 10);
+	if (errno != 0 || n > 86400000)
+		return 0;
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (strcmp(end, units[i].unit) == 0)
+			return n * units[i].ms > 86400000 ? 0 : n * units[i].ms;
+	return 0;
+}
+
+/* --every, --watch: a resident run writes a file, again and again. */
 static int
-check_modes(const struct config *c, FILE *err)
+check_resident(struct config *c, const struct raw *raw, FILE *err)
+{
+	size_t	 i;
+
+	if (raw->every != NULL && (c->every_ms = parse_period(raw->every)) == 0)
+		return usage_error(err, "%s--every '%s': expected a period from "
+		    "1ms to 24h, such as 500ms, 30s, 1m", where(raw, OPT_EVERY),
+		    raw->every);
+	if (c->watch && c->every_ms == 0)
+		c->every_ms = DEFAULT_EVERY_SECONDS * 1000;
+	if (c->every_ms == 0)
+		return 0;
+	if (c->dump || c->check)
+		return usage_error(err, "--%s runs again and again: not with "
+		    "--%s", c->watch ? "watch" : "every", c->dump ? "dump" :
+		    "check");
+	if (c->output_path == NULL)
+		return usage_error(err, "--%s writes a file again and again: "
+		    "give --output FILE or --textfile-dir DIR, not standard "
+		    "output", c->watch ? "watch" : "every");
+	for (i = 0; i < c->nfiles; i++)
+		if (strcmp(c->files[i], "-") == 0)
+			return usage_error(err, "--%s reads its stores again "
+			    "and again: not standard input", c->watch ?
+			    "watch" : "every");
+	return 0;
+}
+
+static int
+check_modes(struct config *c, const struct raw *raw, FILE *err)
 {
 	if (c->check && c->dump)
 		return usage_error(err, "%s", "--check and --dump exclude "
@@ -275,7 +333,7 @@ check_modes(const struct config *c, FILE *err)
 	if (c->check && c->output_path == NULL)
 		return usage_error(err, "%s", "--check checks an output file, "
 		    "not standard output");
-	return 0;
+	return check_resident(c, raw, err);
 }
 
 static int
@@ -400,7 +458,7 @@ static int
 check_config(struct config *c, struct raw *raw, FILE *err)
 {
 	if (check_files(c, err) || check_output(c, raw, err) ||
-	    check_modes(c, err) || check_numbers(c, raw, err) ||
+	    check_modes(c, raw, err) || check_numbers(c, raw, err) ||
 	    check_labels(c, raw, err) || check_namespaces(c, raw, err))
 		return -1;
 	c->expo.prefix = raw->prefix != NULL ? raw->prefix : DEFAULT_PREFIX;
@@ -590,6 +648,8 @@ take_run_option(struct config *c, struct raw *raw, int ch,
 		raw->origin[OPT_MAX_SERIES] = origin;
 		break;
 	case OPT_MODE: raw->mode = optarg; break;
+	case OPT_EVERY: raw->every = optarg; break;
+	case OPT_WATCH: c->watch = 1; break;
 	case OPT_DUMP: c->dump = 1; break;
 	case OPT_CHECK: c->check = 1; break;
 	case 'h':

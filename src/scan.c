@@ -376,6 +376,21 @@ elapsed_since(const struct timespec *start)
 	return d;
 }
 
+static void
+note_store_id(struct scan_result *r, const struct stat *st)
+{
+	r->have_stat = 1;
+	r->size = (uint64_t)st->st_size;
+	r->mtime = st->st_mtim;
+	r->id.known = 1;
+	r->id.dev = st->st_dev;
+	r->id.ino = st->st_ino;
+	r->id.size = st->st_size;
+	r->id.mtime = st->st_mtim;
+	r->id.ctime = st->st_ctim;
+	clock_gettime(CLOCK_REALTIME, &r->id.opened);
+}
+
 /* Do these sets' patterns fit one matcher? */
 int
 scan_sets_fit(const struct rowset *sets, size_t n)
@@ -440,11 +455,9 @@ scan_file(const char *path, const struct scan_params *p,
 		describe_failure(r, path, &in, &s);
 		goto out;
 	}
-	if (S_ISREG(in.st.st_mode)) {
-		r->have_stat = 1;
-		r->size = (uint64_t)in.st.st_size;
-		r->mtime = in.st.st_mtim;
-	}
+	if (S_ISREG(in.st.st_mode))
+		note_store_id(r, &in.st);
+	in.interrupted = p->interrupted;
 	entities_init(&s.entities, &in);
 	in.guard = entities_guard_tag;
 	in.guard_arg = &s;

@@ -18,8 +18,8 @@ mutants() {
 --max-series per set, not per output	src/tally.c	s/\Qt->output = output;\E/(void)output;/	golden
 an element a row of every set when of one	src/scan.c	s/\Qif ((rows & set->row_bit) == 0)\E/if (rows == 0)/	golden
 only one set's row closed at a depth	src/scan.c	s/\Qwhile (first > 0 && s->rows[first - 1].depth == s->depth)\E/if (first > 0 \&\& s->rows[first - 1].depth == s->depth)/	consistency
-another run's sets overwritten under -d	src/main.c	s/\Qfound = foreign_set(c, line, len);\E/found = 0;/	operator
-another prefix's file overwritten under -d	src/main.c	s/\Q|| writes_family(c, line, n))\E/|| n != strlen(c->expo.prefix) + 13)/	operator
+another run's sets overwritten under -d	src/run.c	s/\Qfound = foreign_set(c, line, len);\E/found = 0;/	operator
+another prefix's file overwritten under -d	src/run.c	s/\Q|| writes_family(c, line, n))\E/|| n != strlen(c->expo.prefix) + 13)/	operator
 the temp file's fsync skipped	src/textfile.c	s/\Qif (fsync(fd) == -1)\E/if (0)/	faults
 the directory's fsync error ignored	src/textfile.c	s/\Qif (fsync(tf->dir_fd) == -1) {\E/if (fsync(tf->dir_fd) == -1 \&\& 0) {/	faults
 rename replaced by a link and an unlink	src/textfile.c	s/\Qif (renameat(tf->dir_fd, pending_temp, tf->dir_fd, tf->base) == -1)\E/if ((unlinkat(tf->dir_fd, tf->base, 0), linkat(tf->dir_fd, pending_temp, tf->dir_fd, tf->base, 0)) == -1 || unlinkat(tf->dir_fd, pending_temp, 0) == -1)/	faults
@@ -32,8 +32,8 @@ a root run reads through another user's link	src/trust.c	s/\Qif (geteuid() != 0 
 a row's tree unbounded	src/scan.c	s/\Qif (s->tree.held <= SCAN_MAX_ROW_BYTES)\E/if (1)/	security
 a backslash not escaped in a label	src/expo.c	s/\Q*s != '\\' && *s != '"'\E/*s != '"'/	golden
 a leak on the scan path	src/scan.c	s/\n\s+buf_free\(&s->why\);//	sh: make -s build/fuzz/replay-scan >/dev/null 2>&1 && . tests/lib.sh && replay_corpus scan
-a run writes series another file holds	src/main.c	s/\Q> 0 && !c->check)\E/> 0 \&\& 0)/	operator
-a wrong --rows not said in the journal	src/main.c	s/(warn_journal = )!c->quiet && stderr_is_journal\(\);/${1}0;/	operator
+a run writes series another file holds	src/run.c	s/\Q> 0 && !c->check)\E/> 0 \&\& 0)/	operator
+a wrong --rows not said in the journal	src/run.c	s/(warn_journal = )!c->quiet && stderr_is_journal\(\);/${1}0;/	operator
 an entity loop left to libxml2	src/entgraph.c	s/\Qif (e-- == 0)\E/if (1)/	golden
 the entity budget as loose as before	include/scan.h	s/(define SCAN_ENTITY_FACTOR\s+)4\b/${1}20/	golden
 date:seconds() refuses a five-digit year	src/datetime.c	s/\Qif (c->p - first < 4 ||\E/if (c->p - first != 4 ||/	datetime

@@ -1,0 +1,25 @@
+/*
+ * resident.h: xml2prom staying resident, for hosts and containers with no
+ * cron (--every, --watch).  Each run is a one-shot run (run.h): the same
+ * lock, atomic write, failure semantics and metrics.  Between runs it
+ * waits for the period, for a store's change (inotify on the store's
+ * directory, so that a store replaced by rename is seen), or for a signal:
+ * SIGTERM and SIGINT end it with status 0, abandoning a read under way and
+ * leaving the last output whole; SIGHUP rereads the options and --config
+ * files, keeping the running configuration when they are bad.
+ */
+#ifndef XML2PROM_RESIDENT_H
+#define XML2PROM_RESIDENT_H
+
+#include "options.h"
+
+/*
+ * A change is acted on once the store's directory has been quiet for
+ * RESIDENT_QUIET_MS, and at most RESIDENT_CHANGE_MS after the first event.
+ */
+#define RESIDENT_QUIET_MS	200
+#define RESIDENT_CHANGE_MS	900
+
+int	resident_run(struct config *, int argc, char **argv);
+
+#endif

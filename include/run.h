@@ -1,0 +1,38 @@
+/*
+ * run.h: one run of xml2prom, top to bottom: take the output's lock, read
+ * every store, render the metrics, replace the output file, and say with
+ * the exit status how it went (see exitcodes.h).  A one-shot xml2prom
+ * makes one run; a resident one (resident.h) makes one per period or
+ * change, keeping between them what the last read of each store found.
+ */
+#ifndef XML2PROM_RUN_H
+#define XML2PROM_RUN_H
+
+#include <stddef.h>
+
+#include "options.h"
+#include "scan.h"
+
+/*
+ * What a resident xml2prom keeps from one run to the next: the last read
+ * of each FILE.  A store that stat() shows unchanged since a whole read
+ * (same device, inode, size, modification and change times), whose times
+ * were at least RUN_SETTLED_SECONDS older than that read's start, is not
+ * read again: the run writes that read's counts with a fresh last-success
+ * time.  (A change within the same tick of the file system's clock as the
+ * read could leave its times as they were; so a store changed that
+ * recently is always read again.)
+ */
+#define RUN_SETTLED_SECONDS	2
+
+struct run_memory {
+	struct scan_result	*kept;		/* one per FILE, or NULL */
+	size_t			 nkept;
+	int			(*interrupted)(void);	/* 1: abandon the run */
+	size_t			 reused;	/* stores not read again, last run */
+};
+
+int	run_once(const struct config *, struct run_memory *);
+void	run_memory_forget(struct run_memory *);
+
+#endif

@@ -1,0 +1,350 @@
+/*
+ * resident.c: the resident loop (see resident.h).  Its clock is
+ * CLOCK_MONOTONIC, so that a wall clock set back or forward neither skips
+ * runs nor runs them in a burst.  Signals are blocked and read from a
+ * signalfd, so that they arrive between runs, never inside one; a read
+ * under way polls for SIGTERM and SIGINT (see interrupted()).
+ */
+#include <errno.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/inotify.h>
+#include <sys/signalfd.h>
+#include <sys/statfs.h>
+
+#include "buf.h"
+#include "exitcodes.h"
+#include "resident.h"
+#include "run.h"
+
+/* What a change to a store's directory looks like. */
+#define WATCH_EVENTS	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
+			 IN_CREATE | IN_DELETE | IN_ATTRIB)
+
+/* Where a store is watched: its directory's watch, its name there. */
+struct watched {
+	int		 wd;		/* -1: not watched */
+	char		*dir;
+	const char	*name;
+};
+
+struct resident {
+	struct config		*c;
+	int			 argc;
+	char			**argv;
+	sigset_t		 signals;
+	int			 sig_fd;
+	int			 ino_fd;	/* -1: no --watch */
+	struct watched		*stores;	/* one per FILE */
+	int			 fallback_said;
+	struct run_memory	 mem;
+	long long		 next_run;	/* ms, CLOCK_MONOTONIC */
+	long long		 change_due;	/* 0: no change seen */
+	long long		 change_limit;
+	int			 stop;
+};
+
+static long long
+now_ms(void)
+{
+	struct timespec	 t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (long long)t.tv_sec * 1000 + t.tv_nsec / 1000000;
+}
+
+/*
+ * A read under way gives up on SIGTERM or SIGINT, so that xml2prom ends
+ * within a second even in a read of a large store.  Asked every 16 of
+ * libxml2's reads (of 4 KiB or so each): one system call per 64 KiB.
+ */
+static int
+interrupted(void)
+{
+	static unsigned		 calls;
+	static int		 seen;
+	sigset_t		 pending;
+
+	if (seen || calls++ % 16 != 0)
+		return seen;
+	if (sigpending(&pending) == 0 && (sigismember(&pending, SIGTERM) ||
+	    sigismember(&pending, SIGINT)))
+		seen = 1;
+	return seen;
+}
+
+/* File systems where inotify sees this host's changes only. */
+static const char *
+remote_fs_name(long type)
+{
+	switch (type) {
+	case 0x6969: return "nfs";
+	case 0x517b: return "smb";
+	case (long)0xff534d42: return "cifs";
+	case (long)0xfe534d42: return "smb2";
+	case 0x65735546: return "fuse";
+	case 0x01021997: return "9p";
+	case 0x00c36400: return "ceph";
+	case 0x5346414f: return "afs";
+	default: return NULL;
+	}
+}
+
+static void
+say_fallback(struct resident *r, const char *dir, const char *why)
+{
+	if (r->c->verbose && !r->fallback_said)
+		fprintf(stderr, "xml2prom: --watch: %s: %s: a change is seen "
+		    "at the next period (--every %lums) only\n", dir, why,
+		    r->c->every_ms);
+	r->fallback_said = 1;
+}
+
+/*
+ * (Re)adds the watch of each store's directory: one that was removed and
+ * made again, or one that could not be watched last time.  Adding a watch
+ * that exists is cheap and returns it.
+ */
+static void
+watch_stores(struct resident *r)
+{
+	struct watched	*w;
+	struct statfs	 fs;
+	const char	*remote;
+	size_t		 i;
+
+	for (i = 0; r->ino_fd != -1 && i < r->c->nfiles; i++) {
+		w = &r->stores[i];
+		if (statfs(w->dir, &fs) == 0 &&
+		    (remote = remote_fs_name((long)fs.f_type)) != NULL) {
+			say_fallback(r, w->dir, remote);
+			continue;
+		}
+		w->wd = inotify_add_watch(r->ino_fd, w->dir, WATCH_EVENTS |
+		    IN_ONLYDIR);
+		if (w->wd == -1)
+			say_fallback(r, w->dir, strerror(errno));
+	}
+}
+
+static void
+forget_stores(struct resident *r)
+{
+	size_t	 i;
+
+	for (i = 0; r->stores != NULL && i < r->c->nfiles; i++)
+		free(r->stores[i].dir);
+	free(r->stores);
+	r->stores = NULL;
+}
+
+static void
+name_stores(struct resident *r)
+{
+	const char	*path, *slash;
+	size_t		 i;
+
+	r->stores = xcalloc(r->c->nfiles, sizeof(*r->stores));
+	for (i = 0; i < r->c->nfiles; i++) {
+		path = r->c->files[i];
+		slash = strrchr(path, '/');
+		r->stores[i].wd = -1;
+		r->stores[i].dir = slash == NULL ? xstrdup(".") :
+		    slash == path ? xstrdup("/") :
+		    xstrndup(path, (size_t)(slash - path));
+		r->stores[i].name = slash == NULL ? path : slash + 1;
+	}
+	r->fallback_said = 0;
+}
+
+/* Is this event about one of the stores? */
+static int
+about_a_store(const struct resident *r, const struct inotify_event *ev)
+{
+	size_t	 i;
+
+	if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED))
+		return 1;	/* events lost, or a directory gone */
+	for (i = 0; i < r->c->nfiles; i++)
+		if (r->stores[i].wd == ev->wd && ev->len > 0 &&
+		    strcmp(ev->name, r->stores[i].name) == 0)
+			return 1;
+	return 0;
+}
+
+/* A change: run once quiet for a moment, and within a second at most. */
+static void
+note_change(struct resident *r)
+{
+	long long	 now = now_ms();
+
+	if (r->change_due == 0)
+		r->change_limit = now + RESIDENT_CHANGE_MS;
+	r->change_due = now + RESIDENT_QUIET_MS;
+	if (r->change_due > r->change_limit)
+		r->change_due = r->change_limit;
+}
+
+static void
+read_changes(struct resident *r)
+{
+	char				 events[4096]
+	    __attribute__((aligned(__alignof__(struct inotify_event))));
+	const struct inotify_event	*ev;
+	ssize_t				 n;
+	char				*p;
+
+	while ((n = read(r->ino_fd, events, sizeof(events))) > 0)
+		for (p = events; p < events + n; p += sizeof(*ev) + ev->len) {
+			ev = (const struct inotify_event *)(void *)p;
+			if (about_a_store(r, ev))
+				note_change(r);
+		}
+}
+
+static int
+start_watching(struct resident *r)
+{
+	r->ino_fd = -1;
+	if (!r->c->watch)
+		return 0;
+	r->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	if (r->ino_fd == -1)
+		say_fallback(r, "inotify", strerror(errno));
+	return 0;
+}
+
+/* SIGHUP: the options again; bad ones keep the running configuration. */
+static void
+reread(struct resident *r)
+{
+	struct config		*fresh = xcalloc(1, sizeof(*fresh));
+
+	enum options_result	 parsed;
+
+	parsed = options_parse(fresh, r->argc, r->argv, stderr);
+	if (parsed != OPTIONS_RUN || fresh->every_ms == 0) {
+		if (parsed == OPTIONS_RUN)
+			fprintf(stderr, "xml2prom: neither --every nor --watch "
+			    "is given now\n");
+		fprintf(stderr, "xml2prom: SIGHUP: the options above are "
+		    "not taken; still running with the previous ones\n");
+		config_free(fresh);
+		free(fresh);
+		return;
+	}
+	forget_stores(r);
+	run_memory_forget(&r->mem);
+	config_free(r->c);
+	free(r->c);
+	r->c = fresh;
+	if (r->ino_fd != -1)
+		close(r->ino_fd);
+	start_watching(r);
+	name_stores(r);
+	if (r->c->verbose)
+		fprintf(stderr, "xml2prom: SIGHUP: options reread\n");
+	r->next_run = now_ms();		/* the new configuration, at once */
+}
+
+static void
+take_signal(struct resident *r)
+{
+	struct signalfd_siginfo	 si;
+
+	while (read(r->sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		if (si.ssi_signo == SIGHUP)
+			reread(r);
+		else
+			r->stop = 1;
+	}
+}
+
+/* Waits for the next run's time, a change or a signal. */
+static void
+wait_for_work(struct resident *r)
+{
+	struct pollfd	 fds[2];
+	long long	 due = r->next_run, wait;
+
+	if (r->change_due != 0 && r->change_due < due)
+		due = r->change_due;
+	/* Polled even when due: a signal is taken before the next run. */
+	if ((wait = due - now_ms()) < 0)
+		wait = 0;
+	fds[0].fd = r->sig_fd;
+	fds[0].events = POLLIN;
+	fds[1].fd = r->ino_fd;
+	fds[1].events = POLLIN;
+	if (poll(fds, r->ino_fd != -1 ? 2 : 1, wait > INT_MAX ? INT_MAX :
+	    (int)wait) <= 0)
+		return;
+	if (fds[0].revents & POLLIN)
+		take_signal(r);
+	if (r->ino_fd != -1 && (fds[1].revents & POLLIN))
+		read_changes(r);
+}
+
+static void
+run_when_due(struct resident *r)
+{
+	long long	 now = now_ms();
+
+	if (now < r->next_run && (r->change_due == 0 || now < r->change_due))
+		return;
+	watch_stores(r);
+	(void)run_once(r->c, &r->mem);	/* each run says what went wrong */
+	r->change_due = 0;
+	/* On the period's beat; a run longer than the period skips beats. */
+	if (now >= r->next_run)
+		r->next_run += (long long)r->c->every_ms;
+	now = now_ms();
+	if (r->next_run <= now)
+		r->next_run = now + (long long)r->c->every_ms;
+}
+
+int
+resident_run(struct config *c, int argc, char **argv)
+{
+	struct resident	 r;
+
+	memset(&r, 0, sizeof(r));
+	r.c = xcalloc(1, sizeof(*r.c));
+	*r.c = *c;		/* ours now, freed as ours */
+	memset(c, 0, sizeof(*c));
+	r.argc = argc;
+	r.argv = argv;
+	sigemptyset(&r.signals);
+	sigaddset(&r.signals, SIGTERM);
+	sigaddset(&r.signals, SIGINT);
+	sigaddset(&r.signals, SIGHUP);
+	sigprocmask(SIG_BLOCK, &r.signals, NULL);
+	if ((r.sig_fd = signalfd(-1, &r.signals, SFD_NONBLOCK |
+	    SFD_CLOEXEC)) == -1) {
+		fprintf(stderr, "xml2prom: signalfd: %s\n", strerror(errno));
+		return EXIT_OUTPUT;
+	}
+	r.mem.interrupted = interrupted;
+	start_watching(&r);
+	name_stores(&r);
+	r.next_run = now_ms();
+	while (!r.stop) {
+		run_when_due(&r);
+		wait_for_work(&r);
+	}
+	run_memory_forget(&r.mem);
+	forget_stores(&r);
+	if (r.ino_fd != -1)
+		close(r.ino_fd);
+	close(r.sig_fd);
+	config_free(r.c);
+	free(r.c);
+	return EXIT_OK;
+}
