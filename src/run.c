@@ -113,6 +113,13 @@ same_time(struct timespec a, struct timespec b)
 	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
 }
 
+static int
+before(struct timespec a, struct timespec b)
+{
+	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec &&
+	    a.tv_nsec < b.tv_nsec);
+}
+
 /*
  * May a resident run write the kept read of PATH again instead of reading
  * it (see run.h)?  Anything but a plain yes reads it again.
@@ -121,16 +128,17 @@ static int
 still_current(const char *path, const struct scan_result *kept)
 {
 	const struct store_id	*id = &kept->id;
-	time_t			 settled = id->opened.tv_sec -
-				    RUN_SETTLED_SECONDS;
+	struct timespec		 settled = id->opened;
 	struct stat		 st;
+
+	settled.tv_sec -= RUN_SETTLED_SECONDS;
 
 	return kept->ok && id->known && strcmp(path, "-") != 0 &&
 	    stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	    st.st_dev == id->dev && st.st_ino == id->ino &&
 	    st.st_size == id->size && same_time(st.st_mtim, id->mtime) &&
 	    same_time(st.st_ctim, id->ctime) &&
-	    id->mtime.tv_sec < settled && id->ctime.tv_sec < settled;
+	    before(id->mtime, settled) && before(id->ctime, settled);
 }
 
 /* Reads FILE i into r, or takes the kept read of it when still current. */
@@ -149,6 +157,9 @@ read_store(const struct config *c, size_t i, const struct scan_params *p,
 			    "again\n", c->files[i]);
 		return;
 	}
+	/* Freed first, so that every read starts from the same heap. */
+	if (mem != NULL)
+		scan_result_free(&mem->kept[i]);
 	scan_file(c->files[i], p, r);
 }
 
@@ -487,7 +498,7 @@ keep_reads(struct run_memory *mem, struct scan_result *results, size_t n)
 	size_t	 i;
 
 	for (i = 0; i < n; i++) {
-		scan_result_free(&mem->kept[i]);
+		scan_result_free(&mem->kept[i]);	/* not read: none */
 		mem->kept[i] = results[i];
 	}
 }

@@ -488,4 +488,5 @@ scan_result_free(struct scan_result *r)
 	for (i = 0; i < r->ntally; i++)
 		tally_free(&r->tally[i]);
 	free(r->tally);
+	memset(r, 0, sizeof(*r));	/* freed twice: nothing */
 }

@@ -35,6 +35,11 @@ man			man-db
 python-lxml		python3-lxml
 python-xmlrunner	python3-xmlrunner
 ssg-debian		ssg-debian
+faketime		faketime
+dockerd			docker.io
+docker-compose		docker-compose
+mmdebstrap		mmdebstrap
+alertmanager		prometheus-alertmanager
 '
 
 present() {
@@ -47,6 +52,7 @@ present() {
 	python-lxml)	/usr/bin/python3 -c 'import lxml.etree' 2>/dev/null ;;
 	python-xmlrunner) /usr/bin/python3 -c 'import xmlrunner' 2>/dev/null ;;
 	ssg-debian)	ls /usr/share/xml/scap/ssg/content/ssg-debian*-xccdf.xml >/dev/null 2>&1 ;;
+	alertmanager)	command -v prometheus-alertmanager >/dev/null 2>&1 ;;
 	*)		command -v "$1" >/dev/null 2>&1 ;;
 	esac
 }
