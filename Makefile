@@ -55,6 +55,13 @@ check:
 	@$(MAKE) -s xml2prom
 	tests/run-all
 
+# The image and the compose stack, on a dockerd of the test's own (about
+# 2 minutes; see tests/docker.sh).  CI runs it after make check.
+check-docker:
+	@tests/deps.sh
+	@$(MAKE) -s xml2prom
+	tests/docker.sh
+
 bench: xml2prom
 	bench/run
 
@@ -102,7 +109,21 @@ clean:
 deb:
 	@examples/deb/build
 
-.PHONY: all example check bench mutants install uninstall clean deb
+# make image [IMAGE=name:tag] [BASE=debian:bookworm-slim]: the container
+# image (examples/docker/Dockerfile), built from the tracked files only.
+VERSION		!= sed -n 's/^\#define VERSION[^"]*"\(.*\)"/\1/p' src/options.c
+IMAGE		?= xml2prom:$(VERSION)
+BASE		?= debian:bookworm-slim
+DOCKER		?= docker
+DOCKER_BUILD_FLAGS ?=
+image:
+	git ls-files -z | tar --null -T - -cf - | \
+	    $(DOCKER) build $(DOCKER_BUILD_FLAGS) -f examples/docker/Dockerfile \
+	    --build-arg BASE=$(BASE) --build-arg VERSION=$(VERSION) \
+	    --build-arg REVISION=$$(git rev-parse --short HEAD) -t $(IMAGE) -
+	@$(DOCKER) image inspect -f 'xml2prom: $(IMAGE), {{.Size}} bytes' $(IMAGE)
+
+.PHONY: all example check check-docker bench mutants install uninstall clean deb image
 
 # The one list of test expressions (tests/expressions), as C for the unit
 # tests and the fuzzers: { kind, expression } pairs.
