@@ -119,6 +119,11 @@ check "a root-owned bind mount: --check exits 3" test $? -eq 3
 check "...naming the directory and the user" \
     grep -q '/var/lib/prometheus/node-exporter: not writable by user nobody' "$scratch/trap" || cat "$scratch/trap"
 
+docker run --rm --network none -v "$scratch/app:/store:ro" -v "plain:/var/lib/prometheus/node-exporter:ro" \
+    xml2prom:test --check /store/store.xml >"$scratch/trap" 2>&1
+check "a textfile volume mounted read-only: --check exits 3" test $? -eq 3
+check "...saying so" grep -q 'Read-only file system' "$scratch/trap" || cat "$scratch/trap"
+
 # --- node_exporter's, Prometheus' and Alertmanager's images, from Debian
 t0=$(date +%s)
 for t in node-exporter prometheus alertmanager; do

@@ -77,7 +77,8 @@ normalize <"$scratch/u/out.prom" >"$scratch/u/b"
 check "...the rest is the same bytes" cmp "$scratch/u/a" "$scratch/u/b"
 # The same size, in place, a second later: the change time says so.
 n=$(writes "$scratch/u/log")
-sed -i 's/type="book"/type="bool"/' "$scratch/u/store.xml"
+sed 's/type="book"/type="bool"/' "$scratch/u/store.xml" >"$scratch/u/new"
+cat "$scratch/u/new" >"$scratch/u/store.xml"	# the same inode
 check "a store changed in place (same size) is read again" \
     wait_for 3 at_least "$scratch/u/log" $((n + 2))
 check "...its new counts written" grep -q 'type="bool"' "$scratch/u/out.prom"
@@ -119,6 +120,18 @@ n=$(writes "$scratch/w/log")
 sleep 1
 check "...a change to another file of the directory, none" \
     test "$(writes "$scratch/w/log")" -eq "$n"
+
+# A change does not move the period: started at 0, a change at 0.5 s run
+# at once, the period's run still at 2 s (not at 2.5 or 4).
+kill "$pid"; wait "$pid"
+start "$scratch/w/log3" "$XML2PROM" -v --watch --every 2s -o "$scratch/w/out.prom" "$scratch/w/store.xml"
+t0=$(date +%s%N)
+sleep 0.5
+touch "$scratch/w/store.xml"
+wait_for 3 at_least "$scratch/w/log3" 2
+sleep $(awk -v t0="$t0" -v now="$(date +%s%N)" 'BEGIN { printf "%.3f", 3 - (now - t0) / 1e9 }')
+check "...a change between two periods does not move the next period's run" \
+    at_least "$scratch/w/log3" 3
 
 # --- SIGHUP rereads the --config file; a bad one is not taken
 printf 'every 1h\nwatch\nprefix shelf\n' >"$scratch/w/conf"
@@ -233,8 +246,16 @@ shm=$(mktemp -d /dev/shm/xml2prom-test.XXXXXX)
 rm_shm() { rm -rf "$shm"; }
 cleanup_hooks="$cleanup_hooks rm_shm"
 # The least of 30 samples 3 ms apart: between runs, not inside one.
-anon() { for _i in $(seq 30); do awk '/^RssAnon/ { print $2 }' "/proc/$pid/status"; sleep 0.003; done | sort -n | head -n 1; }
-sample() { echo "$(anon) kB anonymous, $(ls "/proc/$pid/fd" | wc -l) fds"; }
+least() { sort -n | head -n 1; }
+sample() {
+	for _i in $(seq 30); do
+		awk '/^RssAnon/ { print $2 }' "/proc/$pid/status" >>"$scratch/m/anon"
+		ls "/proc/$pid/fd" | wc -l >>"$scratch/m/fds"
+		sleep 0.003
+	done
+	echo "$(least <"$scratch/m/anon") kB anonymous, $(least <"$scratch/m/fds") fds"
+	rm -f "$scratch/m/anon" "$scratch/m/fds"
+}
 memory_after() {	# LABEL ENV...: runs, samples at 10 and 10 000
 	_label=$1
 	shift
