@@ -30,7 +30,7 @@ LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
 		   src/capture.c src/rowread.c src/entities.c src/firstrow.c \
 		   src/scan.c \
 		   src/expo.c src/textfile.c src/dump.c src/own.c src/optable.c src/options.c \
-		   src/run.c src/resident.c
+		   src/run.c src/resident.c src/survey.c src/surveyout.c
 LIB_OBJS	 = $(LIB_SRCS:.c=.o)
 HEADERS		 = $(wildcard include/*.h)
 

@@ -45,6 +45,7 @@ struct config {
 	int			 verbose;
 	unsigned long		 every_ms;	/* 0: one run, and exit */
 	int			 watch;		/* also on a store's change */
+	int			 survey;	/* --survey: describe, propose */
 	char *const		*files;
 	size_t			 nfiles;
 	/* storage behind the pointers above */

@@ -1,8 +1,9 @@
 /*
- * main.c: xml2prom's entry: the options, then one run (run.h), or runs
- * until a signal says stop (resident.h).
+ * main.c: xml2prom's entry: the options, then one run (run.h), runs
+ * until a signal says stop (resident.h), or a survey (survey.h).
  */
 #include <stdio.h>
+#include <string.h>
 
 #include <libxml/parser.h>
 
@@ -10,6 +11,33 @@
 #include "options.h"
 #include "resident.h"
 #include "run.h"
+#include "survey.h"
+
+/* --survey FILE: what it holds, and a configuration, on standard output. */
+static int
+survey(const struct config *c)
+{
+	const struct rowset	*set = &c->sets[0];
+	struct survey		 sv;
+	struct buf		 out = { 0 };
+	int			 status = EXIT_OK;
+
+	if (survey_file(c->files[0], c->given[0].rows != NULL ? &set->rows :
+	    NULL, set->rows_src, &sv) == -1) {
+		fprintf(stderr, "xml2prom: %s\n", sv.error);
+		status = EXIT_FILE;
+	} else {
+		survey_print(&out, c->files[0], &sv, c->max_series);
+		if (fwrite(out.data, 1, out.len, stdout) != out.len ||
+		    fflush(stdout) == EOF) {
+			perror("xml2prom: standard output");
+			status = EXIT_OUTPUT;
+		}
+	}
+	survey_free(&sv);
+	buf_free(&out);
+	return status;
+}
 
 int
 main(int argc, char **argv)
@@ -26,8 +54,8 @@ main(int argc, char **argv)
 		status = EXIT_USAGE;
 		break;
 	default:
-		status = c.every_ms > 0 ? resident_run(&c, argc, argv) :
-		    run_once(&c, NULL);
+		status = c.survey ? survey(&c) : c.every_ms > 0 ?
+		    resident_run(&c, argc, argv) : run_once(&c, NULL);
 		break;
 	}
 	config_free(&c);

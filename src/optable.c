@@ -63,6 +63,9 @@ static const struct optdef optable[] = {
 	  "output file mode (default " DEFAULT_TEXT(DEFAULT_MODE) ")" },
 	{ "dump", OPT_DUMP, NONE, SCOPE_RUN, NULL,
 	  "print what was read; write nothing" },
+	{ "survey", OPT_SURVEY, NONE, SCOPE_RUN, NULL,
+	  "say what FILE holds, and print a --config file that\n"
+	  "counts it (with -r: only those rows); write nothing" },
 	{ "check", OPT_CHECK, NONE, SCOPE_RUN, NULL,
 	  "read, and check the output could be written; write nothing" },
 	{ "every", OPT_EVERY, REQ, SCOPE_RUN, "DURATION",

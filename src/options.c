@@ -324,9 +324,31 @@ check_resident(struct config *c, const struct raw *raw, FILE *err)
 	return 0;
 }
 
+/* --survey reads one store and prints; it writes no output file. */
+static int
+check_survey(struct config *c, const struct raw *raw, FILE *err)
+{
+	if (c->dump || c->check || raw->every != NULL || c->watch)
+		return usage_error(err, "--survey says what a store holds: not "
+		    "with --%s", c->dump ? "dump" : c->check ? "check" :
+		    c->watch ? "watch" : "every");
+	if (raw->output != NULL || raw->textfile_dir != NULL)
+		return usage_error(err, "%s", "--survey prints to standard "
+		    "output: no --output or --textfile-dir");
+	if (c->nfiles != 1)
+		return usage_error(err, "%s", "--survey reads one store");
+	if (c->ngiven > 1 || c->given[0].name != NULL ||
+	    c->given[0].nspecs > 0)
+		return usage_error(err, "%s", "--survey takes --rows, and "
+		    "proposes the rest");
+	return 0;
+}
+
 static int
 check_modes(struct config *c, const struct raw *raw, FILE *err)
 {
+	if (c->survey)
+		return check_survey(c, raw, err);
 	if (c->check && c->dump)
 		return usage_error(err, "%s", "--check and --dump exclude "
 		    "each other");
@@ -457,7 +479,7 @@ check_sets(struct config *c, FILE *err)
 static int
 check_config(struct config *c, struct raw *raw, FILE *err)
 {
-	if (check_files(c, err) || check_output(c, raw, err) ||
+	if (check_files(c, err) || (!c->survey && check_output(c, raw, err)) ||
 	    check_modes(c, raw, err) || check_numbers(c, raw, err) ||
 	    check_labels(c, raw, err) || check_namespaces(c, raw, err))
 		return -1;
@@ -650,6 +672,7 @@ take_run_option(struct config *c, struct raw *raw, int ch,
 	case OPT_MODE: raw->mode = optarg; break;
 	case OPT_EVERY: raw->every = optarg; break;
 	case OPT_WATCH: c->watch = 1; break;
+	case OPT_SURVEY: c->survey = 1; break;
 	case OPT_DUMP: c->dump = 1; break;
 	case OPT_CHECK: c->check = 1; break;
 	case 'h':

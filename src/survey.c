@@ -1,0 +1,539 @@
+/*
+ * survey.c: --survey's one streaming pass (see survey.h).  SAX2 events
+ * only, as the scanner's: an element is looked up by its parent's path
+ * and its interned name, its attributes by their interned names, and its
+ * text, when it has no child element, is a value of the path itself.
+ */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/parserInternals.h>
+#include <libxml/xpath.h>
+
+#include "datetime.h"
+#include "input.h"
+#include "survey.h"
+#include "xmlcompat.h"
+#include "xmlerr.h"
+
+/* An open element. */
+struct open {
+	size_t		 path;		/* SIZE_MAX: past the cap, or outside */
+	uint64_t	 serial;
+	int		 has_child;
+	int		 inside;	/* in a --rows element (or no --rows) */
+	uint64_t	 state;		/* --rows matcher */
+	size_t		 text_len;	/* SURVEY_MAX_TEXT + 1: too long */
+};
+
+struct pass {
+	struct survey	*sv;
+	struct open	*open;
+	size_t		 nopen, capopen;
+	struct buf	 text;		/* the open leaf's, capped */
+	struct rowmatch	 match;
+	int		 matching;
+	uint64_t	 serial;
+	size_t		*buckets;	/* path lookup: (parent, name, uri) */
+	size_t		 nbuckets;
+};
+
+static uint64_t
+hash_bytes(const char *s, size_t n)
+{
+	uint64_t	 h = 0xcbf29ce484222325ULL;
+	size_t		 i;
+
+	for (i = 0; i < n; i++)
+		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
+	/* splitmix64's finish: FNV's low bits alone are poor. */
+	h ^= h >> 30;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 27;
+	h *= 0x94d049bb133111ebULL;
+	return h ^ (h >> 31);
+}
+
+/*
+ * A K-minimum-values sketch: the SURVEY_SKETCH least hashes seen.  Their
+ * count is the number of distinct values while below K; past it, K-1
+ * divided by the K-th least hash (as a fraction of 2^64) estimates it,
+ * within about 10%.
+ */
+void
+survey_sketch_add(struct survey_field *f, uint64_t h)
+{
+	size_t	 lo = 0, hi = f->nsketch;
+
+	if (f->nsketch == SURVEY_SKETCH && h >= f->sketch[SURVEY_SKETCH - 1])
+		return;
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		if (f->sketch[mid] < h)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo < f->nsketch && f->sketch[lo] == h)
+		return;
+	if (f->nsketch == SURVEY_SKETCH)
+		f->nsketch--;
+	memmove(&f->sketch[lo + 1], &f->sketch[lo],
+	    (f->nsketch - lo) * sizeof(f->sketch[0]));
+	f->sketch[lo] = h;
+	f->nsketch++;
+}
+
+uint64_t
+survey_distinct(const struct survey_field *f)
+{
+	double	 kth;
+
+	if (f->nsketch < SURVEY_SKETCH)
+		return f->nsketch;
+	kth = (double)f->sketch[SURVEY_SKETCH - 1] / 18446744073709551616.0;
+	return (uint64_t)((SURVEY_SKETCH - 1) / kth);
+}
+
+static void
+keep_value(struct survey_field *f, const char *s, size_t n)
+{
+	size_t	 i, cut = n > SURVEY_MAX_VALUE_LEN ? SURVEY_MAX_VALUE_LEN : n;
+
+	for (i = 0; i < f->nvalues; i++)
+		if (strlen(f->values[i].text) == cut &&
+		    memcmp(f->values[i].text, s, cut) == 0) {
+			f->values[i].count++;
+			return;
+		}
+	if (f->nvalues == SURVEY_MAX_VALUES) {
+		f->more_values = 1;
+		return;
+	}
+	f->values[f->nvalues].text = xstrndup(s, cut);
+	f->values[f->nvalues++].count = 1;
+}
+
+static int
+is_blank(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+			return 0;
+	return 1;
+}
+
+/* 2024-05-01 and the like: what date:seconds() reads as a date. */
+static int
+looks_like_date(const char *s, size_t n)
+{
+	size_t	 i = s[0] == '-';
+
+	return n >= i + 7 && s[i] >= '0' && s[i] <= '9' && s[i + 4] == '-' &&
+	    s[i + 5] >= '0' && s[i + 5] <= '9';
+}
+
+static void
+note_kind(struct survey_field *f, const char *s, size_t n)
+{
+	char	 copy[SURVEY_MAX_TEXT + 1];
+	double	 d;
+
+	memcpy(copy, s, n);
+	copy[n] = '\0';
+	d = xmlXPathCastStringToNumber((const xmlChar *)copy);
+	if (!isnan(d)) {
+		if (f->numbers++ == 0 || d < f->min)
+			f->min = d;
+		if (f->numbers == 1 || d > f->max)
+			f->max = d;
+	}
+	if (looks_like_date(s, n) && !isnan(d = datetime_seconds(s, n))) {
+		if (f->dates++ == 0 || d < f->first)
+			f->first = d;
+		if (f->dates == 1 || d > f->last)
+			f->last = d;
+	}
+}
+
+static void
+field_add(struct survey_field *f, const char *s, size_t n, int too_long)
+{
+	f->present++;
+	if (too_long) {
+		f->longs++;
+		survey_sketch_add(f, hash_bytes(s, n));
+		return;
+	}
+	if (is_blank(s, n)) {
+		f->empty++;
+		return;
+	}
+	survey_sketch_add(f, hash_bytes(s, n));
+	keep_value(f, s, n);
+	note_kind(f, s, n);
+}
+
+static size_t
+bucket_of(const struct pass *p, size_t parent, const void *name,
+    const void *uri)
+{
+	uint64_t	 h = ((uint64_t)(uintptr_t)name * 31 +
+			    (uint64_t)(uintptr_t)uri) * 0x9e3779b97f4a7c15ULL;
+
+	return (size_t)((h ^ (h >> 29) ^ parent * 0x85ebca6bULL) %
+	    p->nbuckets);
+}
+
+static size_t
+new_path(struct pass *p, size_t parent, const xmlChar *local,
+    const xmlChar *prefix, const xmlChar *uri)
+{
+	struct survey		*sv = p->sv;
+	struct survey_path	*sp;
+
+	sv->paths = xreallocarray(sv->paths, sv->npaths + 1,
+	    sizeof(*sv->paths));
+	sp = &sv->paths[sv->npaths];
+	memset(sp, 0, sizeof(*sp));
+	sp->parent = parent;
+	sp->key_name = local;
+	sp->key_uri = uri;
+	sp->name = xstrdup((const char *)local);
+	sp->prefix = prefix != NULL ? xstrdup((const char *)prefix) : NULL;
+	sp->uri = uri != NULL ? xstrdup((const char *)uri) : NULL;
+	sp->depth = parent == SIZE_MAX ? 1 : sv->paths[parent].depth + 1;
+	sp->run_parent = UINT64_MAX;
+	return sv->npaths++;
+}
+
+/* The path of a child named LOCAL (in URI) of PARENT; SIZE_MAX past the cap. */
+static size_t
+find_path(struct pass *p, size_t parent, const xmlChar *local,
+    const xmlChar *prefix, const xmlChar *uri)
+{
+	size_t	 b = bucket_of(p, parent, local, uri), i;
+
+	for (; p->buckets[b] != SIZE_MAX; b = (b + 1) % p->nbuckets) {
+		i = p->buckets[b];
+		if (p->sv->paths[i].parent == parent &&
+		    p->sv->paths[i].key_name == local &&
+		    p->sv->paths[i].key_uri == uri)
+			return i;
+	}
+	if (p->sv->npaths == SURVEY_MAX_PATHS)
+		return SIZE_MAX;
+	return p->buckets[b] = new_path(p, parent, local, prefix, uri);
+}
+
+static void
+take_attr(struct pass *p, struct survey_path *sp, const xmlChar **a)
+{
+	const xmlChar		*local = a[0], *prefix = a[1], *uri = a[2];
+	const char		*v = (const char *)a[3];
+	size_t			 n = (size_t)(a[4] - a[3]), i;
+	struct survey_attr	*at = NULL;
+
+	for (i = 0; i < sp->nattrs; i++)
+		if (sp->attrs[i].key == local && (sp->attrs[i].uri == NULL) ==
+		    (uri == NULL) && (uri == NULL ||
+		    strcmp(sp->attrs[i].uri, (const char *)uri) == 0)) {
+			at = &sp->attrs[i];
+			break;
+		}
+	if (at == NULL) {
+		if (sp->nattrs == SURVEY_MAX_ATTRS ||
+		    p->sv->nfields == SURVEY_MAX_FIELDS) {
+			sp->dropped_attrs++;
+			return;
+		}
+		sp->attrs = xreallocarray(sp->attrs, sp->nattrs + 1,
+		    sizeof(*sp->attrs));
+		at = &sp->attrs[sp->nattrs++];
+		memset(at, 0, sizeof(*at));
+		at->key = local;
+		at->name = prefix != NULL ? xstrdup((const char *)prefix) :
+		    NULL;
+		if (at->name != NULL) {
+			char *full = xmalloc(strlen(at->name) +
+			    strlen((const char *)local) + 2);
+			strcpy(full, at->name);
+			strcat(full, ":");
+			strcat(full, (const char *)local);
+			free(at->name);
+			at->name = full;
+		} else
+			at->name = xstrdup((const char *)local);
+		at->uri = uri != NULL ? xstrdup((const char *)uri) : NULL;
+		p->sv->nfields++;
+	}
+	field_add(&at->f, v, n, n > SURVEY_MAX_TEXT);
+}
+
+/* How many of this path in its parent element: does it repeat? */
+static void
+count_run(struct survey_path *sp, uint64_t parent_serial)
+{
+	if (sp->run_parent != parent_serial) {
+		sp->run_parent = parent_serial;
+		sp->run = 0;
+	}
+	if (++sp->run > sp->max_run)
+		sp->max_run = sp->run;
+}
+
+static struct open *
+push_open(struct pass *p)
+{
+	if (p->nopen == p->capopen) {
+		p->capopen = p->capopen ? 2 * p->capopen : 64;
+		p->open = xreallocarray(p->open, p->capopen, sizeof(*p->open));
+	}
+	memset(&p->open[p->nopen], 0, sizeof(p->open[0]));
+	return &p->open[p->nopen++];
+}
+
+/*
+ * An element's path: its parent's path and its name.  Under --rows, only
+ * rows and what they hold, a row's path starting at the row.
+ */
+static void
+on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri, int nns, const xmlChar **ns, int nattrs,
+    int ndefaulted, const xmlChar **attrs)
+{
+	struct pass		*p = ((xmlParserCtxtPtr)ctx)->_private;
+	struct open		*o = push_open(p), *up;
+	struct survey_path	*sp;
+	size_t			 parent = SIZE_MAX;
+	int			 i, is_row;
+
+	(void)nns;
+	(void)ns;
+	(void)ndefaulted;
+	up = p->nopen > 1 ? &p->open[p->nopen - 2] : NULL;
+	if (up != NULL) {
+		if (!up->has_child && up->path != SIZE_MAX && up->text_len > 0 &&
+		    !is_blank(p->text.data, p->text.len))
+			p->sv->paths[up->path].mixed++;
+		up->has_child = 1;
+		up->text_len = 0;
+	}
+	o->serial = ++p->serial;
+	o->path = SIZE_MAX;
+	p->sv->elements++;
+	if (p->nopen > p->sv->max_depth)
+		p->sv->max_depth = p->nopen;
+	o->state = rowmatch_step(&p->match, up != NULL ? up->state :
+	    p->match.start, (const char *)local);
+	is_row = p->matching && (o->state & p->match.rows) != 0;
+	o->inside = !p->matching || is_row || (up != NULL && up->inside);
+	if (!o->inside)
+		return;
+	if (is_row)
+		p->sv->rows_matched++;
+	else if (up != NULL && up->inside) {
+		if (up->path == SIZE_MAX) {	/* below a path past the cap */
+			p->sv->dropped_paths++;
+			return;
+		}
+		parent = up->path;
+	}
+	if ((o->path = find_path(p, parent, local, prefix, uri)) == SIZE_MAX) {
+		p->sv->dropped_paths++;
+		return;
+	}
+	sp = &p->sv->paths[o->path];
+	sp->count++;
+	count_run(sp, up != NULL ? up->serial : 0);
+	for (i = 0; i < nattrs; i++)
+		take_attr(p, sp, attrs + 5 * i);
+	buf_reset(&p->text);
+}
+
+static void
+on_characters(void *ctx, const xmlChar *s, int len)
+{
+	struct pass	*p = ((xmlParserCtxtPtr)ctx)->_private;
+	struct open	*o;
+	size_t		 room;
+
+	if (p->nopen == 0)
+		return;
+	o = &p->open[p->nopen - 1];
+	if (o->path == SIZE_MAX)
+		return;
+	if (o->has_child) {
+		/* Text after a child: said once per element, at its first. */
+		if (o->text_len == 0 && !is_blank((const char *)s,
+		    (size_t)len)) {
+			p->sv->paths[o->path].mixed++;
+			o->text_len = 1;
+		}
+		return;
+	}
+	if (o->text_len + (size_t)len > SURVEY_MAX_TEXT) {
+		room = SURVEY_MAX_TEXT - o->text_len;
+		buf_append(&p->text, s, room > (size_t)len ? (size_t)len : room);
+		o->text_len = SURVEY_MAX_TEXT + 1;
+		return;
+	}
+	buf_append(&p->text, s, (size_t)len);
+	o->text_len += (size_t)len;
+}
+
+static void
+on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
+    const xmlChar *uri)
+{
+	struct pass		*p = ((xmlParserCtxtPtr)ctx)->_private;
+	struct open		*o = &p->open[p->nopen - 1];
+	struct survey_path	*sp;
+
+	(void)local;
+	(void)prefix;
+	(void)uri;
+	if (o->path != SIZE_MAX) {
+		sp = &p->sv->paths[o->path];
+		if (o->has_child)
+			sp->with_children++;
+		else {
+			if (sp->text == NULL)
+				sp->text = xcalloc(1, sizeof(*sp->text));
+			field_add(sp->text, p->text.data != NULL ?
+			    p->text.data : "", p->text.len,
+			    o->text_len > SURVEY_MAX_TEXT);
+		}
+	}
+	buf_reset(&p->text);
+	p->nopen--;
+}
+
+static void
+setup(struct pass *p, xmlSAXHandler *sax)
+{
+	memset(sax, 0, sizeof(*sax));
+	xmlSAXVersion(sax, 2);
+	sax->startElementNs = on_start;
+	sax->endElementNs = on_end;
+	sax->characters = on_characters;
+	sax->cdataBlock = NULL;		/* CDATA as characters */
+	sax->ignorableWhitespace = on_characters;
+	sax->comment = NULL;
+	sax->processingInstruction = NULL;
+	p->nbuckets = 2 * SURVEY_MAX_PATHS + 1;
+	p->buckets = xmalloc(p->nbuckets * sizeof(*p->buckets));
+	memset(p->buckets, 0xff, p->nbuckets * sizeof(*p->buckets));
+}
+
+static const char *
+intern_name(void *arg, const char *name)
+{
+	return (const char *)xmlDictLookup(arg, (const xmlChar *)name, -1);
+}
+
+int
+survey_file(const char *path, const struct rowpath *rows,
+    const char *rows_src, struct survey *sv)
+{
+	struct pass		 p;
+	struct input		 in;
+	struct xmlerr_capture	 err;
+	xmlSAXHandler		 sax;
+	xmlParserCtxtPtr	 ctxt;
+	struct buf		 msg = { 0 };
+	const struct rowpath	*patterns[1] = { rows };
+	int			 ok;
+
+	memset(sv, 0, sizeof(*sv));
+	memset(&p, 0, sizeof(p));
+	memset(&err, 0, sizeof(err));
+	p.sv = sv;
+	sv->rows = rows;
+	sv->rows_src = rows_src;
+	p.matching = rows != NULL;
+	if (p.matching)
+		rowmatch_init(&p.match, patterns, 1);
+	if (input_open(&in, path) == -1) {
+		buf_printf(&msg, "%s: %s", path, in.error.data);
+		sv->error = buf_steal(&msg);
+		input_close(&in);
+		return -1;
+	}
+	setup(&p, &sax);
+	xmlerr_install(&err);
+	ctxt = xmlCreateIOParserCtxt(&sax, NULL, input_read, NULL, &in,
+	    XML_CHAR_ENCODING_NONE);
+	if (ctxt != NULL) {
+		ctxt->_private = &p;
+		xmlerr_attach(&err, ctxt);
+		xmlCtxtUseOptions(ctxt, xmlcompat_options());
+		xmlcompat_refuse_external(ctxt);
+		xmlcompat_entity_policy(ctxt);
+		if (p.matching)
+			rowmatch_intern(&p.match, intern_name,
+			    xmlcompat_dict(ctxt));
+		(void)xmlParseDocument(ctxt);
+	}
+	xmlerr_uninstall();
+	ok = ctxt != NULL && xmlcompat_well_formed(ctxt) && in.error.len == 0 &&
+	    input_check_unchanged(&in) == 0;
+	if (!ok) {
+		if (in.error.len > 0)
+			buf_printf(&msg, "%s: %s", path, in.error.data);
+		else if (xmlerr_first(&err) != NULL)
+			buf_printf(&msg, "%s:%s", path, xmlerr_first(&err));
+		else
+			buf_printf(&msg, "%s: not well-formed XML", path);
+		sv->error = buf_steal(&msg);
+	}
+	if (ctxt != NULL) {
+		xmlFreeDoc(xmlcompat_take_doc(ctxt));
+		xmlFreeParserCtxt(ctxt);
+	}
+	input_close(&in);
+	xmlerr_free(&err);
+	buf_free(&p.text);
+	free(p.open);
+	free(p.buckets);
+	return ok ? 0 : -1;
+}
+
+static void
+field_free(struct survey_field *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nvalues; i++)
+		free(f->values[i].text);
+}
+
+void
+survey_free(struct survey *sv)
+{
+	size_t	 i, j;
+
+	for (i = 0; i < sv->npaths; i++) {
+		struct survey_path *sp = &sv->paths[i];
+
+		free(sp->name);
+		free(sp->prefix);
+		free(sp->uri);
+		for (j = 0; j < sp->nattrs; j++) {
+			free(sp->attrs[j].name);
+			free(sp->attrs[j].uri);
+			field_free(&sp->attrs[j].f);
+		}
+		free(sp->attrs);
+		if (sp->text != NULL)
+			field_free(sp->text);
+		free(sp->text);
+	}
+	free(sv->paths);
+	free(sv->error);
+	memset(sv, 0, sizeof(*sv));
+}
