@@ -24,6 +24,12 @@
 #define SURVEY_MAX_VALUE_LEN	64	/* of a value kept (then cut) */
 #define SURVEY_MAX_TEXT		1024	/* longer text is a "long value" */
 #define SURVEY_SKETCH		128	/* hashes kept to estimate distinct */
+/*
+ * libxml2 keeps every distinct element and attribute name of a parse, so
+ * a store of a million names would hold them all: the survey stops there,
+ * and says so, with what it saw until then.
+ */
+#define SURVEY_MAX_NAMES	100000
 
 struct survey_value {
 	char		*text;		/* at most SURVEY_MAX_VALUE_LEN bytes */
@@ -83,6 +89,7 @@ struct survey {
 	const struct rowpath *rows;	/* --survey --rows: only below these */
 	const char	*rows_src;	/* ...as given */
 	uint64_t	 rows_matched;
+	unsigned long	 cut_at_line;	/* stopped there: too many names */
 	char		*error;		/* why the store could not be read */
 };
 

@@ -27,6 +27,11 @@ survey(const struct config *c)
 		fprintf(stderr, "xml2prom: %s\n", sv.error);
 		status = EXIT_FILE;
 	} else {
+		if (sv.cut_at_line > 0)
+			fprintf(stderr, "xml2prom: %s:%lu: more than %d distinct "
+			    "names: the survey stops here (see its first "
+			    "lines)\n", c->files[0], sv.cut_at_line,
+			    SURVEY_MAX_NAMES);
 		survey_print(&out, c->files[0], &sv, c->max_series);
 		if (fwrite(out.data, 1, out.len, stdout) != out.len ||
 		    fflush(stdout) == EOF) {

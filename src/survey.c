@@ -30,6 +30,7 @@ struct open {
 
 struct pass {
 	struct survey	*sv;
+	xmlParserCtxtPtr ctxt;
 	struct open	*open;
 	size_t		 nopen, capopen;
 	struct buf	 text;		/* the open leaf's, capped */
@@ -137,12 +138,18 @@ looks_like_date(const char *s, size_t n)
 	    s[i + 5] >= '0' && s[i + 5] <= '9';
 }
 
+/*
+ * A number, a date?  Once a value is neither, no later value can make the
+ * field all numbers or all dates: they are not looked at again.
+ */
 static void
 note_kind(struct survey_field *f, const char *s, size_t n)
 {
 	char	 copy[SURVEY_MAX_TEXT + 1];
 	double	 d;
 
+	if (f->numbers + f->dates < f->present - f->empty - 1)
+		return;
 	memcpy(copy, s, n);
 	copy[n] = '\0';
 	d = xmlXPathCastStringToNumber((const xmlChar *)copy);
@@ -174,7 +181,9 @@ field_add(struct survey_field *f, const char *s, size_t n, int too_long)
 		return;
 	}
 	survey_sketch_add(f, hash_bytes(s, n));
-	keep_value(f, s, n);
+	/* Past SURVEY_MAX_VALUES no category: the first ones show what it is. */
+	if (!f->more_values)
+		keep_value(f, s, n);
 	note_kind(f, s, n);
 }
 
@@ -430,6 +439,20 @@ setup(struct pass *p, xmlSAXHandler *sax)
 	memset(p->buckets, 0xff, p->nbuckets * sizeof(*p->buckets));
 }
 
+/* Read no more once the parser holds SURVEY_MAX_NAMES names. */
+static int
+guard_names(void *arg)
+{
+	struct pass	*p = arg;
+
+	if (p->ctxt == NULL ||
+	    xmlDictSize(xmlcompat_dict(p->ctxt)) <= SURVEY_MAX_NAMES)
+		return 0;
+	if (p->sv->cut_at_line == 0)
+		p->sv->cut_at_line = xmlcompat_document_line(p->ctxt);
+	return -1;
+}
+
 static const char *
 intern_name(void *arg, const char *name)
 {
@@ -468,7 +491,10 @@ survey_file(const char *path, const struct rowpath *rows,
 	xmlerr_install(&err);
 	ctxt = xmlCreateIOParserCtxt(&sax, NULL, input_read, NULL, &in,
 	    XML_CHAR_ENCODING_NONE);
+	in.guard = guard_names;
+	in.guard_arg = &p;
 	if (ctxt != NULL) {
+		p.ctxt = ctxt;
 		ctxt->_private = &p;
 		xmlerr_attach(&err, ctxt);
 		xmlCtxtUseOptions(ctxt, xmlcompat_options());
@@ -480,8 +506,9 @@ survey_file(const char *path, const struct rowpath *rows,
 		(void)xmlParseDocument(ctxt);
 	}
 	xmlerr_uninstall();
-	ok = ctxt != NULL && xmlcompat_well_formed(ctxt) && in.error.len == 0 &&
-	    input_check_unchanged(&in) == 0;
+	ok = sv->cut_at_line > 0 || (ctxt != NULL &&
+	    xmlcompat_well_formed(ctxt) && in.error.len == 0 &&
+	    input_check_unchanged(&in) == 0);
 	if (!ok) {
 		if (in.error.len > 0)
 			buf_printf(&msg, "%s: %s", path, in.error.data);

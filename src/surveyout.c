@@ -824,6 +824,11 @@ survey_print(struct buf *b, const char *file, const struct survey *sv,
 	    "depth %zu\n", sv->rows != NULL ? "--rows " : "",
 	    sv->rows != NULL ? sv->rows_src : "", file,
 	    (unsigned long long)sv->elements, sv->npaths, sv->max_depth);
+	if (sv->cut_at_line > 0)
+		buf_printf(b, "# CUT: the survey stopped at line %lu: the store "
+		    "has more than %d distinct element and attribute names,\n"
+		    "# which the parser would all keep.  What follows is what "
+		    "it saw until then.\n", sv->cut_at_line, SURVEY_MAX_NAMES);
 	if (sv->rows != NULL)
 		buf_printf(b, "# %llu elements match --rows %s\n",
 		    (unsigned long long)sv->rows_matched, sv->rows_src);

@@ -108,7 +108,8 @@ def written(text, prefix, path, values):
     for fam in text_string_to_metric_families(text):
         for s in fam.samples:
             labels = dict(s.labels)
-            if labels.pop("path", None) != path:
+            if labels.pop("path", None) != path or \
+                    not s.name.startswith(prefix + "_"):
                 continue
             name = s.name[len(prefix) + 1:]
             if name == "skipped_values":

@@ -1,0 +1,146 @@
+#!/bin/bash
+# survey.sh: --survey on stores nobody here wrote, each checked against
+# lxml (tests/survey.py: the paths and attributes it counts, and the
+# configuration it proposes, run as it is, series by series), each
+# proposal linted by promtool; hostile stores within the caps, in bounded
+# memory; the command line it refuses.
+. "$(dirname "$0")/lib.sh"
+py=/usr/bin/python3
+
+agree() {	# FILE [--rows PATTERN]
+	check "survey of $(basename "$1") ${2:+$2 $3 }= lxml, its proposal run and compared" \
+	    sh -c '"$@" >"$0" 2>&1 || { cat "$0"; exit 1; }' "$scratch/out" \
+	    $py "$top/tests/survey.py" "$XML2PROM" "$@"
+	grep '^# ' "$scratch/out" | head -3
+}
+
+lint() {	# FILE: the proposal's output, through promtool's lint
+	"$XML2PROM" --survey "$1" >"$scratch/lint.conf" &&
+	    "$XML2PROM" -c "$scratch/lint.conf" -o - "$1" >"$scratch/lint.prom" &&
+	    promtool_clean "$scratch/lint.prom"
+}
+
+# --- Debian's XCCDF benchmarks, iso-codes, polkit policies, fontconfig
+set -- /usr/share/xml/scap/ssg/content/ssg-debian*-xccdf.xml
+check "ssg-debian ships XCCDF benchmarks" test -f "$1"
+for f in "$@" /usr/share/xml/iso-codes/iso_3166-1.xml \
+    /usr/share/xml/iso-codes/iso_639-3.xml /etc/fonts/fonts.conf \
+    /usr/share/polkit-1/actions/*.policy; do
+	[ -f "$f" ] || { skip "survey: $f missing"; continue; }
+	agree "$f"
+	check "...its proposal passes promtool check metrics" lint "$f"
+done
+
+# --- a JUnit report python3-xmlrunner writes now
+mkdir -p "$scratch/junit"
+cat >"$scratch/junit/t_survey.py" <<'PY'
+import unittest
+
+
+class Shelf(unittest.TestCase):
+    def test_quick(self): pass
+    def test_wrong(self): self.assertEqual(1, 2)
+    @unittest.skip("later")
+    def test_later(self): pass
+
+
+class Till(unittest.TestCase):
+    def test_error(self): raise RuntimeError("boom")
+    def test_sum(self): self.assertEqual(sum([1, 2]), 3)
+PY
+(cd "$scratch/junit" && $py -c '
+import sys, unittest, xmlrunner
+sys.path.insert(0, ".")
+suite = unittest.defaultTestLoader.loadTestsFromName("t_survey")
+with open("junit.xml", "wb") as out:
+    xmlrunner.XMLTestRunner(output=out, outsuffix="").run(suite)' >/dev/null 2>&1)
+check "python3-xmlrunner wrote a JUnit report" grep -q '<testcase' "$scratch/junit/junit.xml"
+agree "$scratch/junit/junit.xml"
+check "...its proposal passes promtool check metrics" lint "$scratch/junit/junit.xml"
+
+# --- the README's line, and --rows
+"$XML2PROM" --survey "$top/examples/shop.xml" >"$scratch/store.conf" &&
+    "$XML2PROM" -c "$scratch/store.conf" -o - "$top/examples/shop.xml" >"$scratch/shop.prom"
+check "xml2prom --survey store.xml > store.conf && xml2prom -c store.conf -o - store.xml" test $? -eq 0
+check "...one set per kind of row: orders, their lines, customers" \
+    sh -c "grep -c '^\[' '$scratch/store.conf' | grep -qx 3"
+check "...orders by status, their totals summed" \
+    grep -qx 'shop_order_total_value{path=".*",status="paid"} 17.75' "$scratch/shop.prom"
+check "...an identifier left out, and said why" \
+    grep -q '^# left out: @id, an identifier' "$scratch/store.conf"
+agree "$top/examples/shop.xml" --rows //line
+"$XML2PROM" --survey --rows //line "$top/examples/shop.xml" >"$scratch/line.conf"
+check "--survey --rows //line: one set, of those rows" \
+    sh -c "grep -c '^\[' '$scratch/line.conf' | grep -qx 1 && grep -qx 'rows //line' '$scratch/line.conf'"
+
+# --- what it refuses
+usage() { "$XML2PROM" "$@" >/dev/null 2>"$scratch/err"; [ $? -eq 2 ]; }
+check "--survey with --output is refused" usage --survey -o x.prom "$top/examples/shop.xml"
+check "--survey of two stores is refused" usage --survey "$top/examples/shop.xml" "$top/examples/store.xml"
+check "--survey with --sum is refused" usage --survey --sum a=@b "$top/examples/shop.xml"
+check "--survey with --watch is refused" usage --survey --watch "$top/examples/shop.xml"
+printf '<a>\n<b x="1">\n</a>\n' >"$scratch/bad.xml"
+"$XML2PROM" --survey "$scratch/bad.xml" >"$scratch/bad.out" 2>"$scratch/err"
+check "a store that is not XML: exit 1" test $? -eq 1
+check "...one line naming the file and its line" \
+    sh -c "test \$(wc -l <'$scratch/err') -eq 1 && grep -q '^xml2prom: $scratch/bad.xml:3:' '$scratch/err'" || cat "$scratch/err"
+check "...nothing on standard output" test ! -s "$scratch/bad.out"
+gzip -c "$top/examples/shop.xml" >"$scratch/shop.xml.gz"
+"$XML2PROM" --survey "$scratch/shop.xml.gz" >"$scratch/gz.conf"
+check "a gzip store is surveyed as the plain one" \
+    bash -c "diff <(sed 1d '$scratch/gz.conf' | grep -v 'THIS_FILE') <(sed 1d '$scratch/store.conf' | grep -v 'THIS_FILE')"
+
+# --- hostile stores: within the caps, said so, bounded memory
+peak() {	# peak KB of the survey of $1
+	/usr/bin/time -f %M "$XML2PROM" --survey "$1" 2>&1 >"$scratch/h.out" | tail -n 1
+}
+$py - "$scratch/names.xml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("<r>\n")
+    for i in range(1000000 // 50):
+        f.write("<e %s/>\n" % " ".join('a%d="%d"' % (i * 50 + k, k) for k in range(50)))
+    f.write("</r>\n")
+PY
+kb=$(peak "$scratch/names.xml")
+echo "# a million distinct attribute names: surveyed in $kb KB"
+check "a million distinct attribute names: the survey stops, and says where" \
+    grep -q '^# CUT: the survey stopped at line [0-9]*: the store has more than 100000 distinct' "$scratch/h.out"
+check "...the fields past the cap said too" \
+    grep -q 'attributes not surveyed: past 64 per element or 1000 in all' "$scratch/h.out"
+check "...in at most 16 MiB" test "$kb" -le 16384
+$py - "$scratch/paths.xml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("<r>\n")
+    for i in range(100000):
+        f.write("<e%d><x/></e%d>\n" % (i, i))
+    f.write("</r>\n")
+PY
+kb=$(peak "$scratch/paths.xml")
+echo "# 200 000 distinct element paths: surveyed in $kb KB"
+check "200 000 distinct paths: the first 2000 kept, the cut said" \
+    grep -q 'elements on paths past the first 2000 not surveyed' "$scratch/h.out"
+check "...in at most 16 MiB" test "$kb" -le 16384
+$py - "$scratch/deep.xml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("<d a='1'>" * 250 + "x" + "</d>" * 250)
+PY
+check "250 levels of nesting: surveyed" sh -c "'$XML2PROM' --survey '$scratch/deep.xml' | grep -q 'depth 250'"
+$py - "$scratch/huge.xml" <<'PY'
+import sys
+with open(sys.argv[1], "w") as f:
+    f.write("<r>" + "<v n='%s'>%s</v>" % ("y" * 1000, "z" * 5000000) * 2 + "</r>")
+PY
+kb=$(peak "$scratch/huge.xml")
+check "5 MB text values: long text, kept to 64 bytes" \
+    grep -q 'long text (2 values over 1024 bytes)' "$scratch/h.out"
+check "...in at most 16 MiB ($kb KB)" test "$kb" -le 16384
+"$top/build/genstore" 500000 >"$scratch/big.xml"
+kb=$(peak "$scratch/big.xml")
+echo "# a $(( $(stat -c %s "$scratch/big.xml") / 1000000 )) MB store surveyed in $kb KB"
+check "a 120 MB store: surveyed in at most 16 MiB" test "$kb" -le 16384
+rm -f "$scratch/big.xml"
+
+finish survey
