@@ -33,6 +33,8 @@
 
 struct survey_value {
 	char		*text;		/* at most SURVEY_MAX_VALUE_LEN bytes */
+	size_t		 len;
+	uint64_t	 hash;		/* of the whole value */
 	uint64_t	 count;
 };
 

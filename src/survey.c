@@ -42,19 +42,34 @@ struct pass {
 };
 
 static uint64_t
-hash_bytes(const char *s, size_t n)
+mix(uint64_t h)
 {
-	uint64_t	 h = 0xcbf29ce484222325ULL;
-	size_t		 i;
-
-	for (i = 0; i < n; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ULL;
-	/* splitmix64's finish: FNV's low bits alone are poor. */
+	/* splitmix64's finish */
 	h ^= h >> 30;
 	h *= 0xbf58476d1ce4e5b9ULL;
 	h ^= h >> 27;
 	h *= 0x94d049bb133111ebULL;
 	return h ^ (h >> 31);
+}
+
+/*
+ * A value's hash, eight bytes at a time, mixed at the end: the sketch
+ * needs well-spread bits, not a cryptographic hash.
+ */
+static uint64_t
+hash_bytes(const char *s, size_t n)
+{
+	uint64_t	 h = 0x9e3779b97f4a7c15ULL ^ n, w;
+	size_t		 i;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		memcpy(&w, s, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+	}
+	for (w = 0, i = 0; i < n; i++)
+		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	return mix(h ^ w);
 }
 
 /*
@@ -99,12 +114,12 @@ survey_distinct(const struct survey_field *f)
 }
 
 static void
-keep_value(struct survey_field *f, const char *s, size_t n)
+keep_value(struct survey_field *f, const char *s, size_t n, uint64_t h)
 {
 	size_t	 i, cut = n > SURVEY_MAX_VALUE_LEN ? SURVEY_MAX_VALUE_LEN : n;
 
 	for (i = 0; i < f->nvalues; i++)
-		if (strlen(f->values[i].text) == cut &&
+		if (f->values[i].hash == h && f->values[i].len == cut &&
 		    memcmp(f->values[i].text, s, cut) == 0) {
 			f->values[i].count++;
 			return;
@@ -114,6 +129,8 @@ keep_value(struct survey_field *f, const char *s, size_t n)
 		return;
 	}
 	f->values[f->nvalues].text = xstrndup(s, cut);
+	f->values[f->nvalues].len = cut;
+	f->values[f->nvalues].hash = h;
 	f->values[f->nvalues++].count = 1;
 }
 
@@ -139,6 +156,28 @@ looks_like_date(const char *s, size_t n)
 }
 
 /*
+ * Digits only, at most 15 of them, an optional '-' first: the number is
+ * exact in a double, and XPath's number() gives just that (its other
+ * forms, fractions and spaces, are left to libxml2).
+ */
+static int
+small_integer(const char *s, size_t n, double *d)
+{
+	size_t		 i = n > 0 && s[0] == '-';
+	int64_t		 v = 0;
+
+	if (n == i || n - i > 15)
+		return 0;
+	for (; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+		v = v * 10 + (s[i] - '0');
+	}
+	*d = s[0] == '-' ? (v == 0 ? -0.0 : -(double)v) : (double)v;
+	return 1;
+}
+
+/*
  * A number, a date?  Once a value is neither, no later value can make the
  * field all numbers or all dates: they are not looked at again.
  */
@@ -150,9 +189,11 @@ note_kind(struct survey_field *f, const char *s, size_t n)
 
 	if (f->numbers + f->dates < f->present - f->empty - 1)
 		return;
-	memcpy(copy, s, n);
-	copy[n] = '\0';
-	d = xmlXPathCastStringToNumber((const xmlChar *)copy);
+	if (!small_integer(s, n, &d)) {
+		memcpy(copy, s, n);
+		copy[n] = '\0';
+		d = xmlXPathCastStringToNumber((const xmlChar *)copy);
+	}
 	if (!isnan(d)) {
 		if (f->numbers++ == 0 || d < f->min)
 			f->min = d;
@@ -170,6 +211,8 @@ note_kind(struct survey_field *f, const char *s, size_t n)
 static void
 field_add(struct survey_field *f, const char *s, size_t n, int too_long)
 {
+	uint64_t	 h;
+
 	f->present++;
 	if (too_long) {
 		f->longs++;
@@ -180,10 +223,11 @@ field_add(struct survey_field *f, const char *s, size_t n, int too_long)
 		f->empty++;
 		return;
 	}
-	survey_sketch_add(f, hash_bytes(s, n));
+	h = hash_bytes(s, n);
+	survey_sketch_add(f, h);
 	/* Past SURVEY_MAX_VALUES no category: the first ones show what it is. */
 	if (!f->more_values)
-		keep_value(f, s, n);
+		keep_value(f, s, n, h);
 	note_kind(f, s, n);
 }
 
@@ -194,8 +238,8 @@ bucket_of(const struct pass *p, size_t parent, const void *name,
 	uint64_t	 h = ((uint64_t)(uintptr_t)name * 31 +
 			    (uint64_t)(uintptr_t)uri) * 0x9e3779b97f4a7c15ULL;
 
-	return (size_t)((h ^ (h >> 29) ^ parent * 0x85ebca6bULL) %
-	    p->nbuckets);
+	return (size_t)((h ^ (h >> 29) ^ parent * 0x85ebca6bULL) &
+	    (p->nbuckets - 1));
 }
 
 static size_t
@@ -227,7 +271,7 @@ find_path(struct pass *p, size_t parent, const xmlChar *local,
 {
 	size_t	 b = bucket_of(p, parent, local, uri), i;
 
-	for (; p->buckets[b] != SIZE_MAX; b = (b + 1) % p->nbuckets) {
+	for (; p->buckets[b] != SIZE_MAX; b = (b + 1) & (p->nbuckets - 1)) {
 		i = p->buckets[b];
 		if (p->sv->paths[i].parent == parent &&
 		    p->sv->paths[i].key_name == local &&
@@ -434,7 +478,7 @@ setup(struct pass *p, xmlSAXHandler *sax)
 	sax->ignorableWhitespace = on_characters;
 	sax->comment = NULL;
 	sax->processingInstruction = NULL;
-	p->nbuckets = 2 * SURVEY_MAX_PATHS + 1;
+	p->nbuckets = 4096;	/* a power of two, over twice SURVEY_MAX_PATHS */
 	p->buckets = xmalloc(p->nbuckets * sizeof(*p->buckets));
 	memset(p->buckets, 0xff, p->nbuckets * sizeof(*p->buckets));
 }

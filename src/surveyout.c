@@ -321,6 +321,7 @@ merge_field(struct survey_field *to, const struct survey_field *from)
 		else if (to->nvalues == SURVEY_MAX_VALUES)
 			to->more_values = 1;
 		else {
+			to->values[j] = from->values[i];
 			to->values[j].text = xstrdup(from->values[i].text);
 			to->values[to->nvalues++].count = from->values[i].count;
 		}
