@@ -135,3 +135,33 @@ wait_open() {
 		sleep 0.01
 	done
 }
+
+# junit_report DIR: a JUnit report python3-xmlrunner writes now, of a few
+# tests that pass, fail, err and are skipped, in DIR/junit.xml.
+junit_report() {
+	mkdir -p "$1"
+	cat >"$1/t_shop.py" <<'PY'
+import time
+import unittest
+
+
+class Shelf(unittest.TestCase):
+    def test_quick(self): pass
+    def test_slow(self): time.sleep(0.05)
+    def test_wrong(self): self.assertEqual(1, 2)
+    @unittest.skip("later")
+    def test_later(self): pass
+
+
+class Till(unittest.TestCase):
+    def test_error(self): raise RuntimeError("boom")
+    def test_slower(self): time.sleep(0.2)
+    def test_sum(self): self.assertEqual(sum([1, 2]), 3)
+PY
+	(cd "$1" && /usr/bin/python3 -c '
+import sys, unittest, xmlrunner
+sys.path.insert(0, ".")
+suite = unittest.defaultTestLoader.loadTestsFromName("t_shop")
+with open("junit.xml", "wb") as out:
+    xmlrunner.XMLTestRunner(output=out, outsuffix="").run(suite)' >/dev/null 2>&1)
+}

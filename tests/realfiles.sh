@@ -42,31 +42,7 @@ done
 lint "XCCDF" "${xccdf_opts[@]}" "$@"
 
 # --- JUnit: a report written now by python3-xmlrunner
-mkdir -p "$scratch/junit"
-cat >"$scratch/junit/t_shop.py" <<'PY'
-import time
-import unittest
-
-
-class Shelf(unittest.TestCase):
-    def test_quick(self): pass
-    def test_slow(self): time.sleep(0.05)
-    def test_wrong(self): self.assertEqual(1, 2)
-    @unittest.skip("later")
-    def test_later(self): pass
-
-
-class Till(unittest.TestCase):
-    def test_error(self): raise RuntimeError("boom")
-    def test_slower(self): time.sleep(0.2)
-    def test_sum(self): self.assertEqual(sum([1, 2]), 3)
-PY
-(cd "$scratch/junit" && $py -c '
-import sys, unittest, xmlrunner
-sys.path.insert(0, ".")
-suite = unittest.defaultTestLoader.loadTestsFromName("t_shop")
-with open("junit.xml", "wb") as out:
-    xmlrunner.XMLTestRunner(output=out, outsuffix="").run(suite)' >/dev/null 2>&1)
+junit_report "$scratch/junit"
 junit="$scratch/junit/junit.xml"
 check "python3-xmlrunner wrote a JUnit report" grep -q '<testcase' "$junit"
 junit_opts=(-r //testcase -b class=@classname
