@@ -55,7 +55,7 @@ struct survey_field {
 };
 
 struct survey_attr {
-	const void	*key;		/* the parse's interned name */
+	const void	*key;		/* the parse's interned name: compared, never read after it */
 	char		*name;		/* prefix:local as written */
 	char		*uri;		/* its namespace, or NULL */
 	struct survey_field f;

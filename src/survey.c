@@ -26,6 +26,7 @@ struct open {
 	int		 inside;	/* in a --rows element (or no --rows) */
 	uint64_t	 state;		/* --rows matcher */
 	size_t		 text_len;	/* SURVEY_MAX_TEXT + 1: too long */
+	int		 nonblank;	/* its text so far is not all blank */
 };
 
 struct pass {
@@ -60,15 +61,28 @@ static uint64_t
 hash_bytes(const char *s, size_t n)
 {
 	uint64_t	 h = 0x9e3779b97f4a7c15ULL ^ n, w;
-	size_t		 i;
+	uint32_t	 part;
+	uint16_t	 half;
 
 	for (; n >= 8; s += 8, n -= 8) {
 		memcpy(&w, s, 8);
 		h = (h ^ w) * 0xff51afd7ed558ccdULL;
 		h ^= h >> 32;
 	}
-	for (w = 0, i = 0; i < n; i++)
-		w |= (uint64_t)(unsigned char)s[i] << (8 * i);
+	/* The last 0 to 7 bytes, in at most three loads. */
+	w = 0;
+	if (n & 4) {
+		memcpy(&part, s, 4);
+		w = part;
+		s += 4;
+	}
+	if (n & 2) {
+		memcpy(&half, s, 2);
+		w = w << 16 | half;
+		s += 2;
+	}
+	if (n & 1)
+		w = w << 8 | (unsigned char)*s;
 	return mix(h ^ w);
 }
 
@@ -134,13 +148,17 @@ keep_value(struct survey_field *f, const char *s, size_t n, uint64_t h)
 	f->values[f->nvalues++].count = 1;
 }
 
+/* XML's blanks: space, tab, newline, carriage return, all below '!'. */
 static int
 is_blank(const char *s, size_t n)
 {
-	size_t	 i;
+	const uint64_t	 blanks = 1ULL << ' ' | 1ULL << '\t' | 1ULL << '\n' |
+			    1ULL << '\r';
+	size_t		 i;
 
 	for (i = 0; i < n; i++)
-		if (s[i] != ' ' && s[i] != '\t' && s[i] != '\n' && s[i] != '\r')
+		if ((unsigned char)s[i] > ' ' ||
+		    ((blanks >> (unsigned char)s[i]) & 1) == 0)
 			return 0;
 	return 1;
 }
@@ -208,8 +226,10 @@ note_kind(struct survey_field *f, const char *s, size_t n)
 	}
 }
 
+/* A value; BLANK: it is known to be all blank (1), or not (0), or -1. */
 static void
-field_add(struct survey_field *f, const char *s, size_t n, int too_long)
+field_add(struct survey_field *f, const char *s, size_t n, int too_long,
+    int blank)
 {
 	uint64_t	 h;
 
@@ -219,7 +239,7 @@ field_add(struct survey_field *f, const char *s, size_t n, int too_long)
 		survey_sketch_add(f, hash_bytes(s, n));
 		return;
 	}
-	if (is_blank(s, n)) {
+	if (blank == 1 || (blank == -1 && is_blank(s, n))) {
 		f->empty++;
 		return;
 	}
@@ -324,7 +344,7 @@ take_attr(struct pass *p, struct survey_path *sp, const xmlChar **a)
 		at->uri = uri != NULL ? xstrdup((const char *)uri) : NULL;
 		p->sv->nfields++;
 	}
-	field_add(&at->f, v, n, n > SURVEY_MAX_TEXT);
+	field_add(&at->f, v, n, n > SURVEY_MAX_TEXT, -1);
 }
 
 /* How many of this path in its parent element: does it repeat? */
@@ -369,9 +389,9 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	(void)ns;
 	(void)ndefaulted;
 	up = p->nopen > 1 ? &p->open[p->nopen - 2] : NULL;
+	buf_reset(&p->text);	/* the parent's text, now not a leaf's */
 	if (up != NULL) {
-		if (!up->has_child && up->path != SIZE_MAX && up->text_len > 0 &&
-		    !is_blank(p->text.data, p->text.len))
+		if (!up->has_child && up->path != SIZE_MAX && up->nonblank)
 			p->sv->paths[up->path].mixed++;
 		up->has_child = 1;
 		up->text_len = 0;
@@ -405,7 +425,18 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	count_run(sp, up != NULL ? up->serial : 0);
 	for (i = 0; i < nattrs; i++)
 		take_attr(p, sp, attrs + 5 * i);
-	buf_reset(&p->text);
+}
+
+/*
+ * An open leaf's text, in a buffer reserved once for SURVEY_MAX_TEXT
+ * bytes (on_characters() never keeps more): one copy, no check.
+ */
+static void
+text_add(struct buf *text, const xmlChar *s, size_t n)
+{
+	memcpy(text->data + text->len, s, n);
+	text->len += n;
+	text->data[text->len] = '\0';
 }
 
 static void
@@ -420,22 +451,23 @@ on_characters(void *ctx, const xmlChar *s, int len)
 	o = &p->open[p->nopen - 1];
 	if (o->path == SIZE_MAX)
 		return;
-	if (o->has_child) {
+	if (!o->nonblank && !is_blank((const char *)s, (size_t)len)) {
+		o->nonblank = 1;
 		/* Text after a child: said once per element, at its first. */
-		if (o->text_len == 0 && !is_blank((const char *)s,
-		    (size_t)len)) {
+		if (o->has_child)
 			p->sv->paths[o->path].mixed++;
-			o->text_len = 1;
-		}
-		return;
 	}
+	if (o->has_child)
+		return;
+	if (o->text_len > SURVEY_MAX_TEXT)
+		return;		/* already too long: a long value */
 	if (o->text_len + (size_t)len > SURVEY_MAX_TEXT) {
 		room = SURVEY_MAX_TEXT - o->text_len;
-		buf_append(&p->text, s, room > (size_t)len ? (size_t)len : room);
+		text_add(&p->text, s, room > (size_t)len ? (size_t)len : room);
 		o->text_len = SURVEY_MAX_TEXT + 1;
 		return;
 	}
-	buf_append(&p->text, s, (size_t)len);
+	text_add(&p->text, s, (size_t)len);
 	o->text_len += (size_t)len;
 }
 
@@ -459,7 +491,7 @@ on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
 				sp->text = xcalloc(1, sizeof(*sp->text));
 			field_add(sp->text, p->text.data != NULL ?
 			    p->text.data : "", p->text.len,
-			    o->text_len > SURVEY_MAX_TEXT);
+			    o->text_len > SURVEY_MAX_TEXT, !o->nonblank);
 		}
 	}
 	buf_reset(&p->text);
@@ -478,6 +510,7 @@ setup(struct pass *p, xmlSAXHandler *sax)
 	sax->ignorableWhitespace = on_characters;
 	sax->comment = NULL;
 	sax->processingInstruction = NULL;
+	buf_reserve(&p->text, SURVEY_MAX_TEXT + 1);
 	p->nbuckets = 4096;	/* a power of two, over twice SURVEY_MAX_PATHS */
 	p->buckets = xmalloc(p->nbuckets * sizeof(*p->buckets));
 	memset(p->buckets, 0xff, p->nbuckets * sizeof(*p->buckets));

@@ -359,9 +359,11 @@ gather_attrs(struct proposal *pr, const struct survey_path *sp,
 		buf_reset(e);
 		px = sp->attrs[i].uri != NULL ? ns_prefix(pr, sp->attrs[i].uri,
 		    NULL) : NULL;
+		/* (key is the parse's interned name, freed with it) */
 		if (px != NULL)
-			buf_printf(e, "@%s:%s", px, (const char *)
-			    sp->attrs[i].key);
+			buf_printf(e, "@%s:%s", px, strchr(sp->attrs[i].name,
+			    ':') != NULL ? strchr(sp->attrs[i].name, ':') + 1 :
+			    sp->attrs[i].name);
 		else
 			buf_printf(e, "@%s", sp->attrs[i].name);
 		if ((k = cand_for(c, n, max, e->data, sp->attrs[i].name)))

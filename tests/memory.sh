@@ -22,7 +22,7 @@ export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 check "ASan+UBSan: unit tests" sh -c "build/asan/unit >'$scratch/u' 2>&1" ||
     tail -5 "$scratch/u"
 export HOSTILE_LIMITS=0 CONSISTENCY_QUICK=1
-for suite in golden consistency realfiles textfile operator hostile security consumers; do
+for suite in golden consistency realfiles survey textfile operator hostile security consumers; do
 	check "ASan+UBSan: $suite" env XML2PROM="$top/build/asan/xml2prom" \
 	    sh -c "tests/$suite.sh >'$scratch/$suite' 2>&1" ||
 	    tail -5 "$scratch/$suite"
