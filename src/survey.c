@@ -174,24 +174,46 @@ looks_like_date(const char *s, size_t n)
 }
 
 /*
- * Digits only, at most 15 of them, an optional '-' first: the number is
- * exact in a double, and XPath's number() gives just that (its other
- * forms, fractions and spaces, are left to libxml2).
+ * Is S an XPath number (blanks, an optional '-', digits with at most one
+ * '.', blanks), and about what value?  Exact for up to 15 digits without
+ * a fraction, which is then XPath's answer; otherwise within a few ulps,
+ * enough to tell a value that cannot be a new least or greatest one (see
+ * note_kind()).  0 when not such a number, or too many digits to tell.
  */
 static int
-small_integer(const char *s, size_t n, double *d)
+approximate_number(const char *s, size_t n, double *d, int *exact)
 {
-	size_t		 i = n > 0 && s[0] == '-';
-	int64_t		 v = 0;
+	static const double	 tens[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
+				    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
+				    1e15, 1e16, 1e17 };
+	size_t			 i = 0, end = n, digits = 0, fraction = 0;
+	uint64_t		 m = 0;
+	int			 negative = 0, dot = 0;
 
-	if (n == i || n - i > 15)
-		return 0;
-	for (; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-		v = v * 10 + (s[i] - '0');
+	while (i < end && is_blank(s + i, 1))
+		i++;
+	while (end > i && is_blank(s + end - 1, 1))
+		end--;
+	if (i < end && s[i] == '-') {
+		negative = 1;
+		i++;
 	}
-	*d = s[0] == '-' ? (v == 0 ? -0.0 : -(double)v) : (double)v;
+	for (; i < end; i++) {
+		if (s[i] == '.' && !dot) {
+			dot = 1;
+			continue;
+		}
+		if (s[i] < '0' || s[i] > '9' || ++digits > 17)
+			return 0;
+		m = m * 10 + (uint64_t)(s[i] - '0');
+		fraction += dot;
+	}
+	if (digits == 0)
+		return 0;
+	*d = (double)m / tens[fraction];
+	if (negative)
+		*d = -*d;
+	*exact = fraction == 0 && digits <= 15;
 	return 1;
 }
 
@@ -204,10 +226,19 @@ note_kind(struct survey_field *f, const char *s, size_t n)
 {
 	char	 copy[SURVEY_MAX_TEXT + 1];
 	double	 d;
+	int	 exact;
 
 	if (f->numbers + f->dates < f->present - f->empty - 1)
 		return;
-	if (!small_integer(s, n, &d)) {
+	if (!approximate_number(s, n, &d, &exact)) {
+		exact = 1;
+		memcpy(copy, s, n);
+		copy[n] = '\0';
+		d = xmlXPathCastStringToNumber((const xmlChar *)copy);
+	} else if (!exact && !(f->numbers > 0 &&
+	    d > f->min + fabs(f->min) * 1e-9 &&
+	    d < f->max - fabs(f->max) * 1e-9)) {
+		/* A new least or greatest, maybe: libxml2 says exactly. */
 		memcpy(copy, s, n);
 		copy[n] = '\0';
 		d = xmlXPathCastStringToNumber((const xmlChar *)copy);

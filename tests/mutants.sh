@@ -48,6 +48,7 @@ SIGTERM waits for a read to end	src/resident.c	s/\Qif (seen || calls++ % 16 != 0
 a change to the store moves the period	src/resident.c	s/\Qif (now >= r->next_run)\E\s+//	resident
 a value seen twice counted as two distinct	src/survey.c	s/\Qif (lo < f->nsketch && f->sketch[lo] == h)\E/if (0)/	survey
 an element path counted once per parent	src/survey.c	s/\Qsp->count++;\E/sp->count += sp->run == 0;/	survey
+the survey's guess at a number ten times too small	src/survey.c	s/\Q*d = (double)m \/ tens[fraction];\E/*d = (double)m \/ tens[fraction + 1];/	survey
 LIST
 }
 

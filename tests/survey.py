@@ -65,6 +65,13 @@ def check_paths(text, doc):
     return len(listed)
 
 
+def number_text(d):
+    """A number as the survey prints it (surveyout.c's print_number)."""
+    if d == int(d) and abs(d) < 1e15:
+        return "%.0f" % d
+    return "%.6g" % d
+
+
 def check_kinds(text, doc, ns):
     """Attributes of each kind described: presence and distinct values."""
     checked = 0
@@ -81,6 +88,15 @@ def check_kinds(text, doc, ns):
             continue    # several kinds of one local name: not checked here
         if n != len(els):
             differ("//%s elements" % name, n, len(els))
+        for attr, lo, hi in re.findall(
+                r"^#   @(\S+)\s+in \d+ of \d+, .*: numbers from (\S+) to (\S+)$",
+                block, re.M):
+            nums = [e.xpath("number(@%s)" % attr) for e in els
+                    if e.get(attr) is not None and e.get(attr).strip()]
+            if (lo, hi) != (number_text(min(nums)), number_text(max(nums))):
+                differ("//%s/@%s range" % (name, attr), (lo, hi),
+                       (number_text(min(nums)), number_text(max(nums))))
+            checked += 1
         for attr, present, distinct in re.findall(
                 r"^#   @(\S+)\s+in (\d+) of \d+, (\d+) distinct", block, re.M):
             if ":" in attr:

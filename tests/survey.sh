@@ -37,6 +37,20 @@ check "python3-xmlrunner wrote a JUnit report" grep -q '<testcase' "$scratch/jun
 agree "$scratch/junit/junit.xml"
 check "...its proposal passes promtool check metrics" lint "$scratch/junit/junit.xml"
 
+# --- numbers as XPath reads them (fractions, blanks, exponents, -0): the
+# survey reads most of them itself, and asks libxml2 near the extremes
+$py - >"$scratch/numbers.xml" <<'PY'
+import random
+random.seed(7)
+print("<r>")
+for i in range(3000):
+    v = random.choice(["%.3f" % random.uniform(-50, 50), " %d " % random.randint(-9, 9),
+                       "1e3", "-0", ".5", "7.", "00012.5000", "%.17f" % random.random()])
+    print('<e v="%s" k="%s"/>' % (v, random.choice(["a", "b", "c"])))
+print("</r>")
+PY
+agree "$scratch/numbers.xml"	# survey.py checks each range against lxml's
+
 # --- the README's line, and --rows
 "$XML2PROM" --survey "$top/examples/shop.xml" >"$scratch/store.conf" &&
     "$XML2PROM" -c "$scratch/store.conf" -o - "$top/examples/shop.xml" >"$scratch/shop.prom"
