@@ -161,4 +161,12 @@ void	xpstream_eval(const struct xpstream *, const struct xpstream_text *text,
 double	xpstream_eval_number(const struct xpstream *,
 	    const struct xpstream_text *text, struct buf *scratch);
 
+/*
+ * number() of a plain integer: an optional '-' and 1 to 15 digits, nothing
+ * else (no blank).  Every libxml2 release reads such a string digit by
+ * digit into a double, exactly, as this does; 0 for anything else, which
+ * is libxml2's to read.
+ */
+int	xpstream_plain_integer(const char *, size_t, double *);
+
 #endif

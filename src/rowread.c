@@ -103,10 +103,14 @@ static double
 to_number(const struct fieldexpr *te, const char *p, size_t len,
     struct buf *copy)
 {
+	double	 n;
+
 	if (len == 0)		/* number("") and date:seconds("") alike */
 		return NAN;
 	if (te->kind == FIELD_STREAMED && te->convert == CONVERT_DATE)
 		return datetime_seconds(p, len);
+	if (xpstream_plain_integer(p, len, &n))
+		return n;
 	buf_reset(copy);
 	buf_append(copy, p, len);
 	buf_putc(copy, '\0');

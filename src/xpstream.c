@@ -269,6 +269,23 @@ eval_string(const struct xpstream *prog, size_t i,
 	return i;
 }
 
+int
+xpstream_plain_integer(const char *p, size_t len, double *n)
+{
+	size_t		 i = len > 0 && p[0] == '-';
+	int64_t		 v = 0;
+
+	if (len == i || len - i > 15)
+		return 0;
+	for (; i < len; i++) {
+		if (p[i] < '0' || p[i] > '9')
+			return 0;
+		v = v * 10 + (p[i] - '0');
+	}
+	*n = p[0] == '-' ? -(double)v : (double)v;	/* "-0": -0 */
+	return 1;
+}
+
 /* Node i's number, as number() reads a string; `out` is left as it was. */
 static size_t
 eval_number(const struct xpstream *prog, size_t i,
@@ -282,7 +299,8 @@ eval_number(const struct xpstream *prog, size_t i,
 		*n = v.number;
 	else if (v.type == XPS_BOOL)
 		*n = v.test ? 1 : 0;
-	else {
+	else if (out->len == start || !xpstream_plain_integer(out->data + start,
+	    out->len - start, n)) {	/* (data is NULL while nothing was put) */
 		buf_putc(out, '\0');
 		*n = xmlXPathCastStringToNumber(XMLSTR(out->data + start));
 	}

@@ -911,6 +911,40 @@ test_previous_success(void)
 	CHECK(expo_previous_success(&ep, "/a", prev) == NULL);
 }
 
+/* xpstream_plain_integer() reads what libxml2 reads, to the bit, or declines. */
+static void
+test_plain_integers(void)
+{
+	static const char *const cases[] = {
+		"0", "-0", "7", "-7", "007", "-007", "42", "999999999999999",
+		"-999999999999999", "100000000000000", "9007199254740993",
+		"1234567890123456", "", "-", "+1", " 1", "1 ", "1.", "1.0", ".5",
+		"1e3", "0x10", "--1", "1-", "12a", "\t3", "٣", "1,000",
+	};
+	char	 digits[32];
+	double	 mine, theirs;
+	size_t	 i, k;
+	int	 taken;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		theirs = xmlXPathCastStringToNumber((const xmlChar *)cases[i]);
+		taken = xpstream_plain_integer(cases[i], strlen(cases[i]), &mine);
+		CHECK(!taken || (mine == theirs &&
+		    signbit(mine) == signbit(theirs)));
+	}
+	/* Every length up to the limit, and one past it, declined. */
+	for (k = 1; k <= 16; k++) {
+		for (i = 0; i < k; i++)
+			digits[i] = (char)('1' + (i * 7) % 9);
+		digits[k] = '\0';
+		theirs = xmlXPathCastStringToNumber((const xmlChar *)digits);
+		taken = xpstream_plain_integer(digits, k, &mine);
+		CHECK(k <= 15 ? taken && mine == theirs : !taken);
+	}
+	CHECK(xpstream_plain_integer("-0", 2, &mine) && signbit(mine));
+	CHECK(!xpstream_plain_integer("1.", 2, &mine));
+}
+
 int
 main(void)
 {
@@ -922,6 +956,7 @@ main(void)
 	test_series_limit();
 	test_datetime();
 	test_numbers();
+	test_plain_integers();
 	test_rowpath();
 	test_fieldexpr();
 	test_expressions();
