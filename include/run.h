@@ -29,7 +29,6 @@ struct run_memory {
 	struct scan_result	*kept;		/* one per FILE, or NULL */
 	size_t			 nkept;
 	int			(*interrupted)(void);	/* 1: abandon the run */
-	size_t			 reused;	/* stores not read again, last run */
 };
 
 int	run_once(const struct config *, struct run_memory *);

@@ -210,16 +210,15 @@ read_changes(struct resident *r)
 		}
 }
 
-static int
+static void
 start_watching(struct resident *r)
 {
 	r->ino_fd = -1;
 	if (!r->c->watch)
-		return 0;
+		return;
 	r->ino_fd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
 	if (r->ino_fd == -1)
 		say_fallback(r, "inotify", strerror(errno));
-	return 0;
 }
 
 /* SIGHUP: the options again; bad ones keep the running configuration. */

@@ -150,7 +150,6 @@ read_store(const struct config *c, size_t i, const struct scan_params *p,
 		*r = mem->kept[i];
 		memset(&mem->kept[i], 0, sizeof(mem->kept[i]));
 		clock_gettime(CLOCK_REALTIME, &r->finished);
-		mem->reused++;
 		if (c->verbose)
 			fprintf(stderr, "xml2prom: %s: unchanged since its last "
 			    "read (same inode, size and times): not read "
@@ -551,7 +550,6 @@ run_once(const struct config *c, struct run_memory *mem)
 			mem->kept = xcalloc(c->nfiles, sizeof(*mem->kept));
 			mem->nkept = c->nfiles;
 		}
-		mem->reused = 0;
 	}
 	results = xcalloc(c->nfiles, sizeof(*results));
 	failed = scan_all(c, results, mem);

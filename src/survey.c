@@ -17,6 +17,7 @@
 #include "survey.h"
 #include "xmlcompat.h"
 #include "xmlerr.h"
+#include "xpstream.h"
 
 /* An open element. */
 struct open {
@@ -175,13 +176,12 @@ looks_like_date(const char *s, size_t n)
 
 /*
  * Is S an XPath number (blanks, an optional '-', digits with at most one
- * '.', blanks), and about what value?  Exact for up to 15 digits without
- * a fraction, which is then XPath's answer; otherwise within a few ulps,
- * enough to tell a value that cannot be a new least or greatest one (see
- * note_kind()).  0 when not such a number, or too many digits to tell.
+ * '.', blanks), and about what value?  Within a few ulps: enough to tell
+ * a value that cannot be a new least or greatest one (see note_kind()).
+ * 0 when not such a number, or too many digits to tell.
  */
 static int
-approximate_number(const char *s, size_t n, double *d, int *exact)
+approximate_number(const char *s, size_t n, double *d)
 {
 	static const double	 tens[] = { 1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6,
 				    1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14,
@@ -213,7 +213,6 @@ approximate_number(const char *s, size_t n, double *d, int *exact)
 	*d = (double)m / tens[fraction];
 	if (negative)
 		*d = -*d;
-	*exact = fraction == 0 && digits <= 15;
 	return 1;
 }
 
@@ -226,19 +225,17 @@ note_kind(struct survey_field *f, const char *s, size_t n)
 {
 	char	 copy[SURVEY_MAX_TEXT + 1];
 	double	 d;
-	int	 exact;
 
 	if (f->numbers + f->dates < f->present - f->empty - 1)
 		return;
-	if (!approximate_number(s, n, &d, &exact)) {
-		exact = 1;
-		memcpy(copy, s, n);
-		copy[n] = '\0';
-		d = xmlXPathCastStringToNumber((const xmlChar *)copy);
-	} else if (!exact && !(f->numbers > 0 &&
+	/*
+	 * Exact, or a value strictly inside the range seen (which it cannot
+	 * change), or libxml2's reading: the printed range is libxml2's.
+	 */
+	if (!xpstream_plain_integer(s, n, &d) &&
+	    !(approximate_number(s, n, &d) && f->numbers > 0 &&
 	    d > f->min + fabs(f->min) * 1e-9 &&
 	    d < f->max - fabs(f->max) * 1e-9)) {
-		/* A new least or greatest, maybe: libxml2 says exactly. */
 		memcpy(copy, s, n);
 		copy[n] = '\0';
 		d = xmlXPathCastStringToNumber((const xmlChar *)copy);

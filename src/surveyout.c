@@ -42,12 +42,10 @@ struct cand {
 
 struct proposal {
 	const struct survey	*sv;
-	size_t			 max_series;
 	char			*prefixes[64];	/* per namespace bound */
 	const char		*uris[64];
 	size_t			 nns;
 	size_t			 series;	/* every set's estimate */
-	size_t			 steps;		/* the matcher's bits used */
 };
 
 static void
@@ -134,6 +132,23 @@ print_date(struct buf *b, double seconds)
 		print_number(b, seconds);
 }
 
+/* "numbers from 3 to 10.5", "dates from ... to ...": a field's range. */
+static void
+print_range(struct buf *b, const struct survey_field *f, enum kind k)
+{
+	if (k == NUMBER) {
+		buf_puts(b, "numbers from ");
+		print_number(b, f->min);
+		buf_puts(b, " to ");
+		print_number(b, f->max);
+	} else {
+		buf_puts(b, "dates from ");
+		print_date(b, f->first);
+		buf_puts(b, " to ");
+		print_date(b, f->last);
+	}
+}
+
 static int
 by_count(const void *a, const void *b)
 {
@@ -169,16 +184,9 @@ describe(struct buf *b, const struct survey_field *f, enum kind k,
 		buf_printf(b, ", %llu empty", (unsigned long long)f->empty);
 	switch (k) {
 	case NUMBER:
-		buf_puts(b, ": numbers from ");
-		print_number(b, f->min);
-		buf_puts(b, " to ");
-		print_number(b, f->max);
-		return;
 	case DATE:
-		buf_puts(b, ": dates from ");
-		print_date(b, f->first);
-		buf_puts(b, " to ");
-		print_date(b, f->last);
+		buf_puts(b, ": ");
+		print_range(b, f, k);
 		return;
 	case IDENTIFIER:
 		buf_puts(b, ": an identifier, unique per row or nearly");
@@ -568,10 +576,8 @@ propose_values(struct buf *b, const struct cand *c, size_t n, int grouped)
 	for (i = 0; i < n; i++) {
 		reserved = reserved_family(c[i].name) ? "_value" : "";
 		if (c[i].kind == NUMBER) {
-			buf_printf(b, "# %s: numbers from ", c[i].expr);
-			print_number(b, c[i].f->min);
-			buf_puts(b, " to ");
-			print_number(b, c[i].f->max);
+			buf_printf(b, "# %s: ", c[i].expr);
+			print_range(b, c[i].f, NUMBER);
 			buf_printf(b, ": their sum%s", grouped ?
 			    " in each group" : "");
 			lo = c[i].f->min;
@@ -594,10 +600,8 @@ propose_values(struct buf *b, const struct cand *c, size_t n, int grouped)
 			}
 			buf_putc(b, '\n');
 		} else if (c[i].kind == DATE) {
-			buf_printf(b, "# %s: dates from ", c[i].expr);
-			print_date(b, c[i].f->first);
-			buf_puts(b, " to ");
-			print_date(b, c[i].f->last);
+			buf_printf(b, "# %s: ", c[i].expr);
+			print_range(b, c[i].f, DATE);
 			buf_printf(b, ": the first and the last\n"
 			    "min %s_first:=date:seconds(%s)\n"
 			    "max %s_last:=date:seconds(%s)\n", c[i].name,
@@ -822,7 +826,6 @@ survey_print(struct buf *b, const char *file, const struct survey *sv,
 
 	memset(&pr, 0, sizeof(pr));
 	pr.sv = sv;
-	pr.max_series = max_series;
 	buf_printf(b, "# xml2prom --survey %s%s%s: %llu elements, %zu paths, "
 	    "depth %zu\n", sv->rows != NULL ? "--rows " : "",
 	    sv->rows != NULL ? sv->rows_src : "", file,
