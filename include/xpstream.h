@@ -162,11 +162,14 @@ double	xpstream_eval_number(const struct xpstream *,
 	    const struct xpstream_text *text, struct buf *scratch);
 
 /*
- * number() of a plain integer: an optional '-' and 1 to 15 digits, nothing
- * else (no blank).  Every libxml2 release reads such a string digit by
- * digit into a double, exactly, as this does; 0 for anything else, which
- * is libxml2's to read.
+ * number() of a plain decimal: an optional '-', 1 to 15 digits, and
+ * optionally a '.' and at most 15 more after any zeros, 22 places in all;
+ * nothing else (no blank, no exponent).  Every libxml2 release from 2.9
+ * to 2.15 reads such a string as this does: the whole part and the
+ * fraction's digits into doubles exactly, then fraction / 10^places
+ * (pow(10, places), exact here) and whole + that, each rounded once.
+ * 0 for anything else, which is libxml2's to read.
  */
-int	xpstream_plain_integer(const char *, size_t, double *);
+int	xpstream_plain_number(const char *, size_t, double *);
 
 #endif

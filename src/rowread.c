@@ -109,7 +109,7 @@ to_number(const struct fieldexpr *te, const char *p, size_t len,
 		return NAN;
 	if (te->kind == FIELD_STREAMED && te->convert == CONVERT_DATE)
 		return datetime_seconds(p, len);
-	if (xpstream_plain_integer(p, len, &n))
+	if (xpstream_plain_number(p, len, &n))
 		return n;
 	buf_reset(copy);
 	buf_append(copy, p, len);

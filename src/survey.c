@@ -232,7 +232,7 @@ note_kind(struct survey_field *f, const char *s, size_t n)
 	 * Exact, or a value strictly inside the range seen (which it cannot
 	 * change), or libxml2's reading: the printed range is libxml2's.
 	 */
-	if (!xpstream_plain_integer(s, n, &d) &&
+	if (!xpstream_plain_number(s, n, &d) &&
 	    !(approximate_number(s, n, &d) && f->numbers > 0 &&
 	    d > f->min + fabs(f->min) * 1e-9 &&
 	    d < f->max - fabs(f->max) * 1e-9)) {

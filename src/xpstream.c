@@ -269,20 +269,50 @@ eval_string(const struct xpstream *prog, size_t i,
 	return i;
 }
 
-int
-xpstream_plain_integer(const char *p, size_t len, double *n)
-{
-	size_t		 i = len > 0 && p[0] == '-';
-	int64_t		 v = 0;
+/* 10^k for k <= 22: exact in a double, as pow(10.0, k) returns them. */
+static const double exact_ten[] = {
+	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+	1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22
+};
 
-	if (len == i || len - i > 15)
-		return 0;
-	for (; i < len; i++) {
-		if (p[i] < '0' || p[i] > '9')
-			return 0;
-		v = v * 10 + (p[i] - '0');
+/* Up to 15 digits at p[*i..] into *v (exactly: below 2^53); their count. */
+static size_t
+read_digits(const char *p, size_t len, size_t *i, int64_t *v)
+{
+	size_t	 n = 0;
+
+	for (*v = 0; *i < len && p[*i] >= '0' && p[*i] <= '9'; (*i)++, n++) {
+		if (n == 15)
+			return 16;
+		*v = *v * 10 + (p[*i] - '0');
 	}
-	*n = p[0] == '-' ? -(double)v : (double)v;	/* "-0": -0 */
+	return n;
+}
+
+int
+xpstream_plain_number(const char *p, size_t len, double *n)
+{
+	size_t		 i = len > 0 && p[0] == '-', zeros = 0, places;
+	int64_t		 whole, fraction;
+	double		 v;
+
+	places = read_digits(p, len, &i, &whole);
+	if (places == 0 || places > 15)
+		return 0;
+	v = (double)whole;
+	if (i < len) {
+		if (p[i++] != '.')
+			return 0;
+		while (i < len && p[i] == '0')
+			i++, zeros++;
+		places = read_digits(p, len, &i, &fraction);
+		if (i < len || places > 15 || zeros + places == 0 ||
+		    zeros + places >= sizeof(exact_ten) / sizeof(exact_ten[0]))
+			return 0;
+		/* libxml2's two roundings: the quotient, then the sum */
+		v += (double)fraction / exact_ten[zeros + places];
+	}
+	*n = p[0] == '-' ? -v : v;	/* "-0": -0 */
 	return 1;
 }
 
@@ -299,7 +329,7 @@ eval_number(const struct xpstream *prog, size_t i,
 		*n = v.number;
 	else if (v.type == XPS_BOOL)
 		*n = v.test ? 1 : 0;
-	else if (out->len == start || !xpstream_plain_integer(out->data + start,
+	else if (out->len == start || !xpstream_plain_number(out->data + start,
 	    out->len - start, n)) {	/* (data is NULL while nothing was put) */
 		buf_putc(out, '\0');
 		*n = xmlXPathCastStringToNumber(XMLSTR(out->data + start));
