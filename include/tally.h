@@ -5,7 +5,9 @@
  * A key is the label values in --by order, each ended by a NUL (a value
  * read from XML holds none), so keys sort as their tuples do.  Tables are
  * open addressing on an FNV-1a hash: a row costs one hash and usually one
- * comparison per family, whatever the number of groups.  The series guard
+ * comparison per family, whatever the number of groups; a family keyed by
+ * every label costs no lookup of its own, its group linked to the rows
+ * group of the same labels.  The series guard
  * (--max-series) is checked as a group is first seen, so memory stays
  * bounded by it whatever the store holds.
  */
@@ -19,17 +21,21 @@
 #include "model.h"
 
 struct group {
-	char		*key;	/* NULL: an empty slot */
+	char		*key;
 	size_t		 len;
 	uint64_t	 hash;
 	uint64_t	 n;	/* rows; for a value family, values taken */
 	double		 sum, min, max;
 	uint64_t	*buckets; /* AGG_HISTOGRAM: values <= bound i, not yet
 				     cumulative */
+	struct group	**same;	/* a rows group's: family i's group of the
+				   same labels when it is keyed by all of
+				   them (else NULL), found once */
 };
 
+/* Groups stay where they were made: a table holds pointers to them. */
 struct groups {
-	struct group	*slots;
+	struct group	**slots;	/* NULL: an empty slot */
 	size_t		 nslots;	/* a power of two */
 	size_t		 n;
 };

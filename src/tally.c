@@ -35,23 +35,26 @@ groups_free(struct groups *g)
 {
 	size_t	 i;
 
-	for (i = 0; i < g->nslots; i++) {
-		free(g->slots[i].key);
-		free(g->slots[i].buckets);
-	}
+	for (i = 0; i < g->nslots; i++)
+		if (g->slots[i] != NULL) {
+			free(g->slots[i]->key);
+			free(g->slots[i]->buckets);
+			free(g->slots[i]->same);
+			free(g->slots[i]);
+		}
 	free(g->slots);
 	memset(g, 0, sizeof(*g));
 }
 
-static struct group *
-find_slot(struct group *slots, size_t nslots, const char *key, size_t len,
+static struct group **
+find_slot(struct group **slots, size_t nslots, const char *key, size_t len,
     uint64_t hash)
 {
 	size_t	 i = hash & (nslots - 1);
 
-	while (slots[i].key != NULL &&
-	    (slots[i].hash != hash || slots[i].len != len ||
-	    memcmp(slots[i].key, key, len) != 0))
+	while (slots[i] != NULL &&
+	    (slots[i]->hash != hash || slots[i]->len != len ||
+	    memcmp(slots[i]->key, key, len) != 0))
 		i = (i + 1) & (nslots - 1);
 	return &slots[i];
 }
@@ -60,32 +63,34 @@ find_slot(struct group *slots, size_t nslots, const char *key, size_t len,
 static void
 grow(struct groups *g)
 {
-	struct group	*old = g->slots;
+	struct group	**old = g->slots;
 	size_t		 i, oldn = g->nslots;
 
 	g->nslots *= 2;
 	g->slots = xcalloc(g->nslots, sizeof(*g->slots));
 	for (i = 0; i < oldn; i++)
-		if (old[i].key != NULL)
-			*find_slot(g->slots, g->nslots, old[i].key, old[i].len,
-			    old[i].hash) = old[i];
+		if (old[i] != NULL)
+			*find_slot(g->slots, g->nslots, old[i]->key,
+			    old[i]->len, old[i]->hash) = old[i];
 	free(old);
 }
 
-static struct group *
+static const struct group *
 lookup(const struct groups *g, const char *key, size_t len)
 {
-	return find_slot(g->slots, g->nslots, key, len, hash_bytes(key, len));
+	return *find_slot(g->slots, g->nslots, key, len, hash_bytes(key, len));
 }
 
 static struct group *
 insert(struct groups *g, const char *key, size_t len, size_t nbuckets)
 {
 	uint64_t	 hash = hash_bytes(key, len);
-	struct group	*e = find_slot(g->slots, g->nslots, key, len, hash);
+	struct group	**slot = find_slot(g->slots, g->nslots, key, len, hash);
+	struct group	*e = *slot;
 
-	if (e->key != NULL)
+	if (e != NULL)
 		return e;
+	*slot = e = xcalloc(1, sizeof(*e));
 	e->key = xmalloc(len + 1);
 	memcpy(e->key, key, len);
 	e->key[len] = '\0';
@@ -93,10 +98,8 @@ insert(struct groups *g, const char *key, size_t len, size_t nbuckets)
 	e->hash = hash;
 	if (nbuckets > 0)
 		e->buckets = xcalloc(nbuckets, sizeof(*e->buckets));
-	if (++g->n * 2 > g->nslots) {
+	if (++g->n * 2 > g->nslots)
 		grow(g);
-		e = find_slot(g->slots, g->nslots, key, len, hash);
-	}
 	return e;
 }
 
@@ -208,15 +211,16 @@ tuple_is(const struct group *g, const struct model *m, const struct tuple *tu)
 	return 1;
 }
 
+/* The tuple's group, or NULL. */
 static struct group *
 find_tuple(const struct groups *g, const struct model *m,
     const struct tuple *tu)
 {
 	size_t	 i = tu->hash & (g->nslots - 1);
 
-	while (g->slots[i].key != NULL && !tuple_is(&g->slots[i], m, tu))
+	while (g->slots[i] != NULL && !tuple_is(g->slots[i], m, tu))
 		i = (i + 1) & (g->nslots - 1);
-	return &g->slots[i];
+	return g->slots[i];
 }
 
 /* The tuple's group, made (with its key) if new. */
@@ -226,7 +230,7 @@ get_tuple(struct tally *t, struct groups *g, const struct tuple *tu,
 {
 	struct group	*e = find_tuple(g, t->model, tu);
 
-	if (e->key != NULL)
+	if (e != NULL)
 		return e;
 	make_key(&t->key, t->model, tu->r, tu->mask);
 	return insert(g, t->key.data, t->key.len, nbuckets);
@@ -258,7 +262,7 @@ guard(struct tally *t, const struct row *r, const struct tuple *full,
 			tu = *full;
 		else
 			tuple_init(&tu, m, r, m->values[i].labels);
-		if (find_tuple(&t->values[i], m, &tu)->key != NULL)
+		if (find_tuple(&t->values[i], m, &tu) != NULL)
 			continue;
 		added += model_series_per_group(&m->values[i]);
 		if (!first_set && held + added > m->max_series) {
@@ -307,6 +311,48 @@ aggregate(struct group *g, const struct value_family *f, double v)
 		}
 }
 
+static size_t
+buckets_of(const struct value_family *f)
+{
+	return f->agg == AGG_HISTOGRAM ? f->nbounds : 0;
+}
+
+/*
+ * A new rows group, linked to the groups of the same labels of each
+ * family keyed by all of them.
+ */
+static struct group *
+new_rows_group(struct tally *t, const struct tuple *full)
+{
+	const struct model	*m = t->model;
+	struct group		*g = get_tuple(t, &t->rows, full, 0);
+	size_t			 i;
+
+	for (i = 0; i < m->nvalues; i++) {
+		if (!all_labels(m, m->values[i].labels))
+			continue;
+		if (g->same == NULL)
+			g->same = xcalloc(m->nvalues, sizeof(*g->same));
+		g->same[i] = get_tuple(t, &t->values[i], full,
+		    buckets_of(&m->values[i]));
+	}
+	return g;
+}
+
+/* The group of family i the row's value goes to. */
+static struct group *
+value_group(struct tally *t, const struct group *rows, const struct row *r,
+    size_t i)
+{
+	const struct value_family *f = &t->model->values[i];
+	struct tuple		 tu;
+
+	if (rows->same != NULL && rows->same[i] != NULL)
+		return rows->same[i];
+	tuple_init(&tu, t->model, r, f->labels);
+	return get_tuple(t, &t->values[i], &tu, buckets_of(f));
+}
+
 /*
  * Counts a reported row.  Returns -1, counting nothing, when its groups
  * would take the output past --max-series; `why` says how.
@@ -315,31 +361,23 @@ int
 tally_add(struct tally *t, const struct row *r, struct buf *why)
 {
 	const struct model	*m = t->model;
-	const struct value_family *f;
-	struct tuple		 full, tu;
-	struct group		*g;
+	struct tuple		 full;
+	struct group		*g, *v;
 	size_t			 i;
 
 	tuple_init(&full, m, r, UINT32_MAX);
-	g = find_tuple(&t->rows, m, &full);
-	if (g->key == NULL) {
+	if ((g = find_tuple(&t->rows, m, &full)) == NULL) {
 		/* A new group: the series guard, then its tables. */
 		if (guard(t, r, &full, why) == -1)
 			return -1;
-		g = get_tuple(t, &t->rows, &full, 0);
+		g = new_rows_group(t, &full);
 	}
 	g->n++;
 	t->total_rows++;
 	for (i = 0; i < m->nvalues; i++) {
-		f = &m->values[i];
-		if (all_labels(m, f->labels))
-			tu = full;
-		else
-			tuple_init(&tu, m, r, f->labels);
-		g = get_tuple(t, &t->values[i], &tu,
-		    f->agg == AGG_HISTOGRAM ? f->nbounds : 0);
+		v = value_group(t, g, r, i);	/* made even when skipped */
 		if (r->has_value[i])
-			aggregate(g, f, r->value[i]);
+			aggregate(v, &m->values[i], r->value[i]);
 		else
 			t->skipped[i]++;
 	}
@@ -368,7 +406,7 @@ tally_rows(const struct tally *t, const char *const *labels)
 		buf_putc(&key, '\0');
 	}
 	g = lookup(&t->rows, key.data, key.len);
-	n = g->key != NULL ? g->n : 0;
+	n = g != NULL ? g->n : 0;
 	buf_free(&key);
 	return n;
 }
@@ -395,8 +433,8 @@ tally_sorted(const struct groups *g)
 
 	v = xcalloc(g->n + 1, sizeof(*v));
 	for (i = 0; i < g->nslots; i++)
-		if (g->slots[i].key != NULL)
-			v[n++] = &g->slots[i];
+		if (g->slots[i] != NULL)
+			v[n++] = g->slots[i];
 	qsort(v, n, sizeof(*v), compare_groups);
 	return v;
 }
