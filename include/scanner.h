@@ -51,6 +51,10 @@ struct field_reader {
 	const char	*label;		/* for messages: "type", "sum x" */
 	const char	*option;	/* "--type", "--sum x" */
 	size_t		 first_leaf;	/* a streamed field's, in its set's */
+	int		 streamed;	/* its string from its paths' */
+	int		 one_path;	/* ...which is its one path's */
+	int		 computes_number; /* a value whose program gives a
+					   number or a test, no string */
 	struct buf	 scratch;	/* its string for the row being read */
 };
 
@@ -136,6 +140,18 @@ struct first_row {
 	size_t			 children;
 };
 
+/*
+ * One step of the row matcher, remembered: within a parse an element
+ * name is a pointer into the parser's dictionary, so a parent's state
+ * and a name pointer always step to the same state.
+ */
+#define SCAN_STEP_MEMO	64
+struct step_memo {
+	uint64_t	 parent;
+	const xmlChar	*name;		/* NULL: empty */
+	uint64_t	 state;
+};
+
 struct scanner {
 	xmlParserCtxtPtr	 ctxt;
 	const struct scan_params *p;
@@ -147,6 +163,7 @@ struct scanner {
 	int			 reads_inside;	/* some path has a child step */
 	size_t			 reading_text;	/* captures inside their element */
 	int			 keeps_lineage;	/* some reads above its row */
+	struct step_memo	 memo[SCAN_STEP_MEMO];
 	uint64_t		*states;	/* per open element; [0] document */
 	size_t			 depth;
 	size_t			 states_cap;

@@ -41,8 +41,14 @@ rowread_init(struct scanner *s, struct set_reader *set, size_t index)
 		f->option = m->values[i].what;
 	}
 	for (i = 0; i < set->nfields; i++) {
-		if (set->field[i].expr->kind == FIELD_STREAMED)
+		f = &set->field[i];
+		f->streamed = f->expr->kind == FIELD_STREAMED;
+		if (f->streamed) {
+			f->one_path = xpstream_is_leaf(&f->expr->prog);
+			f->computes_number = i >= m->nlabels &&
+			    xpstream_type(&f->expr->prog) != XPS_STRING;
 			continue;
+		}
 		set->attributes_only = 0;
 		s->tree_rows |= set->row_bit;
 		xpscope_demand_merge(&s->demand, &set->field[i].expr->demand);
@@ -137,15 +143,14 @@ stream_field(struct scanner *s, struct set_reader *set, size_t i,
 	const struct xpstream	*prog = &f->expr->prog;
 	struct xpstream_text	*text = &rs->text[i];
 
-	rs->is_number[i] = i >= set->m->nlabels &&
-	    xpstream_type(prog) != XPS_STRING;
-	if (rs->is_number[i]) {
+	rs->is_number[i] = f->computes_number;
+	if (f->computes_number) {
 		rs->number[i] = xpstream_eval_number(prog, leaves, &f->scratch);
 		text->p = NULL;
 		text->len = 0;
 		return 0;
 	}
-	if (xpstream_is_leaf(prog)) {
+	if (f->one_path) {
 		*text = leaves[0];
 		return 0;
 	}
@@ -174,7 +179,7 @@ read_fields(struct scanner *s, struct set_reader *set,
 
 	for (i = 0; i < set->nfields; i++) {
 		f = &set->field[i];
-		if (f->expr->kind == FIELD_STREAMED) {
+		if (f->streamed) {
 			for (k = 0; k < f->expr->prog.nleaves; k++) {
 				leaves[k].p = cap[f->first_leaf + k].text.data;
 				leaves[k].len = cap[f->first_leaf + k].text.len;

@@ -88,14 +88,36 @@ grow_depth(struct scanner *s)
 	capture_grow(s, old_cap);
 }
 
+/*
+ * An element's state set, from its parent's: remembered, since a store
+ * repeats a few names at a few depths.  The libxml2 releases we build
+ * with hand SAX2 every element name from the parse's dictionary.
+ */
+static uint64_t
+step(struct scanner *s, uint64_t parent, const xmlChar *localname)
+{
+	struct step_memo	*e;
+	uint64_t		 h;
+
+	h = ((uint64_t)(uintptr_t)localname * 0x9e3779b97f4a7c15ULL) ^
+	    (parent * 0xc2b2ae3d27d4eb4fULL);
+	e = &s->memo[h >> (64 - 6)];
+	if (e->name != localname || e->parent != parent) {
+		e->name = localname;
+		e->parent = parent;
+		e->state = rowmatch_step(&s->match, parent,
+		    (const char *)localname);
+	}
+	return e->state;
+}
+
 /* Enters an element: returns its state set (rows or not, see rowpath.h). */
 static uint64_t
 enter(struct scanner *s, const xmlChar *localname)
 {
 	uint64_t	 set;
 
-	set = rowmatch_step(&s->match, s->states[s->depth],
-	    (const char *)localname);
+	set = step(s, s->states[s->depth], localname);
 	if (++s->depth == s->states_cap)
 		grow_depth(s);
 	s->states[s->depth] = set;
