@@ -158,10 +158,13 @@ struct scanner {
 	struct rowmatch		 match;
 	struct set_reader	*sets;
 	size_t			 nsets;
+	size_t			 set_of_bit[ROWMATCH_BITS]; /* a row bit's set */
 	size_t			 most_leaves;	/* of any set */
 	uint64_t		 tree_rows;	/* sets whose fields need a tree */
 	int			 reads_inside;	/* some path has a child step */
 	size_t			 reading_text;	/* captures inside their element */
+	int			 hears_all_text; /* a row tree or --dump: else
+						   text only while read */
 	int			 keeps_lineage;	/* some reads above its row */
 	struct step_memo	 memo[SCAN_STEP_MEMO];
 	uint64_t		*states;	/* per open element; [0] document */
@@ -185,6 +188,7 @@ struct scanner {
 
 /* scan.c */
 const char *scanner_intern(void *ctxt, const char *name);
+void	scanner_hear_text(struct scanner *);
 void	scanner_stop(struct scanner *, enum failure, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 unsigned long scanner_line(const struct scanner *);
@@ -226,6 +230,13 @@ int	entities_guard_tag(void *scanner);
 /* firstrow.c */
 void	firstrow_handlers(struct scanner *, xmlSAXHandler *);
 void	firstrow_free(struct first_row *);
-unsigned long firstrow_line(const struct scanner *);
+unsigned long firstrow_dump_line(const struct scanner *);
+
+/* A row's line, for --dump (0 without: a run without it pays no call). */
+static inline unsigned long
+firstrow_line(const struct scanner *s)
+{
+	return s->p->dump ? firstrow_dump_line(s) : 0;
+}
 
 #endif

@@ -26,6 +26,7 @@
 int		 xmlcompat_options(void);
 void		 xmlcompat_refuse_external(xmlParserCtxtPtr);
 xmlDictPtr	 xmlcompat_dict(xmlParserCtxtPtr);
+xmlSAXHandlerPtr xmlcompat_sax(xmlParserCtxtPtr);
 xmlDocPtr	 xmlcompat_take_doc(xmlParserCtxtPtr);
 int		 xmlcompat_well_formed(xmlParserCtxtPtr);
 unsigned long	 xmlcompat_document_line(xmlParserCtxtPtr);

@@ -418,7 +418,8 @@ take_node(struct scanner *s, struct open_row *r, size_t k,
 		v = element_name(l, &tag->name, &len);
 	else if (l->attr == NULL) {
 		c->depth = s->depth;
-		s->reading_text++;
+		if (s->reading_text++ == 0)
+			scanner_hear_text(s);
 		return 0;
 	} else if ((v = leaf_attribute(l, tag->nb_attributes,
 	    tag->attributes, &len)) == NULL)
@@ -490,6 +491,7 @@ capture_step_out(struct scanner *s)
 	struct open_row	*r;
 	struct capture	*c;
 	size_t		 i, k, step;
+	int		 was_reading = s->reading_text > 0;
 
 	for (i = 0; i < s->nrows; i++) {
 		r = &s->rows[i];
@@ -508,4 +510,6 @@ capture_step_out(struct scanner *s)
 				c->matched--;
 		}
 	}
+	if (s->reading_text == 0 && was_reading)
+		scanner_hear_text(s);
 }

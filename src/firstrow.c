@@ -13,10 +13,8 @@
  * before it ended where the tag begins.
  */
 unsigned long
-firstrow_line(const struct scanner *s)
+firstrow_dump_line(const struct scanner *s)
 {
-	if (!s->p->dump)
-		return 0;
 	return s->first.event_line != 0 ? s->first.event_line :
 	    scanner_line(s);
 }

@@ -147,12 +147,10 @@ static void
 start_rows(struct scanner *s, uint64_t rows, const struct start_tag *tag)
 {
 	struct set_reader *set;
-	size_t		 i;
 
-	for (i = 0; i < s->nsets && s->error.len == 0; i++) {
-		set = &s->sets[i];
-		if ((rows & set->row_bit) == 0)
-			continue;
+	/* row bits rise with the sets' order (rowpath.c) */
+	for (; rows != 0 && s->error.len == 0; rows &= rows - 1) {
+		set = &s->sets[s->set_of_bit[__builtin_ctzll(rows)]];
 		if (set->attributes_only)
 			rowread_start_tag(s, set, tag, firstrow_line(s));
 		else if (capture_open(s, push_row(s, set), tag) == -1)
@@ -255,6 +253,24 @@ on_end(void *user, const xmlChar *localname, const xmlChar *prefix,
 }
 
 /*
+ * Text is heard only while some capture reads it (reading_text): the
+ * whitespace between elements and the text no path reads are most of a
+ * store's text events, a call each.  libxml2 reads the parse's handlers
+ * at every event (characters, CDATA, character and predefined entity
+ * references, on every release), so they may change as the parse goes.
+ */
+void
+scanner_hear_text(struct scanner *s)
+{
+	xmlSAXHandlerPtr	 sax = xmlcompat_sax(s->ctxt);
+
+	if (s->hears_all_text)
+		return;
+	sax->characters = sax->ignorableWhitespace =
+	    s->reading_text > 0 ? on_text : NULL;
+}
+
+/*
  * One handler set; text, comments and PIs are listened to only when a
  * field reads them, so an attribute-only scan pays for elements alone.
  * There is no cdataBlock handler: XPath's data model has no CDATA nodes
@@ -269,7 +285,8 @@ setup_handlers(struct scanner *s, xmlSAXHandler *sax)
 	entities_handlers(sax);
 	sax->startElementNs = on_start;
 	sax->endElementNs = on_end;
-	if (s->reads_inside || s->tree_rows != 0)
+	s->hears_all_text = s->tree_rows != 0 || s->p->dump;
+	if (s->hears_all_text)
 		sax->characters = sax->ignorableWhitespace = on_text;
 	if (s->tree_rows != 0) {
 		sax->comment = on_comment;
@@ -446,6 +463,7 @@ scanner_init(struct scanner *s, const struct scan_params *p,
 	r->ntally = p->nsets;
 	for (i = 0; i < p->nsets; i++) {
 		set = &s->sets[i];
+		s->set_of_bit[__builtin_ctzll(s->match.row_bit[i])] = i;
 		set->m = &p->sets[i].model;
 		set->tally = &r->tally[i];
 		tally_init(set->tally, set->m);

@@ -58,6 +58,17 @@ xmlcompat_dict(xmlParserCtxtPtr ctxt)
 #endif
 }
 
+/* The parse's own copy of its handlers, which it reads at each event. */
+xmlSAXHandlerPtr
+xmlcompat_sax(xmlParserCtxtPtr ctxt)
+{
+#if LIBXML_VERSION >= 21400
+	return xmlCtxtGetSaxHandler(ctxt);
+#else
+	return ctxt->sax;
+#endif
+}
+
 /* The document the SAX2 prolog handlers built (it holds the entities),
  * handed over to the caller to free. */
 xmlDocPtr
