@@ -53,6 +53,7 @@ struct field_reader {
 	size_t		 first_leaf;	/* a streamed field's, in its set's */
 	int		 streamed;	/* its string from its paths' */
 	int		 one_path;	/* ...which is its one path's */
+	int		 row_attribute;	/* ...which is '@x' of the row */
 	int		 computes_number; /* a value whose program gives a
 					   number or a test, no string */
 	struct buf	 scratch;	/* its string for the row being read */
@@ -203,6 +204,8 @@ void	capture_intern(struct scanner *);
 void	capture_ancestor(struct scanner *, const struct start_tag *,
 	    const xmlChar *uri);
 void	capture_grow(struct scanner *, size_t old_cap);
+const char *capture_tag_attribute(const struct stream_leaf *,
+	    const struct start_tag *, size_t *len);
 const char *capture_start_leaf(const struct scanner *, struct stream_leaf *,
 	    const struct start_tag *, size_t *len);
 int	capture_open(struct scanner *, struct open_row *,

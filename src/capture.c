@@ -188,6 +188,14 @@ leaf_attribute(const struct stream_leaf *l, int n, const xmlChar **attributes,
 	return attribute(l->attr, n, attributes, len);
 }
 
+/* For a path '@x' of the row: the row's start tag's x, NULL when absent. */
+const char *
+capture_tag_attribute(const struct stream_leaf *l,
+    const struct start_tag *tag, size_t *len)
+{
+	return attribute(l->attr, tag->nb_attributes, tag->attributes, len);
+}
+
 /* Does the element take step k of the leaf's path? */
 static int
 step_matches(const struct stream_leaf *l, size_t k,

@@ -16,6 +16,14 @@
 #include "datetime.h"
 #include "scanner.h"
 
+/* Is the path '@x', an attribute of the row itself? */
+static int
+is_row_attribute(const struct xpstream_leaf *l)
+{
+	return l->name == XPS_NOT_NAME && l->up == 0 && l->nsteps == 0 &&
+	    !l->ancestor && l->attr != NULL;
+}
+
 /* A set's fields, labels then values, in model.h's order. */
 void
 rowread_init(struct scanner *s, struct set_reader *set, size_t index)
@@ -47,6 +55,8 @@ rowread_init(struct scanner *s, struct set_reader *set, size_t index)
 			f->one_path = xpstream_is_leaf(&f->expr->prog);
 			f->computes_number = i >= m->nlabels &&
 			    xpstream_type(&f->expr->prog) != XPS_STRING;
+			f->row_attribute = f->one_path && !f->computes_number &&
+			    is_row_attribute(&f->expr->prog.leaf[0]);
 			continue;
 		}
 		set->attributes_only = 0;
@@ -314,6 +324,17 @@ rowread_start_tag(struct scanner *s, struct set_reader *set,
 
 	for (i = 0; i < set->nfields; i++) {
 		f = &set->field[i];
+		if (f->row_attribute) {		/* the commonest, read directly */
+			l = &set->leaf[f->first_leaf];
+			rs.text[i].p = capture_tag_attribute(l, tag,
+			    &rs.text[i].len);
+			rs.is_number[i] = 0;
+			if (rs.text[i].len > l->limit) {
+				scanner_too_long(s, set, i);
+				return;
+			}
+			continue;
+		}
 		for (k = 0; k < f->expr->prog.nleaves; k++) {
 			l = &set->leaf[f->first_leaf + k];
 			leaves[k].p = capture_start_leaf(s, l, tag,
