@@ -57,6 +57,9 @@ struct field_reader {
 	int		 computes_number; /* a value whose program gives a
 					   number or a test, no string */
 	struct buf	 scratch;	/* its string for the row being read */
+	struct buf	 date_text;	/* date:seconds()'s last string (none
+					   yet: empty, which is never asked) */
+	double		 date_seconds;	/* its seconds */
 };
 
 /* A row set as the scanner reads it. */

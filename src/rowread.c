@@ -70,8 +70,10 @@ rowread_free(struct set_reader *set)
 {
 	size_t	 i;
 
-	for (i = 0; i < set->nfields; i++)
+	for (i = 0; i < set->nfields; i++) {
 		buf_free(&set->field[i].scratch);
+		buf_free(&set->field[i].date_text);
+	}
 }
 
 /*
@@ -112,19 +114,36 @@ evaluate(struct scanner *s, struct set_reader *set, size_t i,
 }
 
 /*
+ * date:seconds() of a field's string, remembered: stores repeat their
+ * dates (a JUnit suite's timestamp, read by each of its test cases).
+ */
+static double
+date_seconds(struct field_reader *f, const char *p, size_t len)
+{
+	if (f->date_text.len != len ||
+	    memcmp(f->date_text.data, p, len) != 0) {
+		buf_reset(&f->date_text);
+		buf_append(&f->date_text, p, len);
+		f->date_seconds = datetime_seconds(p, len);
+	}
+	return f->date_seconds;
+}
+
+/*
  * A value's number from its string, as XPath's number() or date:seconds;
  * `copy` makes it NUL-terminated for libxml2.
  */
 static double
-to_number(const struct fieldexpr *te, const char *p, size_t len,
+to_number(struct field_reader *f, const char *p, size_t len,
     struct buf *copy)
 {
-	double	 n;
+	const struct fieldexpr	*te = f->expr;
+	double			 n;
 
 	if (len == 0)		/* number("") and date:seconds("") alike */
 		return NAN;
 	if (te->kind == FIELD_STREAMED && te->convert == CONVERT_DATE)
-		return datetime_seconds(p, len);
+		return date_seconds(f, p, len);
 	if (xpstream_plain_number(p, len, &n))
 		return n;
 	buf_reset(copy);
@@ -267,7 +286,7 @@ take_labels(struct set_reader *set, const struct row_strings *rs,
 
 /* The row's values, each a finite number or skipped (and why). */
 static void
-take_values(struct scanner *s, const struct set_reader *set,
+take_values(struct scanner *s, struct set_reader *set,
     const struct row_strings *rs, struct row *r, struct row_report *rep)
 {
 	const struct model	*m = set->m;
@@ -278,7 +297,7 @@ take_values(struct scanner *s, const struct set_reader *set,
 		f = m->nlabels + i;
 		t = &rs->text[f];
 		r->value[i] = rs->is_number[f] ? rs->number[f] :
-		    to_number(&m->values[i].expr, t->p, t->len,
+		    to_number(&set->field[f], t->p, t->len,
 		    &s->number_text);
 		r->has_value[i] = isfinite(r->value[i]);
 		if (!r->has_value[i])

@@ -16,7 +16,15 @@ mutants() {
 --max-series off by one (< for <=)	src/tally.c	s/\Qif (held + added <= m->max_series)\E/if (held + added < m->max_series)/	unit
 --max-series plus one	src/tally.c	s/\Qif (held + added <= m->max_series)\E/if (held + added <= m->max_series + 1)/	unit
 --max-series per set, not per output	src/tally.c	s/\Qt->output = output;\E/(void)output;/	golden
-an element a row of every set when of one	src/scan.c	s/\Qif ((rows & set->row_bit) == 0)\E/if (rows == 0)/	golden
+an element a row of its first set only	src/scan.c	s/\Qrows &= rows - 1)\E/rows = 0)/	golden
+a row of the second set read as the first's	src/scan.c	s/\Qset = &s->sets[s->set_of_bit[__builtin_ctzll(rows)]];\E/set = \&s->sets[0];/	golden
+a matcher's step remembered by the name alone	src/scan.c	s/\Qif (e->name != localname || e->parent != parent) {\E/if (e->name != localname) {/	golden
+text not heard again once a read ends	src/scan.c	s/\Qs->reading_text > 0 ? on_text : NULL;\E/NULL;/	golden
+text no longer heard while another read goes on	src/capture.c	s/\Qif (s->reading_text == 0 && was_reading)\E/if (was_reading)/	consistency
+a date remembered by its length	src/rowread.c	s/\Qmemcmp(f->date_text.data, p, len) != 0) {\E/0) {/	golden
+a decimal scaled by a rounded reciprocal	src/xpstream.c	s/\Qv += (double)fraction \/ exact_ten[zeros + places];\E/v += (double)fraction * (1.0 \/ exact_ten[zeros + places]);/	unit
+every family linked to the first's group	src/tally.c	s/\Qreturn rows->same[i];\E/return rows->same[0];/	golden
+a row's own attribute read past its limit	src/rowread.c	s/\Qif (rs.text[i].len > l->limit) {\E/if (0) {/	golden
 only one set's row closed at a depth	src/scan.c	s/\Qwhile (first > 0 && s->rows[first - 1].depth == s->depth)\E/if (first > 0 \&\& s->rows[first - 1].depth == s->depth)/	consistency
 another run's sets overwritten under -d	src/run.c	s/\Qfound = foreign_set(c, line, len);\E/found = 0;/	operator
 another prefix's file overwritten under -d	src/run.c	s/\Q|| writes_family(c, line, n))\E/|| n != strlen(c->expo.prefix) + 13)/	operator
