@@ -204,8 +204,9 @@ def main():
                     cmp.check("-r '%s' -t '%s'" % (pattern, expr), want,
                               xml2prom_counts(binary, store, pattern, expr))
         compare_sets(binary, store, answers, cmp, patterns, exprs, fast)
-        print('%s: %s %d %d' % (store, 'not ok' if cmp.bad else 'ok',
-                                cmp.compared, cmp.skipped))
+        print('%s: %s %d %d %s' % (store, 'not ok' if cmp.bad else 'ok',
+                                   cmp.compared, cmp.skipped,
+                                   'same' if strict else 'other'))
         for line in cmp.bad[:5]:
             print('#   ' + line[:300])
 
