@@ -149,7 +149,8 @@ struct first_row {
  * name is a pointer into the parser's dictionary, so a parent's state
  * and a name pointer always step to the same state.
  */
-#define SCAN_STEP_MEMO	64
+#define SCAN_STEP_MEMO_BITS	6
+#define SCAN_STEP_MEMO		(1 << SCAN_STEP_MEMO_BITS)
 struct step_memo {
 	uint64_t	 parent;
 	const xmlChar	*name;		/* NULL: empty */

@@ -7,9 +7,9 @@
  * open addressing on an FNV-1a hash: a row costs one hash and usually one
  * comparison per family, whatever the number of groups; a family keyed by
  * every label costs no lookup of its own, its group linked to the rows
- * group of the same labels.  The series guard
- * (--max-series) is checked as a group is first seen, so memory stays
- * bounded by it whatever the store holds.
+ * group of the same labels.  The series guard (--max-series) is checked
+ * as a group is first seen, so memory stays bounded by it whatever the
+ * store holds.
  */
 #ifndef XML2PROM_TALLY_H
 #define XML2PROM_TALLY_H

@@ -101,7 +101,7 @@ step(struct scanner *s, uint64_t parent, const xmlChar *localname)
 
 	h = ((uint64_t)(uintptr_t)localname * 0x9e3779b97f4a7c15ULL) ^
 	    (parent * 0xc2b2ae3d27d4eb4fULL);
-	e = &s->memo[h >> (64 - 6)];
+	e = &s->memo[h >> (64 - SCAN_STEP_MEMO_BITS)];
 	if (e->name != localname || e->parent != parent) {
 		e->name = localname;
 		e->parent = parent;
