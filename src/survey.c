@@ -564,6 +564,46 @@ intern_name(void *arg, const char *name)
 	return (const char *)xmlDictLookup(arg, (const xmlChar *)name, -1);
 }
 
+/*
+ * The one pass, libxml2 set up as the scan sets it up; whether it read the
+ * whole store (or stopped where the survey's name cap cut it).
+ */
+static int
+parse(struct pass *p, struct input *in, struct xmlerr_capture *err)
+{
+	xmlSAXHandler		 sax;
+	xmlParserCtxtPtr	 ctxt;
+	int			 whole;
+
+	setup(p, &sax);
+	xmlerr_install(err);
+	ctxt = xmlCreateIOParserCtxt(&sax, NULL, input_read, NULL, in,
+	    XML_CHAR_ENCODING_NONE);
+	in->guard = guard_names;
+	in->guard_arg = p;
+	if (ctxt != NULL) {
+		p->ctxt = ctxt;
+		ctxt->_private = p;
+		xmlerr_attach(err, ctxt);
+		xmlCtxtUseOptions(ctxt, xmlcompat_options());
+		xmlcompat_refuse_external(ctxt);
+		xmlcompat_entity_policy(ctxt);
+		if (p->matching)
+			rowmatch_intern(&p->match, intern_name,
+			    xmlcompat_dict(ctxt));
+		(void)xmlParseDocument(ctxt);
+	}
+	xmlerr_uninstall();
+	whole = p->sv->cut_at_line > 0 || (ctxt != NULL &&
+	    xmlcompat_well_formed(ctxt) && in->error.len == 0 &&
+	    input_check_unchanged(in) == 0);
+	if (ctxt != NULL) {
+		xmlFreeDoc(xmlcompat_take_doc(ctxt));
+		xmlFreeParserCtxt(ctxt);
+	}
+	return whole;
+}
+
 int
 survey_file(const char *path, const struct rowpath *rows,
     const char *rows_src, struct survey *sv)
@@ -571,8 +611,6 @@ survey_file(const char *path, const struct rowpath *rows,
 	struct pass		 p;
 	struct input		 in;
 	struct xmlerr_capture	 err;
-	xmlSAXHandler		 sax;
-	xmlParserCtxtPtr	 ctxt;
 	struct buf		 msg = { 0 };
 	const struct rowpath	*patterns[1] = { rows };
 	int			 ok;
@@ -592,29 +630,7 @@ survey_file(const char *path, const struct rowpath *rows,
 		input_close(&in);
 		return -1;
 	}
-	setup(&p, &sax);
-	xmlerr_install(&err);
-	ctxt = xmlCreateIOParserCtxt(&sax, NULL, input_read, NULL, &in,
-	    XML_CHAR_ENCODING_NONE);
-	in.guard = guard_names;
-	in.guard_arg = &p;
-	if (ctxt != NULL) {
-		p.ctxt = ctxt;
-		ctxt->_private = &p;
-		xmlerr_attach(&err, ctxt);
-		xmlCtxtUseOptions(ctxt, xmlcompat_options());
-		xmlcompat_refuse_external(ctxt);
-		xmlcompat_entity_policy(ctxt);
-		if (p.matching)
-			rowmatch_intern(&p.match, intern_name,
-			    xmlcompat_dict(ctxt));
-		(void)xmlParseDocument(ctxt);
-	}
-	xmlerr_uninstall();
-	ok = sv->cut_at_line > 0 || (ctxt != NULL &&
-	    xmlcompat_well_formed(ctxt) && in.error.len == 0 &&
-	    input_check_unchanged(&in) == 0);
-	if (!ok) {
+	if (!(ok = parse(&p, &in, &err))) {
 		if (in.error.len > 0)
 			buf_printf(&msg, "%s: %s", path, in.error.data);
 		else if (xmlerr_first(&err) != NULL)
@@ -622,10 +638,6 @@ survey_file(const char *path, const struct rowpath *rows,
 		else
 			buf_printf(&msg, "%s: not well-formed XML", path);
 		sv->error = buf_steal(&msg);
-	}
-	if (ctxt != NULL) {
-		xmlFreeDoc(xmlcompat_take_doc(ctxt));
-		xmlFreeParserCtxt(ctxt);
 	}
 	input_close(&in);
 	xmlerr_free(&err);
