@@ -180,15 +180,8 @@ attribute(const char *name, int n, const xmlChar **attributes, size_t *len)
 	return NULL;
 }
 
-/* The value of the attribute a path ends on, NULL when absent. */
-static const char *
-leaf_attribute(const struct stream_leaf *l, int n, const xmlChar **attributes,
-    size_t *len)
-{
-	return attribute(l->attr, n, attributes, len);
-}
-
-/* For a path '@x' of the row: the row's start tag's x, NULL when absent. */
+/* The value, in this start tag, of the attribute a path ends on; NULL
+ * when absent. */
 const char *
 capture_tag_attribute(const struct stream_leaf *l,
     const struct start_tag *tag, size_t *len)
@@ -237,8 +230,6 @@ capture_ancestor(struct scanner *s, const struct start_tag *tag,
 	struct buf		*b;
 	const char		*v;
 	size_t			 i, k, len;
-	int			 nb_attributes = tag->nb_attributes;
-	const xmlChar		**attributes = tag->attributes;
 
 	if (lg->names != NULL)
 		lg->names[s->depth] = tag->name;
@@ -251,7 +242,7 @@ capture_ancestor(struct scanner *s, const struct start_tag *tag,
 			if (!reads_ancestor_attribute(l->def))
 				continue;
 			buf_reset(&b[l->lineage]);
-			v = leaf_attribute(l, nb_attributes, attributes, &len);
+			v = capture_tag_attribute(l, tag, &len);
 			if (l->def->ancestor)
 				buf_putc(&b[l->lineage], (char)((v != NULL ?
 				    ANCESTOR_HAS_ATTR : 0) |
@@ -341,8 +332,7 @@ capture_start_leaf(const struct scanner *s, struct stream_leaf *l,
 	if (def->ancestor)
 		return ancestor_attribute(s, l, len);
 	if (def->up == 0 && def->name == XPS_NOT_NAME)	/* '@type' */
-		return leaf_attribute(l, tag->nb_attributes, tag->attributes,
-		    len);
+		return capture_tag_attribute(l, tag, len);
 	*len = 0;
 	if (def->up >= s->depth)
 		return NULL;
@@ -418,8 +408,8 @@ take_node(struct scanner *s, struct open_row *r, size_t k,
 	size_t			 len;
 
 	if (l->def->take == XPS_COUNT) {
-		c->count += l->attr == NULL || leaf_attribute(l,
-		    tag->nb_attributes, tag->attributes, &len) != NULL;
+		c->count += l->attr == NULL ||
+		    capture_tag_attribute(l, tag, &len) != NULL;
 		return 0;
 	}
 	if (l->def->name != XPS_NOT_NAME)
@@ -429,8 +419,7 @@ take_node(struct scanner *s, struct open_row *r, size_t k,
 		if (s->reading_text++ == 0)
 			scanner_hear_text(s);
 		return 0;
-	} else if ((v = leaf_attribute(l, tag->nb_attributes,
-	    tag->attributes, &len)) == NULL)
+	} else if ((v = capture_tag_attribute(l, tag, &len)) == NULL)
 		return 0;
 	c->done = l->def->take == XPS_FIRST;
 	r->pending -= c->done;
