@@ -14,5 +14,6 @@ int	names_is_label(const char *);	/* [a-zA-Z_][a-zA-Z0-9_]*, no "__" */
 int	names_is_utf8(const char *, size_t);
 int	names_is_ncname(const char *, size_t);
 size_t	names_ncname_span(const char *);
+const char *names_owned_prefix(const char *);	/* "node_", or NULL */
 
 #endif

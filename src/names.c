@@ -112,3 +112,26 @@ names_ncname_span(const char *s)
 		continue;
 	return i;
 }
+
+/*
+ * The prefix of other exporters' names that PREFIX's metrics (PREFIX_...)
+ * would take, or NULL.  node_exporter serves a textfile's series among its
+ * own, so a file writing node_textfile_scrape_error would hide its own
+ * value; Go's and the process collector's names are in every Go exporter.
+ */
+const char *
+names_owned_prefix(const char *prefix)
+{
+	static const char *const owned[] = {
+		"node_", "go_", "process_", "promhttp_"
+	};
+	size_t	 i, n;
+
+	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++) {
+		n = strlen(owned[i]) - 1;	/* "node" is "node_..." too */
+		if (strncmp(prefix, owned[i], n) == 0 &&
+		    (prefix[n] == '\0' || prefix[n] == '_'))
+			return owned[i];
+	}
+	return NULL;
+}

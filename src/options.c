@@ -37,6 +37,8 @@ struct raw {
 	const char	**labels;
 	size_t		 nlabels;
 	const char	**ns;
+	const char	**ns_origin;	/* where each --namespace was given */
+	size_t		 nns_origin;
 	const char	*origin[OPT_LAST];	/* where each option was given */
 	char		**argv;		/* the command line, --config's added */
 	const char	**argv_origin;
@@ -48,6 +50,24 @@ static const char *
 where(const struct raw *raw, int opt)
 {
 	return raw->origin[opt] != NULL ? raw->origin[opt] : "";
+}
+
+/*
+ * An origin, "FILE:LINE: ", as a place in a sentence: "FILE:LINE", or
+ * "the command line".  Its length in LEN, for "%.*s".
+ */
+static const char *
+place(const char *origin, int *len)
+{
+	size_t	 n = strlen(origin);
+
+	if (n == 0) {
+		*len = (int)strlen("the command line");
+		return "the command line";
+	}
+	*len = n >= 2 && strcmp(origin + n - 2, ": ") == 0 ? (int)n - 2 :
+	    (int)n;
+	return origin;
 }
 
 static int usage_error(FILE *, const char *, ...)
@@ -156,6 +176,30 @@ check_labels(struct config *c, const struct raw *raw, FILE *err)
 	return 0;
 }
 
+/*
+ * A prefix bound once, or again to the same URI: two URIs would make the
+ * streamed fields and the row tree answer with different ones.
+ */
+static int
+check_rebound(const struct config *c, const struct raw *raw, size_t i,
+    FILE *err)
+{
+	const char	*first;
+	size_t		 j;
+	int		 len;
+
+	for (j = 0; j < i; j++)
+		if (strcmp(c->ns[j].prefix, c->ns[i].prefix) == 0 &&
+		    strcmp(c->ns[j].uri, c->ns[i].uri) != 0) {
+			first = place(raw->ns_origin[j], &len);
+			return usage_error(err, "%s--namespace %s: bound to '%s' "
+			    "already (first at %.*s), not also to '%s'",
+			    raw->ns_origin[i], c->ns[i].prefix, c->ns[j].uri,
+			    len, first, c->ns[i].uri);
+		}
+	return 0;
+}
+
 static int
 check_namespaces(struct config *c, const struct raw *raw, FILE *err)
 {
@@ -173,6 +217,8 @@ check_namespaces(struct config *c, const struct raw *raw, FILE *err)
 			    "valid prefix", raw->ns[i]);
 		c->ns[i].prefix = raw->ns[i];
 		c->ns[i].uri = eq + 1;
+		if (check_rebound(c, raw, i, err) == -1)
+			return -1;
 	}
 	return 0;
 }
@@ -445,19 +491,20 @@ static int
 check_sets(struct config *c, FILE *err)
 {
 	struct buf	 msg = { 0 };
+	const char	*first;
 	size_t		 i, j;
-	int		 rc = 0;
+	int		 rc = 0, len;
 
 	for (i = 0; i < c->ngiven; i++)
 		for (j = 0; j < i; j++)
 			if (c->given[i].name != NULL && c->given[j].name !=
 			    NULL && strcmp(c->given[i].name,
-			    c->given[j].name) == 0)
+			    c->given[j].name) == 0) {
+				first = place(c->given[j].origin, &len);
 				return usage_error(err, "%s--set %s: given "
-				    "twice (first at %s)", c->given[i].origin,
-				    c->given[i].name, *c->given[j].origin !=
-				    '\0' ? c->given[j].origin :
-				    "the command line");
+				    "twice (first at %.*s)", c->given[i].origin,
+				    c->given[i].name, len, first);
+			}
 	c->sets = xcalloc(c->ngiven, sizeof(*c->sets));
 	for (i = 0; i < c->ngiven; i++, c->nsets++)
 		if (check_set(c, &c->given[i], &c->sets[i], err) == -1) {
@@ -479,6 +526,8 @@ check_sets(struct config *c, FILE *err)
 static int
 check_config(struct config *c, struct raw *raw, FILE *err)
 {
+	const char	*owned;
+
 	if (check_files(c, err) || (!c->survey && check_output(c, raw, err)) ||
 	    check_modes(c, raw, err) || check_numbers(c, raw, err) ||
 	    check_labels(c, raw, err) || check_namespaces(c, raw, err))
@@ -491,6 +540,11 @@ check_config(struct config *c, struct raw *raw, FILE *err)
 		return usage_error(err, "%s--prefix '%s': colons are for "
 		    "recording rules, not exporters", where(raw, 'p'),
 		    c->expo.prefix);
+	if ((owned = names_owned_prefix(c->expo.prefix)) != NULL)
+		return usage_error(err, "%s--prefix '%s': names starting "
+		    "'%s' are node_exporter's own (as are node_, go_, "
+		    "process_ and promhttp_): choose another prefix",
+		    where(raw, 'p'), c->expo.prefix, owned);
 	return check_sets(c, err);
 }
 
@@ -659,7 +713,10 @@ take_run_option(struct config *c, struct raw *raw, int ch,
 	case 'c': break;	/* read by expand_configs() */
 	case 'p': raw->prefix = optarg; break;
 	case 'l': push(&raw->labels, &raw->nlabels, optarg); break;
-	case 'n': push(&raw->ns, &c->nns, optarg); break;
+	case 'n':
+		push(&raw->ns_origin, &raw->nns_origin, origin);
+		push(&raw->ns, &c->nns, optarg);
+		break;
 	case 'q': c->quiet = 1; break;
 	case 'v': c->verbose = 1; break;
 	case OPT_MAX_TYPES:
@@ -897,6 +954,7 @@ options_parse(struct config *c, int argc, char **argv, FILE *err)
 		result = OPTIONS_USAGE;
 	free(raw.labels);
 	free(raw.ns);
+	free(raw.ns_origin);
 	c->argv = raw.argv;		/* c->files points into it */
 	free(raw.argv_origin);
 	return result;
