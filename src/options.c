@@ -140,11 +140,24 @@ check_filters(const struct set_options *so, const struct model *m, FILE *err)
 	return 0;
 }
 
+/*
+ * A copy of S's first LEN bytes that the configuration owns.  The strings
+ * parsed are argv's, which a reload (SIGHUP) parses again: never cut them.
+ */
+static char *
+own_copy(struct config *c, const char *s, size_t len)
+{
+	c->config_strings = xreallocarray(c->config_strings,
+	    c->nconfig_strings + 1, sizeof(*c->config_strings));
+	c->config_strings[c->nconfig_strings] = xstrndup(s, len);
+	return c->config_strings[c->nconfig_strings++];
+}
+
 /* NAME=VALUE, NAME a label name that is neither reserved nor repeated. */
 static int
 check_labels(struct config *c, const struct raw *raw, FILE *err)
 {
-	char	*eq;
+	const char	*eq;
 	size_t	 i, j;
 
 	c->labels = xcalloc(raw->nlabels, sizeof(*c->labels));
@@ -152,8 +165,8 @@ check_labels(struct config *c, const struct raw *raw, FILE *err)
 		if ((eq = strchr(raw->labels[i], '=')) == NULL)
 			return usage_error(err, "--label '%s': expected NAME=VALUE",
 			    raw->labels[i]);
-		*eq = '\0';
-		c->labels[i].name = raw->labels[i];
+		c->labels[i].name = own_copy(c, raw->labels[i],
+		    (size_t)(eq - raw->labels[i]));
 		c->labels[i].value = eq + 1;
 		c->expo.nlabels = i + 1;
 		if (!names_is_label(c->labels[i].name))
@@ -203,7 +216,7 @@ check_rebound(const struct config *c, const struct raw *raw, size_t i,
 static int
 check_namespaces(struct config *c, const struct raw *raw, FILE *err)
 {
-	char	*eq;
+	const char	*eq;
 	size_t	 i;
 
 	c->ns = xcalloc(c->nns, sizeof(*c->ns));
@@ -211,11 +224,11 @@ check_namespaces(struct config *c, const struct raw *raw, FILE *err)
 		if ((eq = strchr(raw->ns[i], '=')) == NULL || eq[1] == '\0')
 			return usage_error(err, "--namespace '%s': expected "
 			    "PREFIX=URI", raw->ns[i]);
-		*eq = '\0';
-		if (!names_is_ncname(raw->ns[i], strlen(raw->ns[i])))
+		c->ns[i].prefix = own_copy(c, raw->ns[i],
+		    (size_t)(eq - raw->ns[i]));
+		if (!names_is_ncname(c->ns[i].prefix, strlen(c->ns[i].prefix)))
 			return usage_error(err, "--namespace: '%s' is not a "
-			    "valid prefix", raw->ns[i]);
-		c->ns[i].prefix = raw->ns[i];
+			    "valid prefix", c->ns[i].prefix);
 		c->ns[i].uri = eq + 1;
 		if (check_rebound(c, raw, i, err) == -1)
 			return -1;

@@ -8,6 +8,39 @@
 . "$(dirname "$0")/lib.sh"
 
 store="$top/examples/store.xml"
+
+# --- SIGHUP rereads the options, -l and -n on the command line included:
+# the first parse once cut argv at the '=', and every reload then failed
+# with "--label 'app': expected NAME=VALUE"
+hup="$scratch/hup"
+mkdir -p "$hup"
+printf 'by type=@type\n' >"$hup/run.conf"
+"$XML2PROM" --every 200ms -v -l app=shop -n o=urn:orders -c "$hup/run.conf" \
+    -o "$hup/out.prom" "$store" 2>"$hup/err" &
+hup_pid=$!
+stop_hup() { kill "$hup_pid" 2>/dev/null; wait "$hup_pid" 2>/dev/null; }
+cleanup_hooks="$cleanup_hooks stop_hup"
+waited_for() {	# waited_for SECONDS COMMAND...: COMMAND true within SECONDS
+	local tries=$(($1 * 10))
+	shift
+	while ! "$@"; do
+		tries=$((tries - 1))
+		[ $tries -gt 0 ] || return 1
+		sleep 0.1
+	done
+}
+waited_for 30 test -s "$hup/out.prom"
+printf 'by type=@type\nlabel site=north\n' >"$hup/run.conf"
+kill -HUP "$hup_pid"
+check "SIGHUP with -l and -n given: the options are reread" \
+    waited_for 30 grep -q 'SIGHUP: options reread' "$hup/err"
+check "...and the file's new label is written" \
+    waited_for 30 grep -q '^store_total_rows{.*app="shop",site="north"}' \
+    "$hup/out.prom"
+check "...with no usage error" \
+    sh -c "! grep -q 'expected NAME=VALUE\|not taken' '$hup/err'"
+stop_hup
+
 if [ "$(id -u)" -ne 0 ] || ! id nobody >/dev/null 2>&1; then
 	skip "the attacks on a run as root: need root and the user nobody"
 	finish security
