@@ -3,10 +3,12 @@
  * could have redirected.  Root reads anything, so a store named in a
  * directory its application's user owns could be made a link to
  * /etc/shadow, and its lines would become label values in a world-readable
- * .prom file.  Like OpenSSH's safe_path(), a file that others cannot read
- * is trusted only when every directory in which a name of its path is
- * looked up, links followed as the kernel follows them, could be changed
- * by no one but root and the file's owner.
+ * .prom file.  Like OpenSSH's safe_path(), a file is trusted when every
+ * directory in which a name of its path is looked up, links followed as
+ * the kernel follows them, could be changed by no one but root and the
+ * file's owner.  Otherwise only a file that any user could read by that
+ * path is: one others may read, every directory on the way searchable by
+ * others (a 0644 file in root's 0700 directory is no one's to publish).
  */
 #ifndef XML2PROM_TRUST_H
 #define XML2PROM_TRUST_H
@@ -17,8 +19,7 @@
 
 /*
  * 0 when a run as root may read ST, the file open as PATH; -1 with the
- * reason in WHY.  Any file is trusted by a run that is not root's, and a
- * file anyone may read by every run.
+ * reason in WHY.  Any file is trusted by a run that is not root's.
  */
 int	trust_store(const char *path, const struct stat *st, struct buf *why);
 

@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -26,42 +27,112 @@ fail(struct input *in, enum failure f, const char *msg)
 	in->failure = f;
 }
 
-int
-input_open(struct input *in, const char *path)
+/* Why a store that is not a regular file is refused. */
+static const char *
+not_regular(mode_t mode)
 {
-	int	 flags;
+	return S_ISCHR(mode) ? "a character device, not a regular file: "
+	    "never opened" : S_ISBLK(mode) ? "a block device, not a regular "
+	    "file: never opened" : "not a regular file";
+}
 
-	memset(in, 0, sizeof(*in));
-	if (strcmp(path, "-") == 0)
-		in->fd = dup(STDIN_FILENO);
-	else	/* O_NONBLOCK: opening a FIFO must not wait for a writer */
-		in->fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (in->fd == -1) {
+/*
+ * The store PATH, as an O_PATH descriptor, which opens nothing: a device
+ * is never opened (opening /dev/watchdog arms it), a FIFO never waited
+ * on.  Only a regular file the trust rules allow goes on.
+ */
+static int
+open_path(struct input *in, const char *path)
+{
+	int	 pfd;
+
+	if ((pfd = open(path, O_PATH | O_CLOEXEC)) == -1) {
 		fail(in, errno_failure(errno), strerror(errno));
 		return -1;
 	}
-	if (fstat(in->fd, &in->st) == -1) {
+	if (fstat(pfd, &in->st) == -1)
 		fail(in, FAILURE_IO, strerror(errno));
-		goto fail;
-	}
-	if (S_ISDIR(in->st.st_mode)) {
+	else if (S_ISDIR(in->st.st_mode))
 		fail(in, FAILURE_IO, strerror(EISDIR));
-		goto fail;
-	}
-	if (strcmp(path, "-") != 0 && !S_ISREG(in->st.st_mode)) {
-		fail(in, FAILURE_IO, "not a regular file");
-		goto fail;
-	}
-	if (strcmp(path, "-") != 0 && trust_store(path, &in->st,
-	    &in->error) == -1) {
+	else if (!S_ISREG(in->st.st_mode))
+		fail(in, FAILURE_IO, not_regular(in->st.st_mode));
+	else if (trust_store(path, &in->st, &in->error) == -1)
 		in->failure = FAILURE_PERMISSION;
-		goto fail;
+	if (in->error.len > 0) {
+		close(pfd);
+		return -1;
 	}
+	return pfd;
+}
+
+/*
+ * The file PFD holds, opened for reading: through /proc, the same inode
+ * whatever PATH names now.  Without /proc, PATH again, and the same inode
+ * is checked (a device put there in between is opened, but never read).
+ */
+static int
+reopen(struct input *in, int pfd, const char *path)
+{
+	char		 proc[64];
+	struct stat	 now;
+	int		 fd;
+
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+	fd = open(proc, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1 && errno == ENOENT)
+		fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd == -1) {
+		fail(in, errno_failure(errno), strerror(errno));
+		return -1;
+	}
+	if (fstat(fd, &now) == -1 || now.st_dev != in->st.st_dev ||
+	    now.st_ino != in->st.st_ino) {
+		fail(in, FAILURE_CHANGED, "replaced while being opened: read "
+		    "again next run");
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+static int
+open_store(struct input *in, const char *path)
+{
+	int	 pfd, flags;
+
+	if (strcmp(path, "-") == 0) {
+		if ((in->fd = dup(STDIN_FILENO)) == -1) {
+			fail(in, errno_failure(errno), strerror(errno));
+			return -1;
+		}
+		if (fstat(in->fd, &in->st) == -1)
+			fail(in, FAILURE_IO, strerror(errno));
+		else if (S_ISDIR(in->st.st_mode))
+			fail(in, FAILURE_IO, strerror(EISDIR));
+		return in->error.len > 0 ? -1 : 0;
+	}
+	if ((pfd = open_path(in, path)) == -1)
+		return -1;
+	in->fd = reopen(in, pfd, path);
+	close(pfd);
+	if (in->fd == -1)
+		return -1;
+	/* Opened without /proc: O_NONBLOCK, cleared for the reads. */
 	if ((flags = fcntl(in->fd, F_GETFL)) == -1 ||
 	    fcntl(in->fd, F_SETFL, flags & ~O_NONBLOCK) == -1) {
 		fail(in, FAILURE_IO, strerror(errno));
-		goto fail;
+		return -1;
 	}
+	return 0;
+}
+
+int
+input_open(struct input *in, const char *path)
+{
+	memset(in, 0, sizeof(*in));
+	in->fd = -1;
+	if (open_store(in, path) == -1)
+		goto fail;
 	/* zlib reads a file that is not gzip as it is ("transparent"). */
 	if ((in->gz = gzdopen(in->fd, "rb")) == NULL) {
 		fail(in, FAILURE_IO, "cannot set up decompression");
@@ -71,7 +142,8 @@ input_open(struct input *in, const char *path)
 	gzbuffer(in->gz, 128 * 1024);
 	return 0;
 fail:
-	close(in->fd);
+	if (in->fd != -1)
+		close(in->fd);
 	in->fd = -1;
 	return -1;
 }

@@ -491,7 +491,9 @@ scan_file(const char *path, const struct scan_params *p,
 	scanner_init(&s, p, r);
 
 	if (input_open(&in, path) == -1) {
-		stat_unopened(r, path);
+		/* Refused: not even its size and time are told. */
+		if (in.failure != FAILURE_PERMISSION)
+			stat_unopened(r, path);
 		describe_failure(r, path, &in, &s);
 		goto out;
 	}

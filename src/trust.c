@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <pwd.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -31,14 +32,13 @@ name_owner(struct buf *why, uid_t uid)
 static int
 refuse(struct buf *why, const char *dir, const char *what, const uid_t *uid)
 {
-	buf_printf(why, "not readable by others, and a run as root reads such "
-	    "a store only through directories that only root and its owner "
-	    "can change: %s %s", dir, what);
+	buf_printf(why, "a run as root reads such a store only through "
+	    "directories that only root and its owner can change: %s %s",
+	    dir, what);
 	if (uid != NULL) {
 		buf_putc(why, ' ');
 		name_owner(why, *uid);
 	}
-	buf_puts(why, " (see xml2prom(1), SECURITY)");
 	return -1;
 }
 
@@ -81,12 +81,18 @@ cannot_check(struct buf *why, int e)
 	return -1;
 }
 
-/* A walk: the components left, and the directory reached (no link). */
+/*
+ * A walk: the components left, and the directory reached (no link); what
+ * the owner rule said of the directories so far, and the first one that
+ * others may not search, if any.
+ */
 struct walk {
 	char		 todo[2 * PATH_MAX];
 	char		*rest;
 	char		 dir[PATH_MAX];
 	int		 links;
+	struct buf	 refused;	/* empty: the owner rule holds so far */
+	char		 closed[PATH_MAX];	/* "": others search them all */
 };
 
 /* The link NAME found in the walk's directory: its target comes next. */
@@ -135,41 +141,77 @@ is_last(const struct walk *w)
 	return w->rest == NULL || w->rest[strspn(w->rest, "/")] == '\0';
 }
 
+/*
+ * The directory D (lstat'ed) in which the walk looks up the name found as
+ * E: may others search it, and does the owner rule hold?  A file others
+ * may not read is refused at the first directory the rule fails.
+ */
+static int
+judge_dir(struct walk *w, const struct stat *d, const struct stat *e,
+    const struct stat *file)
+{
+	if ((d->st_mode & S_IXOTH) == 0 && w->closed[0] == '\0')
+		snprintf(w->closed, sizeof(w->closed), "%s", w->dir);
+	if (w->refused.len == 0)
+		(void)check_dir(w->dir, d, e, file->st_uid, &w->refused);
+	return w->refused.len > 0 && (file->st_mode & S_IROTH) == 0 ? -1 : 0;
+}
+
+/*
+ * The walk's end, FILE reached: anyone may read a file that others may
+ * read through directories they may all search; any other only by the
+ * owner rule.
+ */
+static int
+verdict(const struct walk *w, const struct stat *file, struct buf *why)
+{
+	if (w->refused.len == 0 ||
+	    ((file->st_mode & S_IROTH) != 0 && w->closed[0] == '\0'))
+		return 0;
+	if ((file->st_mode & S_IROTH) == 0)
+		buf_puts(why, "not readable by others, and ");
+	else
+		buf_printf(why, "readable by others only past %s, which they "
+		    "may not search, and ", w->closed);
+	buf_append(why, w->refused.data, w->refused.len);
+	buf_puts(why, " (see xml2prom(1), SECURITY)");
+	return -1;
+}
+
 /* Walks PATH from the root directory to FILE, never through a link. */
 static int
-walk(const char *path, const struct stat *file, struct buf *why)
+walk(struct walk *w, const char *path, const struct stat *file,
+    struct buf *why)
 {
-	struct walk	 w;
 	char		 next[PATH_MAX];
 	const char	*comp;
 	struct stat	 d, e;
 
-	memset(&w, 0, sizeof(w));
-	if (path[0] != '/' && getcwd(w.dir, sizeof(w.dir)) == NULL)
+	if (path[0] != '/' && getcwd(w->dir, sizeof(w->dir)) == NULL)
 		return cannot_check(why, errno);
-	if (snprintf(w.todo, sizeof(w.todo), "%s/%s", path[0] == '/' ? "" :
-	    w.dir, path) >= (int)sizeof(w.todo))
+	if (snprintf(w->todo, sizeof(w->todo), "%s/%s", path[0] == '/' ? "" :
+	    w->dir, path) >= (int)sizeof(w->todo))
 		return cannot_check(why, ENAMETOOLONG);
-	strcpy(w.dir, "/");
-	w.rest = w.todo;
-	while ((comp = next_component(&w)) != NULL) {
-		if (snprintf(next, sizeof(next), "%s/%s", strcmp(w.dir, "/") ?
-		    w.dir : "", comp) >= (int)sizeof(next))
+	strcpy(w->dir, "/");
+	w->rest = w->todo;
+	while ((comp = next_component(w)) != NULL) {
+		if (snprintf(next, sizeof(next), "%s/%s", strcmp(w->dir, "/") ?
+		    w->dir : "", comp) >= (int)sizeof(next))
 			return cannot_check(why, ENAMETOOLONG);
-		if (lstat(w.dir, &d) == -1 || lstat(next, &e) == -1)
+		if (lstat(w->dir, &d) == -1 || lstat(next, &e) == -1)
 			return cannot_check(why, errno);
-		if (check_dir(w.dir, &d, &e, file->st_uid, why) == -1)
-			return -1;
+		if (judge_dir(w, &d, &e, file) == -1)
+			return verdict(w, file, why);
 		if (S_ISLNK(e.st_mode)) {
-			if (follow(&w, next, why) == -1)
+			if (follow(w, next, why) == -1)
 				return -1;
-		} else if (!is_last(&w))
-			snprintf(w.dir, sizeof(w.dir), "%s", next);
+		} else if (!is_last(w))
+			snprintf(w->dir, sizeof(w->dir), "%s", next);
 		else if (e.st_dev != file->st_dev || e.st_ino != file->st_ino) {
 			buf_puts(why, "changed while its path was checked");
 			return -1;
 		} else
-			return 0;
+			return verdict(w, file, why);
 	}
 	return cannot_check(why, ENOENT);
 }
@@ -177,7 +219,14 @@ walk(const char *path, const struct stat *file, struct buf *why)
 int
 trust_store(const char *path, const struct stat *st, struct buf *why)
 {
-	if (geteuid() != 0 || (st->st_mode & S_IROTH) != 0)
+	struct walk	*w;
+	int		 rc;
+
+	if (geteuid() != 0)
 		return 0;
-	return walk(path, st, why);
+	w = xcalloc(1, sizeof(*w));	/* 12 KiB: not on the stack */
+	rc = walk(w, path, st, why);
+	buf_free(&w->refused);
+	free(w);
+	return rc;
 }

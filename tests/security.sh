@@ -120,6 +120,53 @@ chmod 0644 "$scratch/root-only.xml"
 check "a file anyone may read is read through any link" \
     grep -q '^store_total_rows{.*} 1$' "$scratch/read.prom"
 
+# A file anyone may read, in root's 0700 directory: no user can read it by
+# that path, so no user's link may have it published
+mkdir -p "$scratch/rootonly"
+chmod 0700 "$scratch/rootonly"
+printf '<s><row type="behind-0700"/></s>\n' >"$scratch/rootonly/open.xml"
+chmod 0644 "$scratch/rootonly/open.xml"
+as_nobody ln -s "$scratch/rootonly/open.xml" "$app/open.xml"
+"$XML2PROM" -o - "$app/open.xml" >"$scratch/read.prom" 2>"$scratch/err"
+check "a 0644 file in root's 0700 directory through another user's link: exit 1" \
+    test $? -eq 1
+check "...reason=\"permission\"" \
+    grep -q '^store_read_failure{.*,reason="permission"} 1$' "$scratch/read.prom"
+check "...none of the file's values in the output" \
+    sh -c "! grep -q behind-0700 '$scratch/read.prom'"
+check "...one line naming the closed directory" \
+    grep -qF "only past $scratch/rootonly, which they may not search" "$scratch/err"
+"$XML2PROM" -o - "$scratch/rootonly/open.xml" >"$scratch/read.prom"
+check "...the same file named by root's own path is read" \
+    grep -q '^store_total_rows{.*} 1$' "$scratch/read.prom"
+# A refused target's size and time are not told either: no metadata oracle
+as_nobody ln -s /etc/shadow "$app/shadow.xml"
+"$XML2PROM" -o - "$app/shadow.xml" >"$scratch/read.prom" 2>/dev/null
+check "a link to /etc/shadow: reason=\"permission\"" \
+    grep -q '^store_read_failure{.*,reason="permission"} 1$' "$scratch/read.prom"
+check "...and no file_size_bytes or file_modified_timestamp_seconds" \
+    sh -c "! grep -q '^store_file_\(size_bytes\|modified_timestamp_seconds\){' '$scratch/read.prom'"
+
+# --- a store that is a device is refused without being opened for reading
+# (opening /dev/watchdog arms it); the check runs under strace
+as_nobody ln -s /dev/null "$app/null.xml"
+mknod "$scratch/zero.xml" c 1 5
+for dev in "$app/null.xml" "$scratch/zero.xml"; do
+	"$XML2PROM" -o - "$dev" >"$scratch/read.prom" 2>"$scratch/err"
+	check "a store that is a character device ($dev): exit 1, reason=\"io\"" \
+	    grep -q '^store_read_failure{.*,reason="io"} 1$' "$scratch/read.prom"
+	check "...said so" grep -qF "$dev: a character device, not a regular file: never opened" "$scratch/err"
+	if command -v strace >/dev/null; then
+		strace -f -o "$scratch/trace" -e trace=open,openat \
+		    "$XML2PROM" -o - "$dev" >/dev/null 2>&1
+		check "...never opened but with O_PATH" \
+		    sh -c "grep -F '\"$dev\"' '$scratch/trace' | grep -q O_PATH &&
+		    ! grep -F -e '\"$dev\"' -e '/proc/self/fd' '$scratch/trace' | grep -v O_PATH | grep -q ."
+	else
+		skip "strace: not installed"
+	fi
+done
+
 # --- --config
 mkfifo "$scratch/fifo.conf"
 timeout 10 "$XML2PROM" -c "$scratch/fifo.conf" -o - "$store" 2>"$scratch/err" >/dev/null
