@@ -73,16 +73,42 @@ place(const char *origin, int *len)
 static int usage_error(FILE *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 
+/*
+ * MSG on one line, whatever a config or a command line put in it: a
+ * control character (a CR would hide what came before it on a terminal)
+ * is written escaped, as \r or \x1b.
+ */
+static void
+put_escaped(FILE *err, const char *msg)
+{
+	const unsigned char	*p;
+
+	for (p = (const unsigned char *)msg; *p != '\0'; p++)
+		if (*p == '\r')
+			fputs("\\r", err);
+		else if (*p == '\t')
+			fputs("\\t", err);
+		else if (*p == '\n')
+			fputs("\\n", err);
+		else if (*p < 0x20 || *p == 0x7f)
+			fprintf(err, "\\x%02x", *p);
+		else
+			fputc(*p, err);
+}
+
 static int
 usage_error(FILE *err, const char *fmt, ...)
 {
-	va_list	 ap;
+	struct buf	 msg = { 0 };
+	va_list		 ap;
 
-	fputs("xml2prom: ", err);
 	va_start(ap, fmt);
-	vfprintf(err, fmt, ap);
+	buf_vprintf(&msg, fmt, ap);
 	va_end(ap);
+	fputs("xml2prom: ", err);
+	put_escaped(err, msg.data);
 	fputs("\nTry 'xml2prom --help' for more information.\n", err);
+	buf_free(&msg);
 	return -1;
 }
 
@@ -871,37 +897,87 @@ config_line(struct config *c, struct raw *raw, const char *file,
 	return 0;
 }
 
+/*
+ * --config FILE opened for reading: a regular file of at most
+ * CONFIG_MAX_SIZE bytes, looked at through O_PATH first so that a device
+ * or a FIFO is never opened.  A run as root obeys it (its output, its
+ * mode): as sshd does, such a run refuses one that anyone but root may
+ * change.
+ */
+static FILE *
+open_config(const char *file, FILE *err)
+{
+	struct stat	 st;
+	char		 proc[64];
+	FILE		*f = NULL;
+	int		 pfd, fd = -1;
+
+	if ((pfd = open(file, O_PATH | O_CLOEXEC)) == -1) {
+		usage_error(err, "--config %s: %s", file, strerror(errno));
+		return NULL;
+	}
+	if (fstat(pfd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > CONFIG_MAX_SIZE)
+		usage_error(err, "--config %s: not a regular file of at most "
+		    "%d bytes", file, CONFIG_MAX_SIZE);
+	else if (geteuid() == 0 && (st.st_uid != 0 ||
+	    (st.st_mode & (S_IWGRP | S_IWOTH)) != 0))
+		usage_error(err, "--config %s: a run as root obeys only a "
+		    "config file that root alone may change (owner root, not "
+		    "writable by group or others)", file);
+	else {
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
+		if ((fd = open(proc, O_RDONLY | O_CLOEXEC)) == -1 &&
+		    errno == ENOENT)	/* no /proc: the name, non-blocking */
+			fd = open(file, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+			    O_CLOEXEC);
+		if (fd == -1 || (f = fdopen(fd, "r")) == NULL)
+			usage_error(err, "--config %s: %s", file,
+			    strerror(errno));
+	}
+	close(pfd);
+	if (f == NULL && fd != -1)
+		close(fd);
+	return f;
+}
+
+/*
+ * A line as read (N bytes), its end taken off; NULL if it holds a NUL byte,
+ * which would cut it silently.  A UTF-8 byte order mark may start line 1.
+ */
+static char *
+config_text(char *line, ssize_t n, unsigned long lineno)
+{
+	if (memchr(line, '\0', (size_t)n) != NULL)
+		return NULL;
+	while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+		line[--n] = '\0';
+	if (lineno == 1 && strncmp(line, "\xef\xbb\xbf", 3) == 0)
+		line += 3;
+	return line + strspn(line, " \t");
+}
+
 /* --config FILE: its options, in place of the --config. */
 static int
 read_config(struct config *c, struct raw *raw, const char *file, FILE *err)
 {
 	FILE		*f;
-	struct stat	 st;
 	char		*line = NULL, *p;
 	size_t		 cap = 0;
 	ssize_t		 n;
 	unsigned long	 lineno = 0;
-	int		 fd, rc = 0, in_block = 0;
+	int		 rc = 0, in_block = 0;
 
-	/* O_NONBLOCK: a FIFO must not hang the run before it is refused. */
-	fd = open(file, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
-	if (fd == -1)
-		return usage_error(err, "--config %s: %s", file, strerror(errno));
-	/* A device or a FIFO would be read without end. */
-	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
-	    st.st_size > CONFIG_MAX_SIZE || (f = fdopen(fd, "r")) == NULL) {
-		close(fd);
-		return usage_error(err, "--config %s: not a regular file of at "
-		    "most %d bytes", file, CONFIG_MAX_SIZE);
-	}
+	if ((f = open_config(file, err)) == NULL)
+		return -1;
 	while (rc == 0 && (n = getline(&line, &cap, f)) != -1) {
 		lineno++;
-		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
-			line[--n] = '\0';
-		p = line + strspn(line, " \t");
-		if (*p == '\0' || *p == '#')
-			continue;
-		rc = config_line(c, raw, file, lineno, p, &in_block, err);
+		if ((p = config_text(line, n, lineno)) == NULL)
+			rc = usage_error(err, "%s:%lu: a NUL byte: a config "
+			    "file is text", file, lineno);
+		else if (*p != '\0' && *p != '#')
+			rc = config_line(c, raw, file, lineno, p, &in_block,
+			    err);
 	}
 	if (rc == 0 && ferror(f))
 		rc = usage_error(err, "--config %s: %s", file, strerror(errno));

@@ -178,6 +178,39 @@ ln -s "$scratch/shadow" "$scratch/shadow.conf"
 check "--config on a link to a secret: exit 2" test $? -eq 2
 check "...names the line" grep -qF "$scratch/shadow.conf:1: not an option" "$scratch/err"
 check "...without echoing it" sh -c "! grep -q SECRETHASH '$scratch/err'"
+mkdir -p "$scratch/confout"
+# A run as root obeys a config's output and mode: one that another user
+# may change is refused, as sshd refuses such a file
+printf 'by type=@type\nmode 0666\n' >"$scratch/app.conf"
+chown nobody "$scratch/app.conf"
+"$XML2PROM" -c "$scratch/app.conf" -o "$scratch/confout/conf.prom" "$store" 2>"$scratch/err"
+check "--config owned by another user, as root: exit 2" test $? -eq 2
+check "...one line saying why" \
+    grep -qF "$scratch/app.conf: a run as root obeys only a config file that root alone may change" "$scratch/err"
+check "...nothing written" test ! -e "$scratch/confout/conf.prom"
+chown root "$scratch/app.conf"
+chmod 0666 "$scratch/app.conf"
+"$XML2PROM" -c "$scratch/app.conf" -o "$scratch/confout/conf.prom" "$store" 2>/dev/null
+check "--config of root's that others may write, as root: exit 2" test $? -eq 2
+chmod 0644 "$scratch/app.conf"
+"$XML2PROM" -c "$scratch/app.conf" -o "$scratch/confout/conf.prom" "$store" 2>"$scratch/err" || cat "$scratch/err"
+check "--config of root's, 0644: obeyed" \
+    test $? -eq 0 -a "$(stat -c %a "$scratch/confout/conf.prom")" = 666
+chown nobody "$scratch/app.conf"
+cp "$store" "$app/conf-store.xml"
+as_nobody "$XML2PROM" -c "$scratch/app.conf" -o - "$app/conf-store.xml" >/dev/null
+check "...a user other than root reads their own config as before" test $? -eq 0
+# A config that is a device is never opened for reading
+ln -s /dev/zero "$scratch/zero.conf"
+if command -v strace >/dev/null; then
+	strace -f -o "$scratch/trace" -e trace=open,openat \
+	    "$XML2PROM" -c "$scratch/zero.conf" -o - "$store" >/dev/null 2>&1
+	check "--config on a link to /dev/zero: opened only with O_PATH" \
+	    sh -c "grep -F 'zero.conf\"' '$scratch/trace' | grep -q O_PATH &&
+	    ! grep -F -e 'zero.conf\"' -e /proc/self/fd '$scratch/trace' | grep -v O_PATH | grep -q ."
+else
+	skip "strace: not installed"
+fi
 
 # --- stores built to take unbounded memory or CPU: each fails with
 # reason="limit" within 64 MiB and 2 s of CPU time (not wall time: the
