@@ -181,6 +181,15 @@ distance(const char *a, size_t na, const char *b)
 	return d[na][nb];
 }
 
+/*
+ * Names an operator brings from elsewhere, too far from ours for a slip:
+ * node_exporter's flag, and the name spelt out.
+ */
+static const struct { const char *other, *ours; } known_names[] = {
+	{ "textfile-directory", "textfile-dir" },
+	{ "collector.textfile.directory", "textfile-dir" },
+};
+
 /* The long option nearest NAME (LEN bytes), within a slip or two. */
 const char *
 optable_nearest(const char *name, size_t len)
@@ -188,6 +197,10 @@ optable_nearest(const char *name, size_t len)
 	const struct optdef	*best = NULL;
 	size_t			 i, d, best_d = SIZE_MAX;
 
+	for (i = 0; i < sizeof(known_names) / sizeof(known_names[0]); i++)
+		if (strlen(known_names[i].other) == len &&
+		    memcmp(known_names[i].other, name, len) == 0)
+			return known_names[i].ours;
 	for (i = 0; i < NOPTIONS; i++)
 		if ((d = distance(name, len, optable[i].name)) < best_d) {
 			best_d = d;

@@ -133,9 +133,11 @@ not_writable(struct buf *err, const char *dir)
 	if (pw != NULL)
 		user = pw->pw_name;
 	buf_printf(err, "%s: not writable by user %s, which xml2prom runs as: "
-	    "run it as root without capabilities, as the shipped units and "
-	    "cron file do, or give it a directory of its own (see xml2prom(1), "
-	    "SECURITY)", dir, user);
+	    "in a container, chown %lu the directory mounted there (a bind "
+	    "mount keeps the host's owner); on a host, run it as root without "
+	    "capabilities, as the shipped units and cron file do, or give it a "
+	    "directory of its own (see xml2prom(1), SECURITY)", dir, user,
+	    (unsigned long)geteuid());
 }
 
 /*
@@ -192,9 +194,11 @@ open_directory(struct textfile *tf, struct buf *err)
 	tf->dir_fd = open(tf->dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC |
 	    (as_root ? O_NOFOLLOW : 0));
 	if (tf->dir_fd == -1) {
-		buf_printf(err, "%s: %s", tf->dir, as_root && (errno == ENOTDIR || errno == ELOOP) ?
-		    "not a directory, or a symbolic link, which a run as root "
-		    "does not follow" : strerror(errno));
+		buf_printf(err, "%s: %s", tf->dir, as_root && (errno == ENOTDIR ||
+		    errno == ELOOP) && lstat(tf->dir, &st) == 0 &&
+		    S_ISLNK(st.st_mode) ? "a symbolic link, which a run as root "
+		    "does not follow: name the directory itself" :
+		    strerror(errno));
 		return -1;
 	}
 	if (!as_root)

@@ -17,7 +17,7 @@ if [ $root -eq 1 ]; then
 	as_nobody "$XML2PROM" -d "$scratch/textfile" "$store" 2>"$scratch/err"
 	check "an unwritable textfile directory exits 3" test $? -eq 3
 	check "...in one line naming the directory, the user and the fix" \
-	    grep -qx "xml2prom: $scratch/textfile: not writable by user nobody, which xml2prom runs as: run it as root without capabilities, as the shipped units and cron file do, or give it a directory of its own (see xml2prom(1), SECURITY)" "$scratch/err"
+	    grep -qx "xml2prom: $scratch/textfile: not writable by user nobody, which xml2prom runs as: in a container, chown $(id -u nobody) the directory mounted there (a bind mount keeps the host's owner); on a host, run it as root without capabilities, as the shipped units and cron file do, or give it a directory of its own (see xml2prom(1), SECURITY)" "$scratch/err"
 	as_nobody "$XML2PROM" --check -d "$scratch/textfile" "$store" >"$scratch/check.out" 2>"$scratch/err"
 	check "--check as that user says the same, exit 3" \
 	    sh -c "test $? -eq 3 && grep -q 'not writable by user nobody' '$scratch/err'"
