@@ -23,4 +23,11 @@
  */
 int	trust_store(const char *path, const struct stat *st, struct buf *why);
 
+/*
+ * The same for a config file ST of root's, which a run as root obeys:
+ * every directory on its path could be changed by root alone (a name of
+ * root's in a sticky directory aside), whoever may read it.
+ */
+int	trust_config(const char *path, const struct stat *st, struct buf *why);
+
 #endif

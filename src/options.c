@@ -19,6 +19,7 @@
 #include "own.h"
 #include "options.h"
 #include "scan.h"
+#include "trust.h"
 
 #define VERSION	"1.2.0"
 
@@ -908,6 +909,7 @@ static FILE *
 open_config(const char *file, FILE *err)
 {
 	struct stat	 st;
+	struct buf	 why = { 0 };
 	char		 proc[64];
 	FILE		*f = NULL;
 	int		 pfd, fd = -1;
@@ -925,6 +927,8 @@ open_config(const char *file, FILE *err)
 		usage_error(err, "--config %s: a run as root obeys only a "
 		    "config file that root alone may change (owner root, not "
 		    "writable by group or others)", file);
+	else if (trust_config(file, &st, &why) == -1)
+		usage_error(err, "--config %s: %s", file, why.data);
 	else {
 		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", pfd);
 		if ((fd = open(proc, O_RDONLY | O_CLOEXEC)) == -1 &&
@@ -938,6 +942,7 @@ open_config(const char *file, FILE *err)
 	close(pfd);
 	if (f == NULL && fd != -1)
 		close(fd);
+	buf_free(&why);
 	return f;
 }
 

@@ -32,9 +32,7 @@ name_owner(struct buf *why, uid_t uid)
 static int
 refuse(struct buf *why, const char *dir, const char *what, const uid_t *uid)
 {
-	buf_printf(why, "a run as root reads such a store only through "
-	    "directories that only root and its owner can change: %s %s",
-	    dir, what);
+	buf_printf(why, "%s %s", dir, what);
 	if (uid != NULL) {
 		buf_putc(why, ' ');
 		name_owner(why, *uid);
@@ -93,6 +91,7 @@ struct walk {
 	int		 links;
 	struct buf	 refused;	/* empty: the owner rule holds so far */
 	char		 closed[PATH_MAX];	/* "": others search them all */
+	int		 owner_only;	/* a config: only the owner rule */
 };
 
 /* The link NAME found in the walk's directory: its target comes next. */
@@ -154,7 +153,8 @@ judge_dir(struct walk *w, const struct stat *d, const struct stat *e,
 		snprintf(w->closed, sizeof(w->closed), "%s", w->dir);
 	if (w->refused.len == 0)
 		(void)check_dir(w->dir, d, e, file->st_uid, &w->refused);
-	return w->refused.len > 0 && (file->st_mode & S_IROTH) == 0 ? -1 : 0;
+	return w->refused.len > 0 && ((file->st_mode & S_IROTH) == 0 ||
+	    w->owner_only) ? -1 : 0;
 }
 
 /*
@@ -165,14 +165,21 @@ judge_dir(struct walk *w, const struct stat *d, const struct stat *e,
 static int
 verdict(const struct walk *w, const struct stat *file, struct buf *why)
 {
-	if (w->refused.len == 0 ||
-	    ((file->st_mode & S_IROTH) != 0 && w->closed[0] == '\0'))
+	if (w->refused.len == 0 || (!w->owner_only &&
+	    (file->st_mode & S_IROTH) != 0 && w->closed[0] == '\0'))
 		return 0;
-	if ((file->st_mode & S_IROTH) == 0)
-		buf_puts(why, "not readable by others, and ");
-	else
-		buf_printf(why, "readable by others only past %s, which they "
-		    "may not search, and ", w->closed);
+	if (w->owner_only)
+		buf_puts(why, "a run as root obeys a config file only through "
+		    "directories that only root can change: ");
+	else {
+		if ((file->st_mode & S_IROTH) == 0)
+			buf_puts(why, "not readable by others, and ");
+		else
+			buf_printf(why, "readable by others only past %s, "
+			    "which they may not search, and ", w->closed);
+		buf_puts(why, "a run as root reads such a store only through "
+		    "directories that only root and its owner can change: ");
+	}
 	buf_append(why, w->refused.data, w->refused.len);
 	buf_puts(why, " (see xml2prom(1), SECURITY)");
 	return -1;
@@ -216,8 +223,9 @@ walk(struct walk *w, const char *path, const struct stat *file,
 	return cannot_check(why, ENOENT);
 }
 
-int
-trust_store(const char *path, const struct stat *st, struct buf *why)
+static int
+trust(const char *path, const struct stat *st, int owner_only,
+    struct buf *why)
 {
 	struct walk	*w;
 	int		 rc;
@@ -225,8 +233,21 @@ trust_store(const char *path, const struct stat *st, struct buf *why)
 	if (geteuid() != 0)
 		return 0;
 	w = xcalloc(1, sizeof(*w));	/* 12 KiB: not on the stack */
+	w->owner_only = owner_only;
 	rc = walk(w, path, st, why);
 	buf_free(&w->refused);
 	free(w);
 	return rc;
+}
+
+int
+trust_store(const char *path, const struct stat *st, struct buf *why)
+{
+	return trust(path, st, 0, why);
+}
+
+int
+trust_config(const char *path, const struct stat *st, struct buf *why)
+{
+	return trust(path, st, 1, why);
 }

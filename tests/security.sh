@@ -200,6 +200,15 @@ chown nobody "$scratch/app.conf"
 cp "$store" "$app/conf-store.xml"
 as_nobody "$XML2PROM" -c "$scratch/app.conf" -o - "$app/conf-store.xml" >/dev/null
 check "...a user other than root reads their own config as before" test $? -eq 0
+# ...and one of root's, 0644, named in another user's directory, which
+# that user could swap for another file of root's
+cp "$scratch/app.conf" "$app/root.conf"
+chown root "$app/root.conf"
+"$XML2PROM" -c "$app/root.conf" -o - "$store" >/dev/null 2>"$scratch/err"
+check "--config of root's in another user's directory, as root: exit 2" \
+    test $? -eq 2
+check "...naming the directory and its owner" \
+    grep -qF "directories that only root can change: $app belongs to user nobody" "$scratch/err"
 # A config that is a device is never opened for reading
 ln -s /dev/zero "$scratch/zero.conf"
 if command -v strace >/dev/null; then
