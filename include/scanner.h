@@ -1,9 +1,10 @@
 /*
  * scanner.h: the state of one streaming read (see scan.h), private to the
  * files that each own one concern of it.  A row's journey, top to bottom:
- *   scan.c       the parser's lifecycle; each element event, in order:
- *                which sets it is a row of, what its ancestors leave for
- *                rows below, the row tree, the paths inside open rows
+ *   scan.c       the scan, read through the front end (storeread.h);
+ *                each element event, in order: which sets it is a row
+ *                of, what its ancestors leave for rows below, the row
+ *                tree, the paths inside open rows
  *   capture.c    the strings of streamed paths, taken from the events as
  *                a row goes by (its attributes, its children's text, its
  *                ancestors' attributes and names)
