@@ -1,10 +1,10 @@
 /*
- * collide.c: who else writes this output and these series (see
- * collide.h): the other .prom files of the output's directory that hold
- * one of its series, and, under -d, another run's previous file.  A
- * series is compared as its text up to the value, name and labels as
- * written: xml2prom writes a family's labels in one order, and another
- * tool writing xml2prom's families is not what this guards against.
+ * collide.c: who else writes this output or its series (see collide.h).
+ * The other .prom files of the output's directory that hold one of its
+ * series, and, under -d, another run's previous file.  A series is
+ * compared as its text up to the value, name and labels as written:
+ * xml2prom writes a family's labels in one order, and another tool
+ * writing xml2prom's families is not what this guards against.
  */
 #include <stdio.h>
 #include <stdlib.h>
