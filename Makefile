@@ -24,10 +24,10 @@ ALL_CFLAGS	 = -std=c11 $(WARNINGS) $(CFLAGS)
 LDLIBS		+= $(XML_LIBS) $(Z_LIBS) -lm
 
 LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
-		   src/rowpath.c src/trust.c src/entgraph.c src/collide.c \
+		   src/rowpath.c src/trust.c src/entgraph.c src/promread.c src/collide.c \
 		   src/xmlcompat.c src/xpexpr.c src/xpscope.c src/xplower.c src/xpstream.c src/rowtree.c \
 		   src/fieldexpr.c src/xmlerr.c src/input.c src/rowset.c \
-		   src/capture.c src/rowread.c src/entities.c src/firstrow.c \
+		   src/capture.c src/rowread.c src/entities.c src/storeread.c src/firstrow.c \
 		   src/scan.c \
 		   src/expo.c src/textfile.c src/dump.c src/own.c src/optable.c src/options.c \
 		   src/run.c src/resident.c src/survey.c src/surveyout.c

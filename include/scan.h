@@ -38,8 +38,8 @@
 #define SCAN_MAX_ATTRIBUTE_DECLS 10000
 
 /*
- * The work entities may cost (see charge() in scan.c): each reference
- * SCAN_ENTITY_COST plus the length of what it expands to, at most
+ * The work entities may cost (see charge_entities() in entities.c): each
+ * reference SCAN_ENTITY_COST plus the length of what it expands to, at most
  * SCAN_ENTITY_FACTOR times the bytes read so far or SCAN_ENTITY_GRACE,
  * whichever is more.  One policy on every libxml2 release: stricter than
  * the strictest one's own limit (2.11: 5 times, past 1 000 000 bytes,

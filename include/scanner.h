@@ -1,17 +1,16 @@
 /*
  * scanner.h: the state of one streaming read (see scan.h), private to the
  * files that each own one concern of it.  A row's journey, top to bottom:
- *   scan.c       the parser's lifecycle; each element event, in order:
- *                which sets it is a row of, what its ancestors leave for
- *                rows below, the row tree, the paths inside open rows
+ *   scan.c       the scan, read through the front end (storeread.h);
+ *                each element event, in order: which sets it is a row
+ *                of, what its ancestors leave for rows below, the row
+ *                tree, the paths inside open rows
  *   capture.c    the strings of streamed paths, taken from the events as
  *                a row goes by (its attributes, its children's text, its
  *                ancestors' attributes and names)
  *   rowread.c    a row ends: each field's string, from what was captured
  *                or by XPath on the row's tree, then its numbers, then its
  *                sample in the set's tally (or why a value was skipped)
- *   entities.c   which entities and attribute defaults the parser may
- *                expand, and at what cost
  *   firstrow.c   --dump: what the first row holds
  */
 #ifndef XML2PROM_SCANNER_H
@@ -27,6 +26,7 @@
 #include "input.h"
 #include "rowtree.h"
 #include "scan.h"
+#include "storeread.h"
 #include "xmlerr.h"
 #include "xpstream.h"
 
@@ -120,17 +120,6 @@ struct lineage {
 	struct element_name	*names;
 };
 
-/* The work entities and defaults make the parser do (entities.c). */
-struct entity_policy {
-	const struct input	*in;
-	uint64_t		 entity_work;
-	uint64_t		 defaults_work;
-	struct entgraph		 entities;	/* which refer to themselves: */
-	struct entgraph		 parameters;	/* general and parameter ones */
-	const xmlChar		*declared;	/* the entity just declared */
-	size_t			 attribute_decls;
-};
-
 /* --dump: the first row's shape, from wrapped element handlers. */
 struct first_row {
 	startElementNsSAX2Func	 start;		/* the handlers wrapped */
@@ -157,8 +146,13 @@ struct step_memo {
 	uint64_t	 state;
 };
 
+/*
+ * The front end's read comes first: it is the SAX user data, and so the
+ * scanner itself to every handler (see storeread.h).
+ */
 struct scanner {
-	xmlParserCtxtPtr	 ctxt;
+	struct storeread	 rd;		/* first: see above */
+	xmlParserCtxtPtr	 ctxt;		/* rd's, for short */
 	const struct scan_params *p;
 	struct rowmatch		 match;
 	struct set_reader	*sets;
@@ -184,11 +178,7 @@ struct scanner {
 	xmlXPathContextPtr	 xpath;		/* evaluation context */
 	struct buf		 why;		/* tally_add's reason to refuse */
 	struct buf		 number_text;	/* a value, NUL-terminated */
-	struct entity_policy	 entities;
 	struct first_row	 first;
-	struct buf		 error;		/* our own reason to stop */
-	enum failure		 failure;	/* its kind */
-	struct xmlerr_capture	 xmlerr;
 };
 
 /* scan.c */
@@ -225,14 +215,6 @@ void	rowread_free(struct set_reader *);
 void	rowread_start_tag(struct scanner *, struct set_reader *,
 	    const struct start_tag *, unsigned long line);
 void	rowread_close(struct scanner *, struct open_row *);
-
-/* entities.c */
-void	entities_init(struct entity_policy *, const struct input *);
-void	entities_free(struct entity_policy *);
-void	entities_handlers(xmlSAXHandler *);
-int	entities_charge_defaults(struct scanner *, int nb_defaulted,
-	    int nb_attributes);
-int	entities_guard_tag(void *scanner);
 
 /* firstrow.c */
 void	firstrow_handlers(struct scanner *, xmlSAXHandler *);

@@ -15,6 +15,7 @@
 #include <stdint.h>
 
 #include "buf.h"
+#include "failure.h"
 #include "rowpath.h"
 
 #define SURVEY_MAX_PATHS	2000	/* distinct element paths */
@@ -93,6 +94,7 @@ struct survey {
 	uint64_t	 rows_matched;
 	unsigned long	 cut_at_line;	/* stopped there: too many names */
 	char		*error;		/* why the store could not be read */
+	enum failure	 failure;	/* its kind (storeread.h) */
 };
 
 int	survey_file(const char *path, const struct rowpath *rows,

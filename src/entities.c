@@ -2,7 +2,8 @@
  * entities.c: what the parser may expand, and at what cost.  Entities are
  * expanded by libxml2 (see xmlcompat.c): declared internal ones only,
  * never one that refers to itself, within a budget of work that grows
- * with the bytes read (see scan.h).  Attribute defaults, which libxml2
+ * with the bytes read (see scan.h).  These are the front end's guards
+ * (storeread.h): every mode's parse has them.  Attribute defaults, which libxml2
  * does not bound, have a budget of their own; attribute declarations and
  * an element's attributes are counted.
  *
@@ -13,7 +14,8 @@
  */
 #include <libxml/SAX2.h>
 
-#include "scanner.h"
+#include "storeread.h"
+#include "xmlcompat.h"
 
 void
 entities_init(struct entity_policy *e, const struct input *in)
@@ -36,15 +38,15 @@ entities_free(struct entity_policy *e)
  * fails at once, the same on every release.
  */
 static int
-charge_entities(struct scanner *s, uint64_t work)
+charge_entities(struct storeread *rd, uint64_t work)
 {
-	struct entity_policy *e = &s->entities;
+	struct entity_policy *e = &rd->entities;
 	uint64_t	 budget = SCAN_ENTITY_FACTOR * e->in->bytes_out;
 
 	e->entity_work += work;
 	if (e->entity_work <= SCAN_ENTITY_GRACE || e->entity_work <= budget)
 		return 0;
-	scanner_stop(s, FAILURE_LIMIT, "entities expand to more than %d times "
+	storeread_stop(rd, FAILURE_LIMIT, "entities expand to more than %d times "
 	    "the store's size: refused", SCAN_ENTITY_FACTOR);
 	return -1;
 }
@@ -65,16 +67,16 @@ defaults_work(int nb_defaulted, int nb_attributes)
 }
 
 int
-entities_charge_defaults(struct scanner *s, int nb_defaulted,
+entities_charge_defaults(struct storeread *rd, int nb_defaulted,
     int nb_attributes)
 {
-	struct entity_policy *e = &s->entities;
+	struct entity_policy *e = &rd->entities;
 
 	e->defaults_work += defaults_work(nb_defaulted, nb_attributes);
 	if (e->defaults_work <= SCAN_DEFAULTS_GRACE +
 	    SCAN_DEFAULTS_FACTOR * e->in->bytes_out)
 		return 0;
-	scanner_stop(s, FAILURE_LIMIT, "attribute defaults expand to more "
+	storeread_stop(rd, FAILURE_LIMIT, "attribute defaults expand to more "
 	    "than %d times the store's size: refused", SCAN_DEFAULTS_FACTOR);
 	return -1;
 }
@@ -82,30 +84,31 @@ entities_charge_defaults(struct scanner *s, int nb_defaulted,
 static void
 on_start_document(void *user)
 {
-	xmlSAX2StartDocument(((struct scanner *)user)->ctxt);
+	xmlSAX2StartDocument(((struct storeread *)user)->ctxt);
 }
 
 static void
 on_internal_subset(void *user, const xmlChar *name, const xmlChar *id,
     const xmlChar *system)
 {
-	xmlSAX2InternalSubset(((struct scanner *)user)->ctxt, name, id, system);
+	xmlSAX2InternalSubset(((struct storeread *)user)->ctxt, name, id,
+	    system);
 }
 
 static void
 on_entity_decl(void *user, const xmlChar *name, int type, const xmlChar *id,
     const xmlChar *system, xmlChar *content)
 {
-	struct scanner	*s = user;
+	struct storeread *rd = user;
 
 	if (type == XML_INTERNAL_GENERAL_ENTITY)
-		entgraph_declare(&s->entities.entities, (const char *)name,
+		entgraph_declare(&rd->entities.entities, (const char *)name,
 		    (const char *)content);
 	else if (type == XML_INTERNAL_PARAMETER_ENTITY)
-		entgraph_declare(&s->entities.parameters, (const char *)name,
+		entgraph_declare(&rd->entities.parameters, (const char *)name,
 		    (const char *)content);
-	xmlSAX2EntityDecl(s->ctxt, name, type, id, system, content);
-	s->entities.declared = name;	/* the parser's, alive until it asks */
+	xmlSAX2EntityDecl(rd->ctxt, name, type, id, system, content);
+	rd->entities.declared = name;	/* the parser's, alive until it asks */
 }
 
 /*
@@ -114,15 +117,15 @@ on_entity_decl(void *user, const xmlChar *name, int type, const xmlChar *id,
  * is no reference.)
  */
 static int
-refers_to_itself(struct scanner *s, struct entgraph *g, const xmlChar *name)
+refers_to_itself(struct storeread *rd, struct entgraph *g, const xmlChar *name)
 {
-	int	 declaring = s->entities.declared != NULL &&
-		    xmlStrEqual(name, s->entities.declared);
+	int	 declaring = rd->entities.declared != NULL &&
+		    xmlStrEqual(name, rd->entities.declared);
 
-	s->entities.declared = NULL;
+	rd->entities.declared = NULL;
 	if (declaring || !entgraph_loops(g, (const char *)name))
 		return 0;
-	scanner_stop(s, FAILURE_PARSE, "%sentity '%s' refers to itself: a "
+	storeread_stop(rd, FAILURE_PARSE, "%sentity '%s' refers to itself: a "
 	    "reference loop", g->sigil == '%' ? "parameter " : "",
 	    (const char *)name);
 	return 1;
@@ -143,25 +146,25 @@ refers_to_itself(struct scanner *s, struct entgraph *g, const xmlChar *name)
 static xmlEntityPtr
 on_get_entity(void *user, const xmlChar *name)
 {
-	struct scanner	*s = user;
+	struct storeread *rd = user;
 	xmlEntityPtr	 ent;
 
-	ent = xmlSAX2GetEntity(s->ctxt, name);
+	ent = xmlSAX2GetEntity(rd->ctxt, name);
 	if (ent == NULL) {
-		scanner_stop(s, FAILURE_ENTITY, "entity '%s' is not declared "
+		storeread_stop(rd, FAILURE_ENTITY, "entity '%s' is not declared "
 		    "in the document", (const char *)name);
 		return NULL;
 	}
 	if (ent->etype == XML_EXTERNAL_GENERAL_PARSED_ENTITY) {
-		scanner_stop(s, FAILURE_ENTITY, "entity '%s' is external: "
+		storeread_stop(rd, FAILURE_ENTITY, "entity '%s' is external: "
 		    "xml2prom loads no external entity", (const char *)name);
 		return NULL;
 	}
 	if (ent->etype == XML_INTERNAL_PREDEFINED_ENTITY)
 		return ent;
-	if (refers_to_itself(s, &s->entities.entities, name))
+	if (refers_to_itself(rd, &rd->entities.entities, name))
 		return NULL;
-	if (charge_entities(s, SCAN_ENTITY_COST + (uint64_t)ent->length) == -1)
+	if (charge_entities(rd, SCAN_ENTITY_COST + (uint64_t)ent->length) == -1)
 		return NULL;
 	return ent;
 }
@@ -169,11 +172,11 @@ on_get_entity(void *user, const xmlChar *name)
 static xmlEntityPtr
 on_get_parameter_entity(void *user, const xmlChar *name)
 {
-	struct scanner	*s = user;
+	struct storeread *rd = user;
 
-	if (refers_to_itself(s, &s->entities.parameters, name))
+	if (refers_to_itself(rd, &rd->entities.parameters, name))
 		return NULL;
-	return xmlSAX2GetParameterEntity(s->ctxt, name);
+	return xmlSAX2GetParameterEntity(rd->ctxt, name);
 }
 
 /*
@@ -184,12 +187,12 @@ static void
 on_attribute_decl(void *user, const xmlChar *elem, const xmlChar *name,
     int type, int def, const xmlChar *value, xmlEnumerationPtr tree)
 {
-	struct scanner	*s = user;
+	struct storeread *rd = user;
 
 	(void)elem, (void)name, (void)type, (void)def, (void)value;
 	xmlFreeEnumeration(tree);
-	if (++s->entities.attribute_decls > SCAN_MAX_ATTRIBUTE_DECLS)
-		scanner_stop(s, FAILURE_LIMIT, "the document declares more "
+	if (++rd->entities.attribute_decls > SCAN_MAX_ATTRIBUTE_DECLS)
+		storeread_stop(rd, FAILURE_LIMIT, "the document declares more "
 		    "than %d attributes", SCAN_MAX_ATTRIBUTE_DECLS);
 }
 
@@ -199,18 +202,25 @@ on_attribute_decl(void *user, const xmlChar *elem, const xmlChar *name,
  * parser is not stopped from inside its own read: the read fails.
  */
 int
-entities_guard_tag(void *arg)
+entities_guard_tag(struct storeread *rd)
 {
-	struct scanner	*s = arg;
-
-	if (s->error.len > 0)
+	if (rd->error.len > 0)
 		return -1;
-	if (xmlcompat_tag_names(s->ctxt) <= 2 * SCAN_MAX_ATTRIBUTES)
+	if (rd->ctxt == NULL || xmlcompat_tag_names(rd->ctxt) <= 2 * SCAN_MAX_ATTRIBUTES)
 		return 0;
-	s->failure = FAILURE_LIMIT;
-	buf_printf(&s->error, "%lu: an element has more than %d attributes "
-	    "and namespace declarations", scanner_line(s), SCAN_MAX_ATTRIBUTES);
+	rd->failure = FAILURE_LIMIT;
+	buf_printf(&rd->error, "%lu: an element has more than %d attributes "
+	    "and namespace declarations", xmlcompat_document_line(rd->ctxt),
+	    SCAN_MAX_ATTRIBUTES);
 	return -1;
+}
+
+/* A start tag's event with too many: see storeread_start_tag(). */
+void
+entities_too_many_attributes(struct storeread *rd)
+{
+	storeread_stop(rd, FAILURE_LIMIT, "an element has more than %d "
+	    "attributes and namespace declarations", SCAN_MAX_ATTRIBUTES);
 }
 
 /* The prolog's handlers. */

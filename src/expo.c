@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "expo.h"
+#include "promread.h"
 #include "own.h"
 
 void
@@ -637,17 +638,17 @@ expo_previous_success(const struct expo_params *ep, const char *path,
 {
 	struct scope	 sc = { ep, NULL, 0, ep->prefix };
 	struct buf	 key = { 0 };
-	const char	*line, *value, *eol;
+	struct prom_line l;
+	const char	*cursor = previous, *value, *eol;
 	char		*found = NULL;
 
-	sample(&key, &sc, LAST_SUCCESS, path);
-	for (line = previous; line != NULL && *line != '\0';
-	    line = eol[0] != '\0' ? eol + 1 : eol) {
-		eol = line + strcspn(line, "\n");
-		if ((size_t)(eol - line) <= key.len ||
-		    memcmp(line, key.data, key.len) != 0)
+	sample(&key, &sc, LAST_SUCCESS, path);	/* 'name{labels} ' */
+	while (promread_next(&cursor, &l)) {
+		if (l.kind != PROM_SAMPLE || l.len <= key.len ||
+		    memcmp(l.text, key.data, key.len) != 0)
 			continue;
-		value = line + key.len;
+		value = l.text + key.len;
+		eol = l.text + l.len;
 		if (is_plain_number(value, (size_t)(eol - value)))
 			found = xstrndup(value, (size_t)(eol - value));
 		break;

@@ -95,7 +95,7 @@ evaluate(struct scanner *s, struct set_reader *set, size_t i,
 	s->xpath->node = row;
 	res = xmlXPathCompiledEval(f->expr->comp, s->xpath);
 	if (res == NULL) {
-		why = xmlerr_first(&s->xmlerr);
+		why = xmlerr_first(&s->rd.xmlerr);
 		scanner_stop(s, FAILURE_PARSE, "the %s expression failed on this "
 		    "row: %s", f->option, why != NULL ? why : "unknown error");
 		return -1;
@@ -377,7 +377,7 @@ rowread_close(struct scanner *s, struct open_row *r)
 	struct row_strings	 rs;
 	xmlNodePtr		 tree_row = NULL;
 
-	if (s->error.len > 0)
+	if (s->rd.error.len > 0)
 		return;
 	if (r->set->row_bit & s->tree_rows) {
 		if ((tree_row = rowtree_current(&s->tree)) == NULL) {

@@ -223,68 +223,16 @@ render(const struct config *c, const struct textfile *tf,
 	free(previous);
 }
 
-/* A collision found: where, and what to say of it. */
-struct clash {
-	const struct config	*c;
-	const struct textfile	*tf;
-	int			 refusing;	/* a run, not --check */
-};
-
-/* The store a series belongs to: its path label, one of this run's. */
-static const char *
-store_of(const struct config *c, const char *series)
-{
-	struct buf	 needle = { 0 };
-	const char	*store = "this run's stores";
-	size_t		 i;
-
-	for (i = 0; i < c->nfiles; i++) {
-		buf_reset(&needle);
-		buf_puts(&needle, "path=\"");
-		expo_escape_label_value(&needle, c->files[i],
-		    strlen(c->files[i]));
-		buf_putc(&needle, '"');
-		if (strstr(series, needle.data) != NULL) {
-			store = c->files[i];
-			break;
-		}
-	}
-	buf_free(&needle);
-	return store;
-}
-
-static void
-tell_clash(void *arg, const char *file, const char *series)
-{
-	struct clash	*k = arg;
-	const char	*store = store_of(k->c, series);
-
-	if (k->refusing)
-		fprintf(stderr, "xml2prom: %s: not written: %s/%s also has "
-		    "series of %s (%s): node_exporter rejects series given "
-		    "twice; remove the stale file, or give this run another "
-		    "--prefix\n", k->c->output_path, k->tf->dir, file, store,
-		    series);
-	else
-		printf("xml2prom: check: %s/%s also has series of %s (%s): "
-		    "node_exporter rejects series given twice; remove the "
-		    "stale file\n", k->tf->dir, file, store, series);
-}
-
 /*
  * Another .prom file of the directory that holds one of the series this
- * run writes: node_exporter would serve one of the two, with no error
- * ("collected before with the same name and label values"), and a sum
- * over the family would mix them.  --check names such files; a run
- * refuses to write (exit 3), leaving the previous file as it was.
+ * run writes (see collide.h): --check names such files; a run refuses to
+ * write (exit 3), leaving the previous file as it was.
  */
 static int
 check_collisions(const struct config *c, const struct textfile *tf,
     const struct buf *text)
 {
-	struct clash	 k = { c, tf, !c->check };
-
-	if (collide_find(tf, text->data, tell_clash, &k) > 0 && !c->check)
+	if (collide_check(c, tf, text->data) > 0 && !c->check)
 		return EXIT_OUTPUT;
 	return EXIT_OK;
 }
@@ -301,164 +249,15 @@ write_stdout(const struct buf *text)
 	return EXIT_OK;
 }
 
-/* Is FILE one of this run's stores, its path as escaped in a label? */
-static int
-is_our_store(const struct config *c, const char *escaped, size_t len)
-{
-	struct buf	 mine = { 0 };
-	size_t		 i;
-	int		 found = 0;
-
-	for (i = 0; i < c->nfiles && !found; i++) {
-		buf_reset(&mine);
-		expo_escape_label_value(&mine, c->files[i], strlen(c->files[i]));
-		found = mine.len == len && memcmp(mine.data, escaped, len) == 0;
-	}
-	buf_free(&mine);
-	return found;
-}
-
-/* Does this run write the family NAME (NAME_LEN bytes) for a set? */
-static int
-writes_family(const struct config *c, const char *name, size_t len)
-{
-	struct buf	 mine = { 0 };
-	size_t		 i, v;
-	int		 found = 0;
-
-	for (i = 0; i < c->nsets && !found; i++) {
-		buf_reset(&mine);
-		buf_printf(&mine, "%s_total_rows", c->sets[i].prefix);
-		found = mine.len == len && memcmp(mine.data, name, len) == 0;
-		for (v = 0; v < c->sets[i].model.nvalues && !found; v++) {
-			buf_reset(&mine);
-			buf_printf(&mine, "%s_%s", c->sets[i].prefix,
-			    c->sets[i].model.values[v].name);
-			found = mine.len == len &&
-			    memcmp(mine.data, name, len) == 0;
-		}
-	}
-	buf_free(&mine);
-	return found;
-}
-
-static int
-has_suffix(const char *s, size_t len, const char *suffix)
-{
-	size_t	 n = strlen(suffix);
-
-	return len >= n && memcmp(s + len - n, suffix, n) == 0;
-}
-
-/*
- * How to have two questions of one store, said after each refusal.  Apart,
- * the runs need their own prefixes too: a store's read_success and the
- * like would otherwise be in both files (see collide.h).
- */
-static void
-say_how_to_share(const struct config *c, int same_prefix)
-{
-	fprintf(stderr, "xml2prom: %s: ask both questions in one run (--set, "
-	    "see ROW SETS in xml2prom(1)), or give this run %s--output (or "
-	    "remove %s if that run is gone)\n", c->output_path,
-	    same_prefix ? "another --prefix and its own " : "its own ",
-	    c->output_path);
-}
-
-/*
- * A family in the previous file that some other run writes, seen from its
- * HELP-less TYPE line: a set's total_rows this run does not write.
- */
-static int
-foreign_set(const struct config *c, const char *line, size_t len)
-{
-	const char	*name = line + 7;	/* "# TYPE " */
-	size_t		 n;
-
-	if (len <= 7 || memcmp(line, "# TYPE ", 7) != 0)
-		return 0;
-	n = strcspn(name, " \n");
-	if (!has_suffix(name, n, "_total_rows") || writes_family(c, name, n))
-		return 0;
-	fprintf(stderr, "xml2prom: %s holds %.*s, a family this run does not "
-	    "write: another run asks other questions of its store, and each "
-	    "would replace the other's metrics\n", c->output_path, (int)n,
-	    name);
-	return 3;
-}
-
-/*
- * A read_success series in the previous file: of another store of the
- * same name, or of this store under another prefix.
- */
-static int
-foreign_store(const struct config *c, const char *line, size_t len)
-{
-	const char	*brace, *path, *end;
-	size_t		 n;
-	int		 ours;
-
-	if ((brace = memchr(line, '{', len)) == NULL)
-		return 0;
-	n = (size_t)(brace - line);
-	if (!has_suffix(line, n, "_read_success") || writes_family(c, line, n))
-		return 0;
-	if (strncmp(brace, "{path=\"", 7) != 0)
-		return 0;
-	path = brace + 7;
-	for (end = path; end < line + len && *end != '"'; end++)
-		if (*end == '\\' && end + 1 < line + len)
-			end++;
-	ours = is_our_store(c, path, (size_t)(end - path));
-	if (n == strlen(c->expo.prefix) + 13 &&
-	    memcmp(line, c->expo.prefix, n - 13) == 0) {
-		if (ours)
-			return 0;
-		fprintf(stderr, "xml2prom: %s holds the metrics of %.*s: two "
-		    "stores of the same name would overwrite each other; "
-		    "name this one's output with --output (or remove %s if "
-		    "that store is gone)\n", c->output_path,
-		    (int)(end - path), path, c->output_path);
-		return 2;
-	}
-	fprintf(stderr, "xml2prom: %s holds the metrics of %.*s under the "
-	    "prefix %.*s, not %s: two runs asking different questions of one "
-	    "store would replace each other's metrics\n", c->output_path,
-	    (int)(end - path), path, (int)(n - 13), line, c->expo.prefix);
-	return 1;
-}
-
-/*
- * Under -d the output is named after the store, so two runs that write it
- * would take turns replacing each other's metrics, every minute: two
- * stores of the same name (/srv/a/store.xml, /srv/b/store.xml), or two
- * questions asked of one store (another --prefix, other sets).  The
- * previous file says whose it is; another run's is refused.  A run whose
- * own sets changed otherwise (a label, a family added) just replaces it.
- */
+/* Under -d: another run's output is refused (see collide.h). */
 static int
 check_same_output(const struct config *c, const struct textfile *tf)
 {
 	char		*previous = textfile_previous(tf);
-	const char	*line, *eol;
-	size_t		 len;
-	int		 pass, found = 0;
+	enum output_owner who = collide_output_owner(c, previous);
 
-	/* Whose store and prefix first, then whose sets. */
-	for (pass = 0; pass < 2 && found == 0; pass++)
-		for (line = previous; line != NULL && *line != '\0' &&
-		    found == 0; line = *eol != '\0' ? eol + 1 : eol) {
-			eol = line + strcspn(line, "\n");
-			len = (size_t)(eol - line);
-			if (pass == 0 && line[0] != '#')
-				found = foreign_store(c, line, len);
-			else if (pass == 1)
-				found = foreign_set(c, line, len);
-		}
-	if (found == 1 || found == 3)
-		say_how_to_share(c, found == 3);
 	free(previous);
-	return found != 0 ? EXIT_USAGE : EXIT_OK;
+	return who != OUTPUT_OURS ? EXIT_USAGE : EXIT_OK;
 }
 
 static int

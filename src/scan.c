@@ -6,8 +6,9 @@
  * need one (rowtree.h); the paths inside open rows (capture.c); then, for
  * each set it is a row of, the row read whole at its start tag when every
  * path of the set is there, or opened until its end tag (rowread.c).
- * The SAX user data is the scanner itself, so that the callbacks libxml2
- * makes while it expands an entity reach the same state (entities.c).
+ * The store is read through the front end every mode shares
+ * (storeread.h); the SAX user data is the scanner itself, whose first
+ * member is that read.
  */
 #include <stdarg.h>
 #include <stdlib.h>
@@ -41,14 +42,9 @@ scanner_stop(struct scanner *s, enum failure f, const char *fmt, ...)
 {
 	va_list	 ap;
 
-	if (s->error.len > 0)
-		return;
-	s->failure = f;
-	buf_printf(&s->error, "%lu: ", scanner_line(s));
 	va_start(ap, fmt);
-	buf_vprintf(&s->error, fmt, ap);
+	storeread_vstop(&s->rd, f, fmt, ap);
 	va_end(ap);
-	xmlStopParser(s->ctxt);
 }
 
 void
@@ -149,7 +145,7 @@ start_rows(struct scanner *s, uint64_t rows, const struct start_tag *tag)
 	struct set_reader *set;
 
 	/* row bits rise with the sets' order (rowpath.c) */
-	for (; rows != 0 && s->error.len == 0; rows &= rows - 1) {
+	for (; rows != 0 && s->rd.error.len == 0; rows &= rows - 1) {
 		set = &s->sets[s->set_of_bit[__builtin_ctzll(rows)]];
 		if (set->attributes_only)
 			rowread_start_tag(s, set, tag, firstrow_line(s));
@@ -167,14 +163,8 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 	struct start_tag tag;
 	uint64_t	 rows;
 
-	if (nb_attributes + nb_namespaces > SCAN_MAX_ATTRIBUTES) {
-		scanner_stop(s, FAILURE_LIMIT, "an element has more than %d "
-		    "attributes and namespace declarations",
-		    SCAN_MAX_ATTRIBUTES);
-		return;
-	}
-	if (nb_defaulted > 0 && entities_charge_defaults(s, nb_defaulted,
-	    nb_attributes) == -1)
+	if (storeread_start_tag(&s->rd, nb_namespaces, nb_attributes,
+	    nb_defaulted) == -1)
 		return;
 	rows = enter(s, localname) & s->match.rows;
 	tag.name.localname = localname;
@@ -271,18 +261,15 @@ scanner_hear_text(struct scanner *s)
 }
 
 /*
- * One handler set; text, comments and PIs are listened to only when a
- * field reads them, so an attribute-only scan pays for elements alone.
- * There is no cdataBlock handler: XPath's data model has no CDATA nodes
- * (a text node holds all adjacent text, CDATA included), and without one
- * libxml2 reports a CDATA section as characters, on every release.
+ * The scanner's handlers (the front end adds the prolog's): text,
+ * comments and PIs are listened to only when a field reads them, so an
+ * attribute-only scan pays for elements alone.  No cdataBlock: CDATA is
+ * text in XPath's data model (see storeread.c).
  */
 static void
 setup_handlers(struct scanner *s, xmlSAXHandler *sax)
 {
 	memset(sax, 0, sizeof(*sax));
-	sax->initialized = XML_SAX2_MAGIC;
-	entities_handlers(sax);
 	sax->startElementNs = on_start;
 	sax->endElementNs = on_end;
 	s->hears_all_text = s->tree_rows != 0 || s->p->dump;
@@ -296,30 +283,6 @@ setup_handlers(struct scanner *s, xmlSAXHandler *sax)
 		firstrow_handlers(s, sax);
 }
 
-static void
-describe_failure(struct scan_result *r, const char *path, struct input *in,
-    struct scanner *s)
-{
-	struct buf	 msg = { 0 };
-	const char	*xml = xmlerr_first(&s->xmlerr);
-
-	if (in->error.len > 0) {
-		buf_printf(&msg, "%s: %s", path, in->error.data);
-		r->failure = in->failure;
-	} else if (s->error.len > 0) {
-		buf_printf(&msg, "%s:%s", path, s->error.data);
-		r->failure = s->failure;
-	} else if (xml != NULL) {
-		buf_printf(&msg, "%s:%s", path, xml);
-		r->failure = xmlerr_is_limit(&s->xmlerr) ? FAILURE_LIMIT :
-		    FAILURE_PARSE;
-	} else {
-		buf_printf(&msg, "%s: not well-formed XML", path);
-		r->failure = FAILURE_PARSE;
-	}
-	r->error = buf_steal(&msg);
-}
-
 /*
  * Can rows lie inside rows?  Then the tree keeps them whole: what one
  * row's fields need is not all another's inside it.
@@ -330,35 +293,18 @@ rows_may_nest(const struct scan_params *p)
 	return p->nsets > 1 || rowpath_may_nest(&p->sets[0].rows);
 }
 
+/* Before the first event: names interned in the parse's dictionary. */
 static void
-parse(struct scanner *s, struct input *in)
+prepare(void *client, xmlParserCtxtPtr ctxt)
 {
-	xmlSAXHandler		 sax;
+	struct scanner	*s = client;
 
-	setup_handlers(s, &sax);
-	s->ctxt = xmlCreateIOParserCtxt(&sax, s, input_read, NULL, in,
-	    XML_CHAR_ENCODING_NONE);
-	if (s->ctxt == NULL) {
-		buf_puts(&s->error, "0: cannot create an XML parser");
-		return;
-	}
-	xmlerr_attach(&s->xmlerr, s->ctxt);
-	xmlCtxtUseOptions(s->ctxt, xmlcompat_options());
-	xmlcompat_refuse_external(s->ctxt);
-	xmlcompat_entity_policy(s->ctxt);
-	rowmatch_intern(&s->match, scanner_intern, s->ctxt);
+	s->ctxt = ctxt;
+	rowmatch_intern(&s->match, scanner_intern, ctxt);
 	capture_intern(s);
 	if (s->tree_rows != 0)
-		rowtree_init(&s->tree, xmlcompat_dict(s->ctxt),
+		rowtree_init(&s->tree, xmlcompat_dict(ctxt),
 		    rows_may_nest(s->p) ? NULL : &s->demand);
-	(void)xmlParseDocument(s->ctxt);
-}
-
-static int
-parsed_whole(const struct scanner *s, const struct input *in)
-{
-	return s->ctxt != NULL && xmlcompat_well_formed(s->ctxt) &&
-	    s->error.len == 0 && in->error.len == 0;
 }
 
 static void
@@ -369,10 +315,6 @@ scanner_free(struct scanner *s)
 	if (s->xpath != NULL)
 		xmlXPathFreeContext(s->xpath);
 	rowtree_free(&s->tree);
-	if (s->ctxt != NULL) {
-		xmlFreeDoc(xmlcompat_take_doc(s->ctxt));
-		xmlFreeParserCtxt(s->ctxt);
-	}
 	capture_free(s);
 	for (i = 0; i < s->nsets; i++)
 		rowread_free(&s->sets[i]);
@@ -382,10 +324,8 @@ scanner_free(struct scanner *s)
 	buf_free(&s->why);
 	buf_free(&s->number_text);
 	xpscope_demand_free(&s->demand);
-	buf_free(&s->error);
 	firstrow_free(&s->first);
-	xmlerr_free(&s->xmlerr);
-	entities_free(&s->entities);
+	storeread_close(&s->rd);
 }
 
 static void
@@ -482,7 +422,7 @@ scan_file(const char *path, const struct scan_params *p,
     struct scan_result *r)
 {
 	struct scanner	 s;
-	struct input	 in;
+	xmlSAXHandler	 sax;
 	struct timespec	 start;
 
 	memset(r, 0, sizeof(*r));
@@ -490,32 +430,25 @@ scan_file(const char *path, const struct scan_params *p,
 	clock_gettime(CLOCK_MONOTONIC, &start);
 	scanner_init(&s, p, r);
 
-	if (input_open(&in, path) == -1) {
+	if (storeread_open(&s.rd, path, &s) == -1) {
 		/* Refused: not even its size and time are told. */
-		if (in.failure != FAILURE_PERMISSION)
+		if (s.rd.in.failure != FAILURE_PERMISSION)
 			stat_unopened(r, path);
-		describe_failure(r, path, &in, &s);
+		r->error = storeread_message(&s.rd, path, &r->failure);
 		goto out;
 	}
-	if (S_ISREG(in.st.st_mode))
-		note_store_id(r, &in.st);
-	in.interrupted = p->interrupted;
-	entities_init(&s.entities, &in);
-	in.guard = entities_guard_tag;
-	in.guard_arg = &s;
-	xmlerr_install(&s.xmlerr);
-	parse(&s, &in);
-	xmlerr_uninstall();
-	/* A store cut or rewritten under us is said so, however it parsed. */
-	if (s.first.done)
-		r->first_row = xstrdup(s.first.shape.data);
-	if (input_check_unchanged(&in) == 0 && parsed_whole(&s, &in)) {
+	if (S_ISREG(s.rd.in.st.st_mode))
+		note_store_id(r, &s.rd.in.st);
+	s.rd.in.interrupted = p->interrupted;
+	setup_handlers(&s, &sax);
+	if (storeread_parse(&s.rd, &sax, prepare)) {
 		r->ok = 1;
 		clock_gettime(CLOCK_REALTIME, &r->finished);
 	} else
-		describe_failure(r, path, &in, &s);
+		r->error = storeread_message(&s.rd, path, &r->failure);
+	if (s.first.done)
+		r->first_row = xstrdup(s.first.shape.data);
 out:
-	input_close(&in);
 	scanner_free(&s);
 	r->duration = elapsed_since(&start);
 }

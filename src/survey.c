@@ -3,6 +3,8 @@
  * only, as the scanner's: an element is looked up by its parent's path
  * and its interned name, its attributes by their interned names, and its
  * text, when it has no child element, is a value of the path itself.
+ * The store is read through the run's front end (storeread.h), with the
+ * run's guards, so the survey refuses what a run refuses, as fast.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -13,10 +15,9 @@
 #include <libxml/xpath.h>
 
 #include "datetime.h"
-#include "input.h"
+#include "storeread.h"
 #include "survey.h"
 #include "xmlcompat.h"
-#include "xmlerr.h"
 #include "xpstream.h"
 
 /* An open element. */
@@ -407,15 +408,16 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
     const xmlChar *uri, int nns, const xmlChar **ns, int nattrs,
     int ndefaulted, const xmlChar **attrs)
 {
-	struct pass		*p = ((xmlParserCtxtPtr)ctx)->_private;
-	struct open		*o = push_open(p), *up;
+	struct pass		*p = storeread_client(ctx);
+	struct open		*o, *up;
 	struct survey_path	*sp;
 	size_t			 parent = SIZE_MAX;
 	int			 i, is_row;
 
-	(void)nns;
 	(void)ns;
-	(void)ndefaulted;
+	if (storeread_start_tag(ctx, nns, nattrs, ndefaulted) == -1)
+		return;
+	o = push_open(p);
 	up = p->nopen > 1 ? &p->open[p->nopen - 2] : NULL;
 	buf_reset(&p->text);	/* the parent's text, now not a leaf's */
 	if (up != NULL) {
@@ -470,7 +472,7 @@ text_add(struct buf *text, const xmlChar *s, size_t n)
 static void
 on_characters(void *ctx, const xmlChar *s, int len)
 {
-	struct pass	*p = ((xmlParserCtxtPtr)ctx)->_private;
+	struct pass	*p = storeread_client(ctx);
 	struct open	*o;
 	size_t		 room;
 
@@ -503,7 +505,7 @@ static void
 on_end(void *ctx, const xmlChar *local, const xmlChar *prefix,
     const xmlChar *uri)
 {
-	struct pass		*p = ((xmlParserCtxtPtr)ctx)->_private;
+	struct pass		*p = storeread_client(ctx);
 	struct open		*o = &p->open[p->nopen - 1];
 	struct survey_path	*sp;
 
@@ -530,14 +532,10 @@ static void
 setup(struct pass *p, xmlSAXHandler *sax)
 {
 	memset(sax, 0, sizeof(*sax));
-	xmlSAXVersion(sax, 2);
 	sax->startElementNs = on_start;
 	sax->endElementNs = on_end;
 	sax->characters = on_characters;
-	sax->cdataBlock = NULL;		/* CDATA as characters */
 	sax->ignorableWhitespace = on_characters;
-	sax->comment = NULL;
-	sax->processingInstruction = NULL;
 	buf_reserve(&p->text, SURVEY_MAX_TEXT + 1);
 	p->nbuckets = 4096;	/* a power of two, over twice SURVEY_MAX_PATHS */
 	p->buckets = xmalloc(p->nbuckets * sizeof(*p->buckets));
@@ -564,44 +562,31 @@ intern_name(void *arg, const char *name)
 	return (const char *)xmlDictLookup(arg, (const xmlChar *)name, -1);
 }
 
+static void
+prepare(void *client, xmlParserCtxtPtr ctxt)
+{
+	struct pass	*p = client;
+
+	p->ctxt = ctxt;
+	if (p->matching)
+		rowmatch_intern(&p->match, intern_name, xmlcompat_dict(ctxt));
+}
+
 /*
- * The one pass, libxml2 set up as the scan sets it up; whether it read the
- * whole store (or stopped where the survey's name cap cut it).
+ * The one pass, through the front end the run reads with; whether it read
+ * the whole store (or stopped where the survey's name cap cut it).
  */
 static int
-parse(struct pass *p, struct input *in, struct xmlerr_capture *err)
+parse(struct pass *p, struct storeread *rd)
 {
 	xmlSAXHandler		 sax;
-	xmlParserCtxtPtr	 ctxt;
 	int			 whole;
 
 	setup(p, &sax);
-	xmlerr_install(err);
-	ctxt = xmlCreateIOParserCtxt(&sax, NULL, input_read, NULL, in,
-	    XML_CHAR_ENCODING_NONE);
-	in->guard = guard_names;
-	in->guard_arg = p;
-	if (ctxt != NULL) {
-		p->ctxt = ctxt;
-		ctxt->_private = p;
-		xmlerr_attach(err, ctxt);
-		xmlCtxtUseOptions(ctxt, xmlcompat_options());
-		xmlcompat_refuse_external(ctxt);
-		xmlcompat_entity_policy(ctxt);
-		if (p->matching)
-			rowmatch_intern(&p->match, intern_name,
-			    xmlcompat_dict(ctxt));
-		(void)xmlParseDocument(ctxt);
-	}
-	xmlerr_uninstall();
-	whole = p->sv->cut_at_line > 0 || (ctxt != NULL &&
-	    xmlcompat_well_formed(ctxt) && in->error.len == 0 &&
-	    input_check_unchanged(in) == 0);
-	if (ctxt != NULL) {
-		xmlFreeDoc(xmlcompat_take_doc(ctxt));
-		xmlFreeParserCtxt(ctxt);
-	}
-	return whole;
+	rd->guard = guard_names;
+	whole = storeread_parse(rd, &sax, prepare);
+	return whole || (p->sv->cut_at_line > 0 && rd->error.len == 0 &&
+	    rd->in.error.len == 0);
 }
 
 int
@@ -609,38 +594,23 @@ survey_file(const char *path, const struct rowpath *rows,
     const char *rows_src, struct survey *sv)
 {
 	struct pass		 p;
-	struct input		 in;
-	struct xmlerr_capture	 err;
-	struct buf		 msg = { 0 };
+	struct storeread	 rd;
 	const struct rowpath	*patterns[1] = { rows };
-	int			 ok;
+	int			 ok = 0;
 
 	memset(sv, 0, sizeof(*sv));
 	memset(&p, 0, sizeof(p));
-	memset(&err, 0, sizeof(err));
 	p.sv = sv;
 	sv->rows = rows;
 	sv->rows_src = rows_src;
 	p.matching = rows != NULL;
 	if (p.matching)
 		rowmatch_init(&p.match, patterns, 1);
-	if (input_open(&in, path) == -1) {
-		buf_printf(&msg, "%s: %s", path, in.error.data);
-		sv->error = buf_steal(&msg);
-		input_close(&in);
-		return -1;
-	}
-	if (!(ok = parse(&p, &in, &err))) {
-		if (in.error.len > 0)
-			buf_printf(&msg, "%s: %s", path, in.error.data);
-		else if (xmlerr_first(&err) != NULL)
-			buf_printf(&msg, "%s:%s", path, xmlerr_first(&err));
-		else
-			buf_printf(&msg, "%s: not well-formed XML", path);
-		sv->error = buf_steal(&msg);
-	}
-	input_close(&in);
-	xmlerr_free(&err);
+	if (storeread_open(&rd, path, &p) == 0)
+		ok = parse(&p, &rd);
+	if (!ok)
+		sv->error = storeread_message(&rd, path, &sv->failure);
+	storeread_close(&rd);
 	buf_free(&p.text);
 	free(p.open);
 	free(p.buckets);

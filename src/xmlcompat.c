@@ -38,8 +38,9 @@ refuse(const char *url, const char *id, xmlParserCtxtPtr ctxt)
 /*
  * NOENT alone would have libxml2 2.9 to 2.12 load external parameter
  * entities and external parsed entities: every load goes through this
- * loader, which loads nothing.  (The scanner also refuses a reference to
- * an external entity before libxml2 tries: see scan.c.)
+ * loader, which loads nothing.  (The front end also refuses a reference
+ * to an external entity before libxml2 tries: see on_get_entity() in
+ * entities.c.)
  */
 void
 xmlcompat_refuse_external(xmlParserCtxtPtr ctxt)

@@ -275,6 +275,9 @@ while IFS=$'\t' read -r src block; do
 	check "README: the snippet from $(basename "$src") is in it" \
 	    sh -c "while IFS= read -r l; do grep -qF -- \"\$l\" '$src' || { echo \"not in $src: \$l\"; exit 1; }; done <'$scratch/block'"
 done <"$scratch/snippets"
+# --- the README's list of sources is src/, each as its header says
+check "README: the list of sources is src/, each as its header's first sentence says" \
+    tests/sourcemap.py
 check "examples/store.prom is what xml2prom writes for examples/store.xml" \
     bash -c "diff -u <(grep -vE '_(last_success_timestamp_seconds|read_duration_seconds|file_modified_timestamp_seconds)\{' examples/store.prom) \
         <(grep -vE '_(last_success_timestamp_seconds|read_duration_seconds|file_modified_timestamp_seconds)\{' '$scratch/written')"

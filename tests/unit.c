@@ -16,6 +16,7 @@
 #include "expo.h"
 #include "model.h"
 #include "names.h"
+#include "promread.h"
 #include "rowpath.h"
 #include "tally.h"
 #include "fieldexpr.h"
@@ -989,6 +990,45 @@ test_plain_numbers(void)
 	CHECK(accepted > 100000 && accepted < 300000);
 }
 
+/* promread: each kind of line, a label value with a space, no last newline. */
+static int
+is(const char *s, size_t n, const char *want)
+{
+	return s != NULL && n == strlen(want) && memcmp(s, want, n) == 0;
+}
+
+static void
+test_promread(void)
+{
+	const char	*text = "# HELP a_rows Rows, by type.\n"
+			    "# TYPE a_rows gauge\n"
+			    "a_rows{path=\"/s p\",type=\"x y\"} 12\n"
+			    "\n# a comment\nnospace\na_total 3";
+	struct prom_line l;
+
+	CHECK(promread_next(&text, &l) && l.kind == PROM_HELP &&
+	    is(l.name, l.name_len, "a_rows") &&
+	    is(l.value, l.value_len, "Rows, by type."));
+	CHECK(promread_next(&text, &l) && l.kind == PROM_TYPE &&
+	    is(l.name, l.name_len, "a_rows") &&
+	    is(l.value, l.value_len, "gauge"));
+	CHECK(promread_next(&text, &l) && l.kind == PROM_SAMPLE &&
+	    is(l.name, l.name_len, "a_rows") &&
+	    is(l.series, l.series_len, "a_rows{path=\"/s p\",type=\"x y\"}") &&
+	    is(l.labels, l.labels_len, "{path=\"/s p\",type=\"x y\"}") &&
+	    is(l.value, l.value_len, "12"));
+	CHECK(promread_next(&text, &l) && l.kind == PROM_OTHER && l.len == 0);
+	CHECK(promread_next(&text, &l) && l.kind == PROM_OTHER);
+	CHECK(promread_next(&text, &l) && l.kind == PROM_OTHER &&
+	    is(l.text, l.len, "nospace"));
+	CHECK(promread_next(&text, &l) && l.kind == PROM_SAMPLE &&
+	    is(l.series, l.series_len, "a_total") && l.labels == NULL &&
+	    is(l.value, l.value_len, "3"));
+	CHECK(!promread_next(&text, &l));
+	text = NULL;
+	CHECK(!promread_next(&text, &l));
+}
+
 int
 main(void)
 {
@@ -1007,6 +1047,7 @@ main(void)
 	test_boundaries();
 	test_demand();
 	test_previous_success();
+	test_promread();
 	xmlCleanupParser();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
