@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "names.h"
@@ -46,6 +47,8 @@ struct proposal {
 	const char		*uris[64];
 	size_t			 nns;
 	size_t			 series;	/* every set's estimate */
+	size_t			 unwritable;	/* fields of the last kind gathered
+						   whose namespace no line can bind */
 };
 
 static void
@@ -158,13 +161,41 @@ by_count(const void *a, const void *b)
 	    strcmp(x->text, y->text);
 }
 
-/* A value as a comment shows it: quoted, cut, on one line. */
+/*
+ * Text from the store (or a file name) in a comment: on one line whatever
+ * it holds, and nothing a terminal obeys.  Control characters (C0, DEL,
+ * and C1 as UTF-8 writes them), the backslash and, when QUOTE, the double
+ * quote are written as C escapes: a reader sees every byte.
+ */
+static void
+put_escaped(struct buf *b, const char *s, int quote)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+
+	for (; *u != '\0'; u++) {
+		if (*u == '\n')
+			buf_puts(b, "\\n");
+		else if (*u == '\r')
+			buf_puts(b, "\\r");
+		else if (*u == '\t')
+			buf_puts(b, "\\t");
+		else if (*u == '\\' || (quote && *u == '"'))
+			buf_printf(b, "\\%c", *u);
+		else if (*u < 0x20 || *u == 0x7f)
+			buf_printf(b, "\\x%02x", *u);
+		else if (*u == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+			buf_printf(b, "\\u%04x", *++u);
+		else
+			buf_putc(b, (char)*u);
+	}
+}
+
+/* A value as a comment shows it: quoted, escaped, on one line. */
 static void
 print_value(struct buf *b, const char *s)
 {
 	buf_putc(b, '"');
-	for (; *s != '\0'; s++)
-		buf_putc(b, *s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
+	put_escaped(b, s, 1);
 	buf_putc(b, '"');
 }
 
@@ -263,26 +294,67 @@ reserved_family(const char *name)
 	    ends_with(name, "_sum") || ends_with(name, "_bucket");
 }
 
-/* The prefix bound to URI in the proposal, made when first asked. */
+/*
+ * Can a config line hold URI as it is?  The -c reader takes a value to the
+ * end of its line, with no quoting: a URI with a line break (a character
+ * reference can put one there) would end the line and start another that
+ * the store wrote.  Any control character is refused alike.
+ */
+static int
+writable_uri(const char *uri)
+{
+	const unsigned char	*u = (const unsigned char *)uri;
+
+	for (; *u != '\0'; u++)
+		if (*u < 0x20 || *u == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* A prefix from the store, if it is a plain one that no binding has. */
+static int
+usable_prefix(const struct proposal *pr, const char *p)
+{
+	size_t	 i;
+
+	if (p == NULL || !isalpha((unsigned char)*p) ||
+	    strcmp(p, "date") == 0 || strncasecmp(p, "xml", 3) == 0)
+		return 0;
+	for (i = 0; p[i] != '\0'; i++)
+		if (!isalnum((unsigned char)p[i]) && p[i] != '_' &&
+		    p[i] != '-' && p[i] != '.')
+			return 0;
+	for (i = 0; i < pr->nns; i++)
+		if (strcmp(pr->prefixes[i], p) == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * The prefix bound to URI in the proposal, made when first asked, never
+ * bound twice; NULL when URI cannot be written (then what is in it is
+ * left out).
+ */
 static const char *
 ns_prefix(struct proposal *pr, const char *uri, const char *wanted)
 {
 	struct buf	 b = { 0 };
-	size_t		 i;
+	size_t		 i, k;
 
 	for (i = 0; i < pr->nns; i++)
 		if (strcmp(pr->uris[i], uri) == 0)
 			return pr->prefixes[i];
-	if (pr->nns == 64)
+	if (pr->nns == 64 || !writable_uri(uri))
 		return NULL;
-	for (i = 0; wanted != NULL && i < pr->nns; i++)
-		if (strcmp(pr->prefixes[i], wanted) == 0)
-			wanted = NULL;
-	if (wanted != NULL && strcmp(wanted, "date") != 0 &&
-	    strcmp(wanted, "xml") != 0)
+	if (usable_prefix(pr, wanted))
 		buf_puts(&b, wanted);
 	else
-		buf_printf(&b, "n%zu", pr->nns + 1);
+		for (k = pr->nns + 1;; k++) {
+			buf_reset(&b);
+			buf_printf(&b, "n%zu", k);
+			if (usable_prefix(pr, b.data))
+				break;
+		}
 	pr->uris[pr->nns] = uri;
 	pr->prefixes[pr->nns] = buf_steal(&b);
 	return pr->prefixes[pr->nns++];
@@ -367,6 +439,10 @@ gather_attrs(struct proposal *pr, const struct survey_path *sp,
 		buf_reset(e);
 		px = sp->attrs[i].uri != NULL ? ns_prefix(pr, sp->attrs[i].uri,
 		    NULL) : NULL;
+		if (sp->attrs[i].uri != NULL && px == NULL) {
+			pr->unwritable++;
+			continue;
+		}
 		/* (key is the parse's interned name, freed with it) */
 		if (px != NULL)
 			buf_printf(e, "@%s:%s", px, strchr(sp->attrs[i].name,
@@ -420,6 +496,7 @@ gather(struct proposal *pr, const struct rowkind *kd, struct cand *c,
 	struct cand		*k;
 	size_t			 n = 0, i, j;
 
+	pr->unwritable = 0;
 	for (j = 0; j < kd->npaths; j++)
 		gather_attrs(pr, &sv->paths[kd->paths[j]], c, &n, max, &e);
 	for (i = 0; i < sv->npaths; i++) {
@@ -434,7 +511,10 @@ gather(struct proposal *pr, const struct rowkind *kd, struct cand *c,
 		if (q->uri != NULL && (px = ns_prefix(pr, q->uri,
 		    q->prefix)) != NULL)
 			buf_printf(&e, "%s:%s", px, q->name);
-		else
+		else if (q->uri != NULL) {
+			pr->unwritable++;
+			continue;
+		} else
 			buf_puts(&e, q->name);
 		if ((k = cand_for(c, &n, max, e.data, q->name)))
 			merge_field(&k->merged, q->text);
@@ -476,6 +556,17 @@ kind_fields(struct proposal *pr, const struct rowkind *kd, size_t *n)
 		c[i].kind = classify(c[i].f, c[i].xml_name, kd->count,
 		    &c[i].distinct);
 	return c;
+}
+
+/* What gather() could not use, said where a kind is described or proposed. */
+static void
+note_unwritable(struct buf *b, const struct proposal *pr)
+{
+	if (pr->unwritable > 0)
+		buf_printf(b, "# left out: %zu field%s in a namespace whose URI "
+		    "holds a control character (or past 64 namespaces): no "
+		    "config line can bind it\n", pr->unwritable,
+		    pr->unwritable > 1 ? "s" : "");
 }
 
 static void
@@ -682,6 +773,7 @@ propose_set(struct buf *b, struct proposal *pr, const struct rowkind *kd,
 		    "element's name\ntype name()\n");
 	propose_values(b, c, n, nlabels > 0);
 	propose_left_out(b, c, n);
+	note_unwritable(b, pr);
 	pr->series += set_series(c, n, kd->count);
 	cands_free(c, n);
 }
@@ -699,13 +791,18 @@ list_paths(struct buf *b, const struct survey *sv)
 
 		buf_reset(&path);
 		path_string(&path, sv, i);
-		buf_printf(b, "#   %-40s %10llu  depth %zu", path.data,
+		buf_puts(b, "#   ");
+		put_escaped(b, path.data, 0);
+		buf_printf(b, "%*s %10llu  depth %zu", path.len < 40 ?
+		    (int)(40 - path.len) : 0, "",
 		    (unsigned long long)sp->count, sp->depth);
 		if (sp->max_run >= 2)
 			buf_printf(b, "  repeats (up to %llu in one parent)",
 			    (unsigned long long)sp->max_run);
-		if (sp->uri != NULL)
-			buf_printf(b, "  namespace %s", sp->uri);
+		if (sp->uri != NULL) {
+			buf_puts(b, "  namespace ");
+			put_escaped(b, sp->uri, 0);
+		}
 		buf_putc(b, '\n');
 	}
 	if (sv->npaths > MAX_LISTED)
@@ -811,8 +908,85 @@ describe_rows(struct buf *b, struct proposal *pr, const struct rowkind *k,
 		    (unsigned long long)k[i].count, k[i].npaths,
 		    k[i].npaths > 1 ? "s" : "");
 		comment_fields(b, &k[i], pr->sv, c, n);
+		note_unwritable(b, pr);
 		cands_free(c, n);
 	}
+}
+
+static void
+print_header(struct buf *b, const char *file, const struct survey *sv)
+{
+	buf_printf(b, "# xml2prom --survey %s%s", sv->rows != NULL ?
+	    "--rows " : "", sv->rows != NULL ? sv->rows_src : "");
+	put_escaped(b, file, 0);
+	buf_printf(b, ": %llu elements, %zu paths, depth %zu\n",
+	    (unsigned long long)sv->elements, sv->npaths, sv->max_depth);
+	if (sv->cut_at_line > 0)
+		buf_printf(b, "# CUT: the survey stopped at line %lu: the store "
+		    "has more than %d distinct element and attribute names,\n"
+		    "# which the parser would all keep.  What follows is what "
+		    "it saw until then.\n", sv->cut_at_line, SURVEY_MAX_NAMES);
+	if (sv->rows != NULL)
+		buf_printf(b, "# %llu elements match --rows %s\n",
+		    (unsigned long long)sv->rows_matched, sv->rows_src);
+}
+
+/*
+ * Would node_exporter, or the Go and process collectors beside it, own
+ * metrics under PREFIX?  A store must not pick names that shadow theirs
+ * (node_textfile_scrape_error, say).
+ */
+static int
+foreign_prefix(const char *prefix)
+{
+	static const char *const owned[] = { "node_", "go_", "process_",
+	    "promhttp_" };
+	size_t	 i, n = strlen(prefix);
+
+	/* PREFIX_ starts their names: "node" and "node_x" are theirs. */
+	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		if ((strncmp(prefix, owned[i], strlen(owned[i])) == 0) ||
+		    (n + 1 == strlen(owned[i]) &&
+		    strncmp(prefix, owned[i], n) == 0))
+			return 1;
+	return 0;
+}
+
+/* NAME (an element's or a file's) as a prefix, or NULL if it cannot be. */
+static char *
+prefix_from(const char *name, size_t len)
+{
+	char	*copy = xstrndup(name, len), *prefix;
+
+	prefix = len > 0 ? metric_name(copy, NULL) : NULL;
+	free(copy);
+	if (prefix != NULL && (reserved_family(prefix) ||
+	    !names_is_metric(prefix) || foreign_prefix(prefix))) {
+		free(prefix);
+		prefix = NULL;
+	}
+	return prefix;
+}
+
+/*
+ * The prefix: after the document element, else after the file's name
+ * (without its directory and extensions), else "store"; never one that
+ * node_exporter's own metrics have.
+ */
+static char *
+choose_prefix(struct buf *b, const struct survey *sv, const char *file)
+{
+	const char	*base = strrchr(file, '/') != NULL ?
+			    strrchr(file, '/') + 1 : file;
+	char		*prefix = NULL;
+
+	if (sv->root != NULL && (prefix = prefix_from(sv->root,
+	    strlen(sv->root))) == NULL)
+		buf_puts(b, "# (the document element's name would make a "
+		    "prefix that is not valid or not ours)\n");
+	if (prefix == NULL)
+		prefix = prefix_from(base, strcspn(base, "."));
+	return prefix != NULL ? prefix : xstrdup("store");
 }
 
 void
@@ -826,33 +1000,19 @@ survey_print(struct buf *b, const char *file, const struct survey *sv,
 
 	memset(&pr, 0, sizeof(pr));
 	pr.sv = sv;
-	buf_printf(b, "# xml2prom --survey %s%s%s: %llu elements, %zu paths, "
-	    "depth %zu\n", sv->rows != NULL ? "--rows " : "",
-	    sv->rows != NULL ? sv->rows_src : "", file,
-	    (unsigned long long)sv->elements, sv->npaths, sv->max_depth);
-	if (sv->cut_at_line > 0)
-		buf_printf(b, "# CUT: the survey stopped at line %lu: the store "
-		    "has more than %d distinct element and attribute names,\n"
-		    "# which the parser would all keep.  What follows is what "
-		    "it saw until then.\n", sv->cut_at_line, SURVEY_MAX_NAMES);
-	if (sv->rows != NULL)
-		buf_printf(b, "# %llu elements match --rows %s\n",
-		    (unsigned long long)sv->rows_matched, sv->rows_src);
+	print_header(b, file, sv);
 	list_paths(b, sv);
 	nkinds = find_kinds(sv, &kinds);
 	describe_rows(b, &pr, kinds, nkinds);
 	nsets = pick_sets(&pr, kinds, nkinds, sets);
-	buf_printf(b, "#\n# A configuration that counts them, as it is:\n"
-	    "#   xml2prom -c THIS_FILE -o - %s\n", file);
+	buf_puts(b, "#\n# A configuration that counts them, as it is:\n"
+	    "#   xml2prom -c THIS_FILE -o - ");
+	put_escaped(b, file, 0);
+	buf_putc(b, '\n');
 	if (nsets == 0)
 		buf_puts(b, "# (no kind of element repeats with something to "
 		    "count it by: the store's own metrics only)\n");
-	prefix = sv->npaths > 0 && sv->rows == NULL ?
-	    metric_name(sv->paths[0].name, NULL) : xstrdup("store");
-	if (reserved_family(prefix) || !names_is_metric(prefix)) {
-		free(prefix);
-		prefix = xstrdup("store");
-	}
+	prefix = choose_prefix(b, sv, file);
 	/* describe_rows() bound every namespace the sets' fields need. */
 	buf_printf(b, "prefix %s\nmax-series %zu\n", prefix, max_series);
 	for (i = 0; i < pr.nns; i++)

@@ -68,6 +68,40 @@ agree "$top/examples/shop.xml" --rows //line
 check "--survey --rows //line: one set, of those rows" \
     sh -c "grep -c '^\[' '$scratch/line.conf' | grep -qx 1 && grep -qx 'rows //line' '$scratch/line.conf'"
 
+# --- nothing a store holds becomes a configuration line (issue 28): line
+# breaks, control characters, '[', '#', quotes and whole config lines in
+# values, namespace URIs (DTD defaults are not checked by libxml2), text,
+# CDATA, entities, comments, PIs and the file's name
+mkdir "$scratch/hostile"
+$py "$top/tests/survey-hostile.py" make "$scratch/hostile" >"$scratch/hostile.list"
+while IFS= read -r -d '' f; do
+	name=$(printf '%q' "${f#"$scratch/hostile/"}")
+	"$XML2PROM" --survey "$f" >"$scratch/hostile.conf" 2>"$scratch/err"
+	check "survey of $name: exit 0" test $? -eq 0
+	check "...every line one the survey meant, the store's text in comments only" \
+	    $py "$top/tests/survey-hostile.py" check "$scratch/hostile.conf" "$f"
+	check "...the proposal runs as it is" \
+	    sh -c '"$0" -c "$1" -o - "$2" >/dev/null' "$XML2PROM" "$scratch/hostile.conf" "$f"
+done <"$scratch/hostile.list"
+check "...a URI with a line break left out, and said so" grep -q \
+    '^# left out: [0-9]* fields* in a namespace whose URI holds a control character' \
+    "$scratch/hostile.conf"
+
+# --- a store cannot pick names node_exporter owns (issue 28)
+printf '<node><textfile scrape_error="0"/><textfile scrape_error="1"/></node>' \
+    >"$scratch/node.xml"
+"$XML2PROM" --survey "$scratch/node.xml" >"$scratch/node.conf"
+check "<node> as the document element: not 'prefix node'" \
+    sh -c "grep '^prefix ' '$scratch/node.conf' | grep -qvx 'prefix node'"
+check "...its output holds no node_ series" sh -c "'$XML2PROM' -c '$scratch/node.conf' -o - \
+    '$scratch/node.xml' | grep -v '^#' | grep -c . >/dev/null && ! '$XML2PROM' -c \
+    '$scratch/node.conf' -o - '$scratch/node.xml' | grep -q '^node_'"
+for root in go process promhttp node_exporter; do
+	printf '<%s><e v="1"/><e v="2"/></%s>' $root $root >"$scratch/$root.xml"
+	check "...nor <$root>'s" sh -c "'$XML2PROM' --survey '$scratch/$root.xml' |
+	    grep '^prefix ' | grep -qvE '^prefix (node|go|process|promhttp)(_|\$)'"
+done
+
 # --- what it refuses
 usage() { "$XML2PROM" "$@" >/dev/null 2>"$scratch/err"; [ $? -eq 2 ]; }
 check "--survey with --output is refused" usage --survey -o x.prom "$top/examples/shop.xml"
