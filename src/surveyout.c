@@ -27,7 +27,8 @@
 #define MAX_FIELDS_OF_KIND 128
 #define MAX_LABEL_VALUE	40	/* bytes */
 
-enum kind { EMPTY, CATEGORY, NUMBER, DATE, IDENTIFIER, TEXT, LONG, CONSTANT };
+enum kind { EMPTY, CATEGORY, NUMBER, DATE, IDENTIFIER, TEXT, LONG, CONSTANT,
+    TIME, VERSION, OVER, FLAG };
 
 /* A field of a kind of row: an attribute, a child leaf or its own text. */
 struct cand {
@@ -61,10 +62,25 @@ path_string(struct buf *b, const struct survey *sv, size_t i)
 	buf_printf(b, "/%s", sv->paths[i].name);
 }
 
+/* The attribute's or element's own name in '@p:a', 'c/@a', 'p:c'. */
+static const char *
+last_name(const char *name)
+{
+	const char	*s;
+
+	for (s = name; *s != '\0'; s++)
+		if (*s == '@' || *s == ':' || *s == '/')
+			name = s + 1;
+	return name;
+}
+
 static int
 is_id_name(const char *name)
 {
-	size_t	 n = strlen(name);
+	size_t	 n;
+
+	name = last_name(name);
+	n = strlen(name);
 
 	return strcmp(name, "id") == 0 || strcmp(name, "uuid") == 0 ||
 	    strcmp(name, "key") == 0 || strcmp(name, "ref") == 0 ||
@@ -86,6 +102,97 @@ short_values(const struct survey_field *f)
 	return 1;
 }
 
+static int
+digits_at(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* 3/12/2026, 03.12.26: one or two digits, twice, then two to four. */
+static int
+dmy_at(const char *s)
+{
+	size_t	 a = strspn(s, "0123456789"), b, c;
+
+	if (a < 1 || a > 2 || (s[a] != '/' && s[a] != '.'))
+		return 0;
+	b = strspn(s + a + 1, "0123456789");
+	if (b < 1 || b > 2 || s[a + 1 + b] != s[a])
+		return 0;
+	c = strspn(s + a + b + 2, "0123456789");
+	return c == 4 || (s[a] == '/' && c == 2);
+}
+
+/*
+ * Does S hold a time of day or a date, however written (17:03:44,
+ * 2024-05-01 09:00, 03/12/2026, 3.12.2026)?  Its values grow with the
+ * rows, whatever few a sample holds.
+ */
+static int
+looks_like_time(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	for (i = 0; i < n; i++) {
+		if (i >= 1 && i + 2 < n && s[i] == ':' &&
+		    digits_at(s + i - 1, 1) && digits_at(s + i + 1, 2))
+			return 1;
+		if (i + 10 <= n && digits_at(s + i, 4) && s[i + 4] == '-' &&
+		    digits_at(s + i + 5, 2) && s[i + 7] == '-' &&
+		    digits_at(s + i + 8, 2))
+			return 1;
+		if (dmy_at(s + i))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+any_time(const struct survey_field *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nvalues; i++)
+		if (looks_like_time(f->values[i].text))
+			return 1;
+	return 0;
+}
+
+static int
+is_version_name(const char *name)
+{
+	const char	*local = last_name(name);
+
+	return strcasecmp(local, "version") == 0 ||
+	    strcasecmp(local, "revision") == 0 || strcasecmp(local, "rev") == 0;
+}
+
+/* Does the field's name say it is an outcome, what an operator counts? */
+static int
+is_outcome_name(const char *name)
+{
+	static const char *const outcomes[] = { "result", "status", "state",
+	    "severity", "outcome", "verdict", "level", "priority", "health",
+	    "conclusion" };
+	const char	*local = last_name(name);
+	size_t		 i;
+
+	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
+		if (strcasecmp(local, outcomes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * What a field is.  A label must have few values whatever the store's
+ * size: not an identifier, nor a time, nor anything distinct in (nearly)
+ * every row, which a small sample cannot tell from a category.
+ */
 static enum kind
 classify(const struct survey_field *f, const char *local, uint64_t rows,
     uint64_t *distinct)
@@ -98,14 +205,19 @@ classify(const struct survey_field *f, const char *local, uint64_t rows,
 	if (n == 0)
 		return EMPTY;
 	if (n >= 2 && *distinct >= n - n / 10 && (is_id_name(local) ||
-	    *distinct > MAX_CATEGORY))
+	    *distinct > MAX_CATEGORY || f->numbers < n))
 		return IDENTIFIER;
 	if (f->dates == n)
 		return DATE;
 	if (f->numbers == n)
-		return NUMBER;
+		return is_version_name(local) ? VERSION : NUMBER;
 	if (*distinct == 1 && f->present == rows)
 		return CONSTANT;
+	if (any_time(f))
+		return TIME;
+	/* One value where present: a schema's decoration, or a flag. */
+	if (*distinct == 1 && !is_outcome_name(local))
+		return FLAG;
 	if (!f->more_values && *distinct <= MAX_CATEGORY &&
 	    short_values(f))
 		return CATEGORY;
@@ -222,6 +334,15 @@ describe(struct buf *b, const struct survey_field *f, enum kind k,
 	case IDENTIFIER:
 		buf_puts(b, ": an identifier, unique per row or nearly");
 		return;
+	case VERSION:
+		buf_puts(b, ": a version, not a quantity");
+		return;
+	case TIME:
+		buf_puts(b, ": times or dates, e.g.");
+		break;
+	case FLAG:
+		buf_puts(b, ": the same where present:");
+		break;
 	case LONG:
 		buf_printf(b, ": long text (%llu values over %d bytes)",
 		    (unsigned long long)f->longs, SURVEY_MAX_TEXT);
@@ -235,7 +356,7 @@ describe(struct buf *b, const struct survey_field *f, enum kind k,
 	default:
 		break;
 	}
-	if (k != CONSTANT)
+	if (k != CONSTANT && k != TIME && k != FLAG)
 		buf_puts(b, k == CATEGORY ? ": a category:" : ": text, e.g.");
 	memcpy(top, f->values, f->nvalues * sizeof(top[0]));
 	qsort(top, f->nvalues, sizeof(top[0]), by_count);
@@ -361,7 +482,8 @@ ns_prefix(struct proposal *pr, const char *uri, const char *wanted)
 }
 
 /*
- * A kind of row: every path of one element name (and namespace), so that
+ * A kind of row: every path of one local name, in any namespace (as a
+ * --rows pattern matches them), so that
  * a Rule is one kind at whatever depth its Groups put it.  Under --rows,
  * every path the pattern matched.
  */
@@ -370,7 +492,7 @@ struct rowkind {
 	size_t		 npaths;
 	uint64_t	 count;
 	int		 repeats;
-	size_t		 useful;	/* fields a set would use */
+	size_t		 useful;	/* what a set would be worth: worth() */
 };
 
 static void
@@ -422,14 +544,18 @@ cand_for(struct cand *c, size_t *n, size_t max, const char *expr,
 	if (*n == max)
 		return NULL;
 	c[*n].expr = xstrdup(expr);
-	c[*n].xml_name = xml_name;
+	c[*n].xml_name = xml_name != NULL ? xml_name : c[*n].expr;
 	c[*n].f = &c[*n].merged;
 	return &c[(*n)++];
 }
 
+/*
+ * The attributes of SP, as fields of the row: '@a', or 'CHILD/@a' when SP
+ * is a child that is at most one per row (nmap's state/@state).
+ */
 static void
 gather_attrs(struct proposal *pr, const struct survey_path *sp,
-    struct cand *c, size_t *n, size_t max, struct buf *e)
+    const char *child, struct cand *c, size_t *n, size_t max, struct buf *e)
 {
 	const char	*px;
 	struct cand	*k;
@@ -437,6 +563,8 @@ gather_attrs(struct proposal *pr, const struct survey_path *sp,
 
 	for (i = 0; i < sp->nattrs; i++) {
 		buf_reset(e);
+		if (child != NULL)
+			buf_printf(e, "%s/", child);
 		px = sp->attrs[i].uri != NULL ? ns_prefix(pr, sp->attrs[i].uri,
 		    NULL) : NULL;
 		if (sp->attrs[i].uri != NULL && px == NULL) {
@@ -450,7 +578,8 @@ gather_attrs(struct proposal *pr, const struct survey_path *sp,
 			    sp->attrs[i].name);
 		else
 			buf_printf(e, "@%s", sp->attrs[i].name);
-		if ((k = cand_for(c, n, max, e->data, sp->attrs[i].name)))
+		if ((k = cand_for(c, n, max, e->data, child != NULL ? NULL :
+		    sp->attrs[i].name)))
 			merge_field(&k->merged, &sp->attrs[i].f);
 	}
 }
@@ -491,32 +620,36 @@ gather(struct proposal *pr, const struct rowkind *kd, struct cand *c,
 {
 	const struct survey	*sv = pr->sv;
 	const struct survey_path *sp, *q;
-	struct buf		 e = { 0 };
+	struct buf		 e = { 0 }, child = { 0 };
 	const char		*px;
 	struct cand		*k;
 	size_t			 n = 0, i, j;
 
 	pr->unwritable = 0;
 	for (j = 0; j < kd->npaths; j++)
-		gather_attrs(pr, &sv->paths[kd->paths[j]], c, &n, max, &e);
+		gather_attrs(pr, &sv->paths[kd->paths[j]], NULL, c, &n, max,
+		    &e);
 	for (i = 0; i < sv->npaths; i++) {
 		q = &sv->paths[i];
 		for (j = 0; j < kd->npaths && q->parent != kd->paths[j]; j++)
 			;
-		if (j == kd->npaths || q->text == NULL || q->max_run > 1 ||
-		    sv->paths[q->parent].mixed > 0 ||
-		    has_children_somewhere(sv, kd, q))
+		if (j == kd->npaths || q->max_run > 1 ||
+		    sv->paths[q->parent].mixed > 0)
 			continue;
-		buf_reset(&e);
+		buf_reset(&child);
 		if (q->uri != NULL && (px = ns_prefix(pr, q->uri,
 		    q->prefix)) != NULL)
-			buf_printf(&e, "%s:%s", px, q->name);
+			buf_printf(&child, "%s:%s", px, q->name);
 		else if (q->uri != NULL) {
-			pr->unwritable++;
+			pr->unwritable += q->nattrs + (q->text != NULL);
 			continue;
 		} else
-			buf_puts(&e, q->name);
-		if ((k = cand_for(c, &n, max, e.data, q->name)))
+			buf_puts(&child, q->name);
+		gather_attrs(pr, q, child.data, c, &n, max, &e);
+		/* An empty <state/> beside its attributes says nothing. */
+		if (q->text != NULL && !has_children_somewhere(sv, kd, q) &&
+		    (q->nattrs == 0 || q->text->present > q->text->empty) &&
+		    (k = cand_for(c, &n, max, child.data, q->name)))
 			merge_field(&k->merged, q->text);
 	}
 	for (j = 0; j < kd->npaths; j++) {
@@ -527,6 +660,7 @@ gather(struct proposal *pr, const struct rowkind *kd, struct cand *c,
 			merge_field(&k->merged, sp->text);
 	}
 	buf_free(&e);
+	buf_free(&child);
 	return n;
 }
 
@@ -604,10 +738,27 @@ set_series(const struct cand *c, size_t n, uint64_t rows)
 	for (i = 0; i < n; i++)
 		if (c[i].kind == NUMBER) {
 			per_group++;
-			fixed += NBUCKETS + 4;
+			fixed++;	/* its skipped_values */
+			if (c[i].f->max > c[i].f->min)
+				fixed += NBUCKETS + 4;
 		} else if (c[i].kind == DATE)
-			fixed += 3;
+			fixed += 4;
 	return groups * per_group + fixed;
+}
+
+/*
+ * Numbers and dates, in the order met, while they take at most half the
+ * set's budget without a label: a kind of row with a hundred numbers
+ * (sysstat's sample) must not pass max-series.  The others are left out.
+ */
+static void
+fit_values(struct cand *c, size_t n, uint64_t rows, size_t budget)
+{
+	size_t	 i;
+
+	for (i = n; i > 0 && set_series(c, n, rows) > budget / 2; i--)
+		if (c[i - 1].kind == NUMBER || c[i - 1].kind == DATE)
+			c[i - 1].kind = OVER;
 }
 
 /* Labels: the categories, fewest values first, within the budget. */
@@ -707,6 +858,12 @@ propose_left_out(struct buf *b, const struct cand *c, size_t n)
 	static const char *const why[] = {
 		[EMPTY] = "always empty",
 		[IDENTIFIER] = "an identifier: as a label, one series per row",
+		[TIME] = "times or dates: as a label, more series as the "
+		    "store grows",
+		[VERSION] = "a version, not a quantity to add up",
+		[OVER] = "a number or date past the set's series budget",
+		[FLAG] = "one value where present (count it with "
+		    "sum NAME=boolean(EXPR))",
 		[TEXT] = "free text, or too many values for a label",
 		[LONG] = "long text",
 		[CONSTANT] = "the same in every row",
@@ -748,6 +905,7 @@ propose_set(struct buf *b, struct proposal *pr, const struct rowkind *kd,
 
 	c = kind_fields(pr, kd, &n);
 	unique_names(c, n);
+	fit_values(c, n, kd->count, budget);
 	choose_labels(c, n, kd->count, budget);
 	buf_printf(b, "\n# %s%s: %llu rows in %zu place%s, at most %zu "
 	    "series\n[%s]\n", pr->sv->rows != NULL ? "" : "//",
@@ -831,9 +989,9 @@ find_kinds(const struct survey *sv, struct rowkind **out)
 		if (sv->rows != NULL && sp->parent != SIZE_MAX)
 			continue;
 		for (j = 0; j < n; j++)
-			if (sv->rows != NULL || (sv->paths[k[j].paths[0]].key_name ==
-			    sp->key_name && sv->paths[k[j].paths[0]].key_uri ==
-			    sp->key_uri))
+			/* By local name: what a --rows pattern tells apart. */
+			if (sv->rows != NULL || sv->paths[k[j].paths[0]].key_name ==
+			    sp->key_name)
 				break;
 		if (j == n) {
 			k = xreallocarray(k, n + 1, sizeof(*k));
@@ -849,25 +1007,43 @@ find_kinds(const struct survey *sv, struct rowkind **out)
 	return n;
 }
 
-/* What a set would use: a category of two values or more, a number, a date. */
+/*
+ * What a set of this kind would be worth to an operator: an outcome to
+ * count by (a result, a status, a severity) most, another category next
+ * (three at most), a number or a date (four at most) least; 0: it would
+ * use nothing.  OpenSCAP's rule-result (result, severity) so comes
+ * before the OVAL criteria that outnumber it.
+ */
 static size_t
-useful_fields(struct proposal *pr, struct rowkind *kd)
+worth(struct proposal *pr, struct rowkind *kd)
 {
 	struct cand	*c;
-	size_t		 n, i, useful = 0;
+	size_t		 n, i, w = 0, others = 0, values = 0;
 
 	c = kind_fields(pr, kd, &n);
 	for (i = 0; i < n; i++)
-		useful += c[i].kind == CATEGORY || c[i].kind == NUMBER ||
-		    c[i].kind == DATE;
+		if (c[i].kind == CATEGORY && is_outcome_name(c[i].xml_name))
+			w += c[i].distinct < 2 ? 1 : 8;
+		else if (c[i].kind == CATEGORY)
+			others++;
+		else if (c[i].kind == NUMBER || c[i].kind == DATE)
+			values++;
 	cands_free(c, n);
-	return useful;
+	return w + 2 * (others < 3 ? others : 3) + (values < 4 ? values : 4);
+}
+
+static int
+ranks_before(const struct rowkind *a, const struct rowkind *b)
+{
+	return a->useful > b->useful || (a->useful == b->useful &&
+	    a->count > b->count);
 }
 
 /*
  * The kinds proposed as sets: those that repeat and hold something to
- * count by, most rows first, at most MAX_SETS.  (Markup like <br/> in a
- * description repeats too, but has nothing to count by.)
+ * count by, the most worth first (then the most rows), at most MAX_SETS.
+ * (Markup like <br/> in a description repeats too, but has nothing to
+ * count by.)
  */
 static size_t
 pick_sets(struct proposal *pr, struct rowkind *k, size_t nk, size_t *sets)
@@ -877,9 +1053,9 @@ pick_sets(struct proposal *pr, struct rowkind *k, size_t nk, size_t *sets)
 	for (i = 0; i < nk; i++) {
 		if (!k[i].repeats || k[i].count < 2 ||
 		    is_markup(pr->sv, &k[i]) ||
-		    (k[i].useful = useful_fields(pr, &k[i])) == 0)
+		    (k[i].useful = worth(pr, &k[i])) == 0)
 			continue;
-		for (j = n; j > 0 && k[sets[j - 1]].count < k[i].count; j--)
+		for (j = n; j > 0 && ranks_before(&k[i], &k[sets[j - 1]]); j--)
 			if (j < MAX_SETS)
 				sets[j] = sets[j - 1];
 		if (j < MAX_SETS)
@@ -911,6 +1087,31 @@ describe_rows(struct buf *b, struct proposal *pr, const struct rowkind *k,
 		note_unwritable(b, pr);
 		cands_free(c, n);
 	}
+}
+
+/*
+ * A store whose elements are in a default namespace: rows match local
+ * names, but in an expression an unprefixed name matches no element of
+ * it, so say which prefix to bind, and the -n line for a command line.
+ */
+static void
+default_namespace(struct buf *b, struct proposal *pr)
+{
+	const struct survey_path *root = &pr->sv->paths[0];
+	const char	*px;
+
+	if (pr->sv->npaths == 0 || root->uri == NULL || root->prefix != NULL)
+		return;
+	buf_puts(b, "# The store's elements are in a default namespace (");
+	put_escaped(b, root->uri, 0);
+	if ((px = ns_prefix(pr, root->uri, NULL)) == NULL) {
+		buf_puts(b, "),\n# which no config line can bind: name them "
+		    "with *[local-name()='NAME'] in expressions.\n");
+		return;
+	}
+	buf_printf(b, "): an unprefixed name in an expression matches none of "
+	    "them.\n# The lines below name them %s:NAME; on a command line, "
+	    "bind the prefix with\n#   -n %s=%s\n", px, px, root->uri);
 }
 
 static void
@@ -1013,6 +1214,7 @@ survey_print(struct buf *b, const char *file, const struct survey *sv,
 		buf_puts(b, "# (no kind of element repeats with something to "
 		    "count it by: the store's own metrics only)\n");
 	prefix = choose_prefix(b, sv, file);
+	default_namespace(b, &pr);
 	/* describe_rows() bound every namespace the sets' fields need. */
 	buf_printf(b, "prefix %s\nmax-series %zu\n", prefix, max_series);
 	for (i = 0; i < pr.nns; i++)

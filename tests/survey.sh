@@ -59,8 +59,9 @@ agree "$scratch/numbers.xml"	# survey.py checks each range against lxml's
 check "xml2prom --survey store.xml > store.conf && xml2prom -c store.conf -o - store.xml" test $? -eq 0
 check "...one set per kind of row: orders, their lines, customers" \
     sh -c "grep -c '^\[' '$scratch/store.conf' | grep -qx 3"
-check "...orders by status, their totals summed" \
-    grep -qx 'shop_order_total_value{path=".*",status="paid"} 17.75' "$scratch/shop.prom"
+check "...orders by status and their total's currency (a child's attribute), totals summed" \
+    sh -c "grep -qx 'shop_order_total_value{path=\".*\",status=\"paid\",total_currency=\"EUR\"} 10.5' '$scratch/shop.prom' &&
+    grep -qx 'shop_order_total_value{path=\".*\",status=\"paid\",total_currency=\"USD\"} 7.25' '$scratch/shop.prom'"
 check "...an identifier left out, and said why" \
     grep -q '^# left out: @id, an identifier' "$scratch/store.conf"
 agree "$top/examples/shop.xml" --rows //line
