@@ -103,6 +103,58 @@ for root in go process promhttp node_exporter; do
 	    grep '^prefix ' | grep -qvE '^prefix (node|go|process|promhttp)(_|\$)'"
 done
 
+# --- real stores nobody here wrote, made now (issue 31): each proposal,
+# run on a store 100 times larger of the same shape, holds: exit 0, no
+# reason="limit", and as many series as on the store surveyed (a label
+# whose values grow with the rows would make more)
+holds() {	# NAME FILE ELEMENT...: ELEMENT copied 100 times, tests/survey-grow.py
+	local name=$1 f=$2
+	shift 2
+	"$XML2PROM" --survey "$f" >"$scratch/$name.conf" &&
+	    $py "$top/tests/survey-grow.py" "$f" "$scratch/$name-100.xml" "$@" &&
+	    "$XML2PROM" -c "$scratch/$name.conf" -o - "$f" | grep -v '^#' >"$scratch/$name.prom" &&
+	    "$XML2PROM" -c "$scratch/$name.conf" -o - "$scratch/$name-100.xml" |
+	    grep -v '^#' >"$scratch/$name-100.prom" || return 1
+	echo "# $name: $(grep -c '^\[' "$scratch/$name.conf") sets ($(grep '^\[' "$scratch/$name.conf" | tr -d '[]' | tr '\n' ' ')), $(wc -l <"$scratch/$name.prom") series; 100x: $(wc -l <"$scratch/$name-100.prom")"
+	! grep -q 'reason="limit"' "$scratch/$name-100.prom" &&
+	    [ "$(wc -l <"$scratch/$name.prom")" -eq "$(wc -l <"$scratch/$name-100.prom")" ]
+}
+/usr/lib/sysstat/sadc -S XALL 1 5 "$scratch/sa" >/dev/null 2>&1 &&
+    sadf -x "$scratch/sa" -- -A >"$scratch/sysstat.xml"
+check "sysstat: sadf -x of 4 samples" grep -q '<timestamp' "$scratch/sysstat.xml"
+check "...no time or identifier as a label" sh -c "'$XML2PROM' --survey '$scratch/sysstat.xml' |
+    grep -q '^# left out: @time, an identifier' && ! '$XML2PROM' --survey '$scratch/sysstat.xml' | grep -q '^by time='"
+check "...its proposal holds on 400 samples" holds sysstat "$scratch/sysstat.xml" timestamp
+check "...the sample's queue is a field of the timestamp row (queue/@ldavg-1)" \
+    grep -q '^#   n1:queue/@ldavg-1 ' "$scratch/sysstat.conf"
+check "...the default namespace said, with the -n line" \
+    grep -qx '#   -n n1=http://pagesperso-orange.fr/sebastien.godard/sysstat' "$scratch/sysstat.conf"
+check "--survey --rows //queue: the prefix after the document element" \
+    sh -c "'$XML2PROM' --survey --rows //queue '$scratch/sysstat.xml' | grep -qx 'prefix sysstat'"
+
+port=$(( 47000 + RANDOM % 1000 ))
+$py -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(20)' $port &
+listener=$!
+sleep 0.5
+timeout 60 nmap -oX "$scratch/nmap.xml" -p "20-25,79-81,443,$port" 127.0.0.1 >/dev/null 2>&1
+kill $listener 2>/dev/null; wait $listener 2>/dev/null
+check "nmap: a loopback scan, one port open" grep -q 'state="open"' "$scratch/nmap.xml"
+check "...ports counted by state/@state, service/@name seen (children's attributes)" \
+    sh -c "'$XML2PROM' --survey '$scratch/nmap.xml' | grep -qx 'by state_state=state/@state' &&
+    '$XML2PROM' --survey '$scratch/nmap.xml' | grep -q '^#   service/@name  *in [0-9]* of '"
+check "...its proposal holds on 100 hosts" holds nmap "$scratch/nmap.xml" host
+
+ds=$(ls /usr/share/xml/scap/ssg/content/ssg-debian*-ds.xml | tail -n 1)
+timeout 120 oscap xccdf eval --profile xccdf_org.ssgproject.content_profile_anssi_np_nt28_minimal \
+    --results-arf "$scratch/arf.xml" "$ds" >/dev/null 2>&1
+check "OpenSCAP: ARF results of $(basename "$ds")" grep -q 'rule-result' "$scratch/arf.xml"
+check "...rule-result proposed, by severity and result" sh -c "'$XML2PROM' --survey '$scratch/arf.xml' |
+    sed -n '/^\[rule_result\]/,/^\$/p' | grep -q '^by severity=@severity' &&
+    '$XML2PROM' --survey '$scratch/arf.xml' | sed -n '/^\[rule_result\]/,/^\$/p' | grep -q '^by result=.*:result\$'"
+check "...its proposal holds on 100 times the rules' results" holds arf "$scratch/arf.xml" rule-result
+rm -f "$scratch"/*-100.xml "$scratch/arf.xml"
+
 # --- what it refuses
 usage() { "$XML2PROM" "$@" >/dev/null 2>"$scratch/err"; [ $? -eq 2 ]; }
 check "--survey with --output is refused" usage --survey -o x.prom "$top/examples/shop.xml"
