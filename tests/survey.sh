@@ -125,6 +125,7 @@ check "sysstat: sadf -x of 4 samples" grep -q '<timestamp' "$scratch/sysstat.xml
 check "...no time or identifier as a label" sh -c "'$XML2PROM' --survey '$scratch/sysstat.xml' |
     grep -q '^# left out: @time, an identifier' && ! '$XML2PROM' --survey '$scratch/sysstat.xml' | grep -q '^by time='"
 check "...its proposal holds on 400 samples" holds sysstat "$scratch/sysstat.xml" timestamp
+agree "$scratch/sysstat.xml"
 check "...the sample's queue is a field of the timestamp row (queue/@ldavg-1)" \
     grep -q '^#   n1:queue/@ldavg-1 ' "$scratch/sysstat.conf"
 check "...the default namespace said, with the -n line" \
@@ -144,6 +145,7 @@ check "...ports counted by state/@state, service/@name seen (children's attribut
     sh -c "'$XML2PROM' --survey '$scratch/nmap.xml' | grep -qx 'by state_state=state/@state' &&
     '$XML2PROM' --survey '$scratch/nmap.xml' | grep -q '^#   service/@name  *in [0-9]* of '"
 check "...its proposal holds on 100 hosts" holds nmap "$scratch/nmap.xml" host
+agree "$scratch/nmap.xml"
 
 ds=$(ls /usr/share/xml/scap/ssg/content/ssg-debian*-ds.xml | tail -n 1)
 timeout 120 oscap xccdf eval --profile xccdf_org.ssgproject.content_profile_anssi_np_nt28_minimal \
@@ -153,6 +155,7 @@ check "...rule-result proposed, by severity and result" sh -c "'$XML2PROM' --sur
     sed -n '/^\[rule_result\]/,/^\$/p' | grep -q '^by severity=@severity' &&
     '$XML2PROM' --survey '$scratch/arf.xml' | sed -n '/^\[rule_result\]/,/^\$/p' | grep -q '^by result=.*:result\$'"
 check "...its proposal holds on 100 times the rules' results" holds arf "$scratch/arf.xml" rule-result
+agree "$scratch/arf.xml"
 rm -f "$scratch"/*-100.xml "$scratch/arf.xml"
 
 # --- what it refuses
