@@ -725,6 +725,13 @@ comment_fields(struct buf *b, const struct rowkind *kd, const struct survey *sv,
 		    SURVEY_MAX_ATTRS, SURVEY_MAX_FIELDS);
 }
 
+/* A histogram across the range seen: a range, and one a double spans. */
+static int
+spreads(const struct survey_field *f)
+{
+	return f->max > f->min && isfinite(f->max - f->min);
+}
+
 /* The series a set makes at most: its groups, times its families. */
 static size_t
 set_series(const struct cand *c, size_t n, uint64_t rows)
@@ -739,7 +746,7 @@ set_series(const struct cand *c, size_t n, uint64_t rows)
 		if (c[i].kind == NUMBER) {
 			per_group++;
 			fixed++;	/* its skipped_values */
-			if (c[i].f->max > c[i].f->min)
+			if (spreads(c[i].f))
 				fixed += NBUCKETS + 4;
 		} else if (c[i].kind == DATE)
 			fixed += 4;
@@ -808,40 +815,66 @@ unique_names(struct cand *c, size_t n)
 	}
 }
 
+/*
+ * NBUCKETS bounds across [LO, HI], with the fewest digits (6 at least)
+ * that keep them strictly increasing as --buckets reads them back; 0 if
+ * no precision does (a range of a few ulps).
+ */
+static int
+bucket_bounds(struct buf *out, double lo, double hi)
+{
+	double	 step = (hi - lo) / NBUCKETS, prev, d;
+	char	 s[64];
+	int	 prec, ok;
+	size_t	 k;
+
+	for (prec = 6; prec <= 17; prec++) {
+		buf_reset(out);
+		prev = -INFINITY;
+		for (k = 1, ok = 1; k <= NBUCKETS && ok; k++) {
+			snprintf(s, sizeof(s), "%.*g", prec, k == NBUCKETS ?
+			    hi : lo + step * (double)k);
+			d = strtod(s, NULL);
+			ok = d > prev && isfinite(d);
+			prev = d;
+			buf_printf(out, "%s%s", k > 1 ? "," : "", s);
+		}
+		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+propose_number(struct buf *b, const struct cand *c, int grouped)
+{
+	struct buf	 bounds = { 0 };
+	int		 spread = spreads(c->f) &&
+			    bucket_bounds(&bounds, c->f->min, c->f->max);
+
+	buf_printf(b, "# %s: ", c->expr);
+	print_range(b, c->f, NUMBER);
+	buf_printf(b, ": their sum%s", grouped ? " in each group" : "");
+	if (spread)
+		buf_puts(b, ", and how they spread (buckets from the range "
+		    "seen)");
+	buf_printf(b, "\nsum %s%s=%s\n", c->name, reserved_family(c->name) ?
+	    "_value" : "", c->expr);
+	if (spread)
+		buf_printf(b, "histogram %s_spread:=%s\nbuckets %s_spread=%s\n",
+		    c->name, c->expr, c->name, bounds.data);
+	buf_free(&bounds);
+}
+
 static void
 propose_values(struct buf *b, const struct cand *c, size_t n, int grouped)
 {
-	const char	*reserved;
-	double		 lo, hi, step;
-	size_t		 i, k;
+	size_t	 i;
 
-	for (i = 0; i < n; i++) {
-		reserved = reserved_family(c[i].name) ? "_value" : "";
-		if (c[i].kind == NUMBER) {
-			buf_printf(b, "# %s: ", c[i].expr);
-			print_range(b, c[i].f, NUMBER);
-			buf_printf(b, ": their sum%s", grouped ?
-			    " in each group" : "");
-			lo = c[i].f->min;
-			hi = c[i].f->max;
-			if (hi > lo)
-				buf_puts(b, ", and how they spread (buckets "
-				    "from the range seen)");
-			buf_printf(b, "\nsum %s%s=%s\n", c[i].name, reserved,
-			    c[i].expr);
-			if (!(hi > lo))
-				continue;
-			buf_printf(b, "histogram %s_spread:=%s\nbuckets "
-			    "%s_spread=", c[i].name, c[i].expr, c[i].name);
-			step = (hi - lo) / NBUCKETS;
-			for (k = 1; k <= NBUCKETS; k++) {
-				if (k > 1)
-					buf_putc(b, ',');
-				buf_printf(b, "%.6g", k == NBUCKETS ? hi :
-				    lo + step * (double)k);
-			}
-			buf_putc(b, '\n');
-		} else if (c[i].kind == DATE) {
+	for (i = 0; i < n; i++)
+		if (c[i].kind == NUMBER)
+			propose_number(b, &c[i], grouped);
+		else if (c[i].kind == DATE) {
 			buf_printf(b, "# %s: ", c[i].expr);
 			print_range(b, c[i].f, DATE);
 			buf_printf(b, ": the first and the last\n"
@@ -849,7 +882,6 @@ propose_values(struct buf *b, const struct cand *c, size_t n, int grouped)
 			    "max %s_last:=date:seconds(%s)\n", c[i].name,
 			    c[i].expr, c[i].name, c[i].expr);
 		}
-	}
 }
 
 static void

@@ -52,6 +52,15 @@ for i in range(3000):
 print("</r>")
 PY
 agree "$scratch/numbers.xml"	# survey.py checks each range against lxml's
+# ranges the buckets' six digits cannot tell apart, or that no double spans
+runs() { "$XML2PROM" --survey "$1" >"$scratch/r.conf" &&
+    "$XML2PROM" -c "$scratch/r.conf" -o - "$1" >/dev/null; }
+echo '<r><e v="1000000.1"/><e v="1000000.2"/><e v="1000000.15"/></r>' >"$scratch/narrow.xml"
+check "numbers 1000000.1 to 1000000.2: buckets strictly increasing, the proposal runs" \
+    runs "$scratch/narrow.xml"
+$py -c 'print("<r><e v=\"-1%s\"/><e v=\"1%s\"/><e v=\"5\"/></r>" % ("0" * 308, "0" * 308))' \
+    >"$scratch/wide.xml"
+check "numbers -1e308 to 1e308: no infinite bucket, the proposal runs" runs "$scratch/wide.xml"
 
 # --- the README's line, and --rows
 "$XML2PROM" --survey "$top/examples/shop.xml" >"$scratch/store.conf" &&
