@@ -89,6 +89,7 @@ struct survey {
 	size_t		 nfields;	/* attributes kept, every path */
 	uint64_t	 elements;
 	size_t		 max_depth;
+	char		*root;		/* the document element's local name */
 	const struct rowpath *rows;	/* --survey --rows: only below these */
 	const char	*rows_src;	/* ...as given */
 	uint64_t	 rows_matched;

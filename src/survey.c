@@ -428,7 +428,8 @@ on_start(void *ctx, const xmlChar *local, const xmlChar *prefix,
 	}
 	o->serial = ++p->serial;
 	o->path = SIZE_MAX;
-	p->sv->elements++;
+	if (p->sv->elements++ == 0)
+		p->sv->root = xstrdup((const char *)local);
 	if (p->nopen > p->sv->max_depth)
 		p->sv->max_depth = p->nopen;
 	o->state = rowmatch_step(&p->match, up != NULL ? up->state :
@@ -648,6 +649,7 @@ survey_free(struct survey *sv)
 		free(sp->text);
 	}
 	free(sv->paths);
+	free(sv->root);
 	free(sv->error);
 	memset(sv, 0, sizeof(*sv));
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "names.h"
@@ -26,7 +27,8 @@
 #define MAX_FIELDS_OF_KIND 128
 #define MAX_LABEL_VALUE	40	/* bytes */
 
-enum kind { EMPTY, CATEGORY, NUMBER, DATE, IDENTIFIER, TEXT, LONG, CONSTANT };
+enum kind { EMPTY, CATEGORY, NUMBER, DATE, IDENTIFIER, TEXT, LONG, CONSTANT,
+    TIME, VERSION, OVER, FLAG };
 
 /* A field of a kind of row: an attribute, a child leaf or its own text. */
 struct cand {
@@ -46,6 +48,8 @@ struct proposal {
 	const char		*uris[64];
 	size_t			 nns;
 	size_t			 series;	/* every set's estimate */
+	size_t			 unwritable;	/* fields of the last kind gathered
+						   whose namespace no line can bind */
 };
 
 static void
@@ -58,10 +62,25 @@ path_string(struct buf *b, const struct survey *sv, size_t i)
 	buf_printf(b, "/%s", sv->paths[i].name);
 }
 
+/* The attribute's or element's own name in '@p:a', 'c/@a', 'p:c'. */
+static const char *
+last_name(const char *name)
+{
+	const char	*s;
+
+	for (s = name; *s != '\0'; s++)
+		if (*s == '@' || *s == ':' || *s == '/')
+			name = s + 1;
+	return name;
+}
+
 static int
 is_id_name(const char *name)
 {
-	size_t	 n = strlen(name);
+	size_t	 n;
+
+	name = last_name(name);
+	n = strlen(name);
 
 	return strcmp(name, "id") == 0 || strcmp(name, "uuid") == 0 ||
 	    strcmp(name, "key") == 0 || strcmp(name, "ref") == 0 ||
@@ -83,6 +102,97 @@ short_values(const struct survey_field *f)
 	return 1;
 }
 
+static int
+digits_at(const char *s, size_t n)
+{
+	size_t	 i;
+
+	for (i = 0; i < n; i++)
+		if (s[i] < '0' || s[i] > '9')
+			return 0;
+	return 1;
+}
+
+/* 3/12/2026, 03.12.26: one or two digits, twice, then two to four. */
+static int
+dmy_at(const char *s)
+{
+	size_t	 a = strspn(s, "0123456789"), b, c;
+
+	if (a < 1 || a > 2 || (s[a] != '/' && s[a] != '.'))
+		return 0;
+	b = strspn(s + a + 1, "0123456789");
+	if (b < 1 || b > 2 || s[a + 1 + b] != s[a])
+		return 0;
+	c = strspn(s + a + b + 2, "0123456789");
+	return c == 4 || (s[a] == '/' && c == 2);
+}
+
+/*
+ * Does S hold a time of day or a date, however written (17:03:44,
+ * 2024-05-01 09:00, 03/12/2026, 3.12.2026)?  Its values grow with the
+ * rows, whatever few a sample holds.
+ */
+static int
+looks_like_time(const char *s)
+{
+	size_t	 i, n = strlen(s);
+
+	for (i = 0; i < n; i++) {
+		if (i >= 1 && i + 2 < n && s[i] == ':' &&
+		    digits_at(s + i - 1, 1) && digits_at(s + i + 1, 2))
+			return 1;
+		if (i + 10 <= n && digits_at(s + i, 4) && s[i + 4] == '-' &&
+		    digits_at(s + i + 5, 2) && s[i + 7] == '-' &&
+		    digits_at(s + i + 8, 2))
+			return 1;
+		if (dmy_at(s + i))
+			return 1;
+	}
+	return 0;
+}
+
+static int
+any_time(const struct survey_field *f)
+{
+	size_t	 i;
+
+	for (i = 0; i < f->nvalues; i++)
+		if (looks_like_time(f->values[i].text))
+			return 1;
+	return 0;
+}
+
+static int
+is_version_name(const char *name)
+{
+	const char	*local = last_name(name);
+
+	return strcasecmp(local, "version") == 0 ||
+	    strcasecmp(local, "revision") == 0 || strcasecmp(local, "rev") == 0;
+}
+
+/* Does the field's name say it is an outcome, what an operator counts? */
+static int
+is_outcome_name(const char *name)
+{
+	static const char *const outcomes[] = { "result", "status", "state",
+	    "severity", "outcome", "verdict", "level", "priority", "health",
+	    "conclusion" };
+	const char	*local = last_name(name);
+	size_t		 i;
+
+	for (i = 0; i < sizeof(outcomes) / sizeof(outcomes[0]); i++)
+		if (strcasecmp(local, outcomes[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/*
+ * What a field is.  A label must have few values whatever the store's
+ * size: not an identifier, nor a time, nor anything distinct in (nearly)
+ * every row, which a small sample cannot tell from a category.
+ */
 static enum kind
 classify(const struct survey_field *f, const char *local, uint64_t rows,
     uint64_t *distinct)
@@ -95,14 +205,19 @@ classify(const struct survey_field *f, const char *local, uint64_t rows,
 	if (n == 0)
 		return EMPTY;
 	if (n >= 2 && *distinct >= n - n / 10 && (is_id_name(local) ||
-	    *distinct > MAX_CATEGORY))
+	    *distinct > MAX_CATEGORY || f->numbers < n))
 		return IDENTIFIER;
 	if (f->dates == n)
 		return DATE;
 	if (f->numbers == n)
-		return NUMBER;
+		return is_version_name(local) ? VERSION : NUMBER;
 	if (*distinct == 1 && f->present == rows)
 		return CONSTANT;
+	if (any_time(f))
+		return TIME;
+	/* One value where present: a schema's decoration, or a flag. */
+	if (*distinct == 1 && !is_outcome_name(local))
+		return FLAG;
 	if (!f->more_values && *distinct <= MAX_CATEGORY &&
 	    short_values(f))
 		return CATEGORY;
@@ -158,13 +273,41 @@ by_count(const void *a, const void *b)
 	    strcmp(x->text, y->text);
 }
 
-/* A value as a comment shows it: quoted, cut, on one line. */
+/*
+ * Text from the store (or a file name) in a comment: on one line whatever
+ * it holds, and nothing a terminal obeys.  Control characters (C0, DEL,
+ * and C1 as UTF-8 writes them), the backslash and, when QUOTE, the double
+ * quote are written as C escapes: a reader sees every byte.
+ */
+static void
+put_escaped(struct buf *b, const char *s, int quote)
+{
+	const unsigned char	*u = (const unsigned char *)s;
+
+	for (; *u != '\0'; u++) {
+		if (*u == '\n')
+			buf_puts(b, "\\n");
+		else if (*u == '\r')
+			buf_puts(b, "\\r");
+		else if (*u == '\t')
+			buf_puts(b, "\\t");
+		else if (*u == '\\' || (quote && *u == '"'))
+			buf_printf(b, "\\%c", *u);
+		else if (*u < 0x20 || *u == 0x7f)
+			buf_printf(b, "\\x%02x", *u);
+		else if (*u == 0xc2 && u[1] >= 0x80 && u[1] <= 0x9f)
+			buf_printf(b, "\\u%04x", *++u);
+		else
+			buf_putc(b, (char)*u);
+	}
+}
+
+/* A value as a comment shows it: quoted, escaped, on one line. */
 static void
 print_value(struct buf *b, const char *s)
 {
 	buf_putc(b, '"');
-	for (; *s != '\0'; s++)
-		buf_putc(b, *s == '\n' || *s == '\r' || *s == '\t' ? ' ' : *s);
+	put_escaped(b, s, 1);
 	buf_putc(b, '"');
 }
 
@@ -191,6 +334,15 @@ describe(struct buf *b, const struct survey_field *f, enum kind k,
 	case IDENTIFIER:
 		buf_puts(b, ": an identifier, unique per row or nearly");
 		return;
+	case VERSION:
+		buf_puts(b, ": a version, not a quantity");
+		return;
+	case TIME:
+		buf_puts(b, ": times or dates, e.g.");
+		break;
+	case FLAG:
+		buf_puts(b, ": the same where present:");
+		break;
 	case LONG:
 		buf_printf(b, ": long text (%llu values over %d bytes)",
 		    (unsigned long long)f->longs, SURVEY_MAX_TEXT);
@@ -204,7 +356,7 @@ describe(struct buf *b, const struct survey_field *f, enum kind k,
 	default:
 		break;
 	}
-	if (k != CONSTANT)
+	if (k != CONSTANT && k != TIME && k != FLAG)
 		buf_puts(b, k == CATEGORY ? ": a category:" : ": text, e.g.");
 	memcpy(top, f->values, f->nvalues * sizeof(top[0]));
 	qsort(top, f->nvalues, sizeof(top[0]), by_count);
@@ -263,33 +415,75 @@ reserved_family(const char *name)
 	    ends_with(name, "_sum") || ends_with(name, "_bucket");
 }
 
-/* The prefix bound to URI in the proposal, made when first asked. */
+/*
+ * Can a config line hold URI as it is?  The -c reader takes a value to the
+ * end of its line, with no quoting: a URI with a line break (a character
+ * reference can put one there) would end the line and start another that
+ * the store wrote.  Any control character is refused alike.
+ */
+static int
+writable_uri(const char *uri)
+{
+	const unsigned char	*u = (const unsigned char *)uri;
+
+	for (; *u != '\0'; u++)
+		if (*u < 0x20 || *u == 0x7f)
+			return 0;
+	return 1;
+}
+
+/* A prefix from the store, if it is a plain one that no binding has. */
+static int
+usable_prefix(const struct proposal *pr, const char *p)
+{
+	size_t	 i;
+
+	if (p == NULL || !isalpha((unsigned char)*p) ||
+	    strcmp(p, "date") == 0 || strncasecmp(p, "xml", 3) == 0)
+		return 0;
+	for (i = 0; p[i] != '\0'; i++)
+		if (!isalnum((unsigned char)p[i]) && p[i] != '_' &&
+		    p[i] != '-' && p[i] != '.')
+			return 0;
+	for (i = 0; i < pr->nns; i++)
+		if (strcmp(pr->prefixes[i], p) == 0)
+			return 0;
+	return 1;
+}
+
+/*
+ * The prefix bound to URI in the proposal, made when first asked, never
+ * bound twice; NULL when URI cannot be written (then what is in it is
+ * left out).
+ */
 static const char *
 ns_prefix(struct proposal *pr, const char *uri, const char *wanted)
 {
 	struct buf	 b = { 0 };
-	size_t		 i;
+	size_t		 i, k;
 
 	for (i = 0; i < pr->nns; i++)
 		if (strcmp(pr->uris[i], uri) == 0)
 			return pr->prefixes[i];
-	if (pr->nns == 64)
+	if (pr->nns == 64 || !writable_uri(uri))
 		return NULL;
-	for (i = 0; wanted != NULL && i < pr->nns; i++)
-		if (strcmp(pr->prefixes[i], wanted) == 0)
-			wanted = NULL;
-	if (wanted != NULL && strcmp(wanted, "date") != 0 &&
-	    strcmp(wanted, "xml") != 0)
+	if (usable_prefix(pr, wanted))
 		buf_puts(&b, wanted);
 	else
-		buf_printf(&b, "n%zu", pr->nns + 1);
+		for (k = pr->nns + 1;; k++) {
+			buf_reset(&b);
+			buf_printf(&b, "n%zu", k);
+			if (usable_prefix(pr, b.data))
+				break;
+		}
 	pr->uris[pr->nns] = uri;
 	pr->prefixes[pr->nns] = buf_steal(&b);
 	return pr->prefixes[pr->nns++];
 }
 
 /*
- * A kind of row: every path of one element name (and namespace), so that
+ * A kind of row: every path of one local name, in any namespace (as a
+ * --rows pattern matches them), so that
  * a Rule is one kind at whatever depth its Groups put it.  Under --rows,
  * every path the pattern matched.
  */
@@ -298,7 +492,7 @@ struct rowkind {
 	size_t		 npaths;
 	uint64_t	 count;
 	int		 repeats;
-	size_t		 useful;	/* fields a set would use */
+	size_t		 useful;	/* what a set would be worth: worth() */
 };
 
 static void
@@ -350,14 +544,18 @@ cand_for(struct cand *c, size_t *n, size_t max, const char *expr,
 	if (*n == max)
 		return NULL;
 	c[*n].expr = xstrdup(expr);
-	c[*n].xml_name = xml_name;
+	c[*n].xml_name = xml_name != NULL ? xml_name : c[*n].expr;
 	c[*n].f = &c[*n].merged;
 	return &c[(*n)++];
 }
 
+/*
+ * The attributes of SP, as fields of the row: '@a', or 'CHILD/@a' when SP
+ * is a child that is at most one per row (nmap's state/@state).
+ */
 static void
 gather_attrs(struct proposal *pr, const struct survey_path *sp,
-    struct cand *c, size_t *n, size_t max, struct buf *e)
+    const char *child, struct cand *c, size_t *n, size_t max, struct buf *e)
 {
 	const char	*px;
 	struct cand	*k;
@@ -365,8 +563,14 @@ gather_attrs(struct proposal *pr, const struct survey_path *sp,
 
 	for (i = 0; i < sp->nattrs; i++) {
 		buf_reset(e);
+		if (child != NULL)
+			buf_printf(e, "%s/", child);
 		px = sp->attrs[i].uri != NULL ? ns_prefix(pr, sp->attrs[i].uri,
 		    NULL) : NULL;
+		if (sp->attrs[i].uri != NULL && px == NULL) {
+			pr->unwritable++;
+			continue;
+		}
 		/* (key is the parse's interned name, freed with it) */
 		if (px != NULL)
 			buf_printf(e, "@%s:%s", px, strchr(sp->attrs[i].name,
@@ -374,7 +578,8 @@ gather_attrs(struct proposal *pr, const struct survey_path *sp,
 			    sp->attrs[i].name);
 		else
 			buf_printf(e, "@%s", sp->attrs[i].name);
-		if ((k = cand_for(c, n, max, e->data, sp->attrs[i].name)))
+		if ((k = cand_for(c, n, max, e->data, child != NULL ? NULL :
+		    sp->attrs[i].name)))
 			merge_field(&k->merged, &sp->attrs[i].f);
 	}
 }
@@ -415,28 +620,36 @@ gather(struct proposal *pr, const struct rowkind *kd, struct cand *c,
 {
 	const struct survey	*sv = pr->sv;
 	const struct survey_path *sp, *q;
-	struct buf		 e = { 0 };
+	struct buf		 e = { 0 }, child = { 0 };
 	const char		*px;
 	struct cand		*k;
 	size_t			 n = 0, i, j;
 
+	pr->unwritable = 0;
 	for (j = 0; j < kd->npaths; j++)
-		gather_attrs(pr, &sv->paths[kd->paths[j]], c, &n, max, &e);
+		gather_attrs(pr, &sv->paths[kd->paths[j]], NULL, c, &n, max,
+		    &e);
 	for (i = 0; i < sv->npaths; i++) {
 		q = &sv->paths[i];
 		for (j = 0; j < kd->npaths && q->parent != kd->paths[j]; j++)
 			;
-		if (j == kd->npaths || q->text == NULL || q->max_run > 1 ||
-		    sv->paths[q->parent].mixed > 0 ||
-		    has_children_somewhere(sv, kd, q))
+		if (j == kd->npaths || q->max_run > 1 ||
+		    sv->paths[q->parent].mixed > 0)
 			continue;
-		buf_reset(&e);
+		buf_reset(&child);
 		if (q->uri != NULL && (px = ns_prefix(pr, q->uri,
 		    q->prefix)) != NULL)
-			buf_printf(&e, "%s:%s", px, q->name);
-		else
-			buf_puts(&e, q->name);
-		if ((k = cand_for(c, &n, max, e.data, q->name)))
+			buf_printf(&child, "%s:%s", px, q->name);
+		else if (q->uri != NULL) {
+			pr->unwritable += q->nattrs + (q->text != NULL);
+			continue;
+		} else
+			buf_puts(&child, q->name);
+		gather_attrs(pr, q, child.data, c, &n, max, &e);
+		/* An empty <state/> beside its attributes says nothing. */
+		if (q->text != NULL && !has_children_somewhere(sv, kd, q) &&
+		    (q->nattrs == 0 || q->text->present > q->text->empty) &&
+		    (k = cand_for(c, &n, max, child.data, q->name)))
 			merge_field(&k->merged, q->text);
 	}
 	for (j = 0; j < kd->npaths; j++) {
@@ -447,6 +660,7 @@ gather(struct proposal *pr, const struct rowkind *kd, struct cand *c,
 			merge_field(&k->merged, sp->text);
 	}
 	buf_free(&e);
+	buf_free(&child);
 	return n;
 }
 
@@ -478,6 +692,17 @@ kind_fields(struct proposal *pr, const struct rowkind *kd, size_t *n)
 	return c;
 }
 
+/* What gather() could not use, said where a kind is described or proposed. */
+static void
+note_unwritable(struct buf *b, const struct proposal *pr)
+{
+	if (pr->unwritable > 0)
+		buf_printf(b, "# left out: %zu field%s in a namespace whose URI "
+		    "holds a control character (or past 64 namespaces): no "
+		    "config line can bind it\n", pr->unwritable,
+		    pr->unwritable > 1 ? "s" : "");
+}
+
 static void
 comment_fields(struct buf *b, const struct rowkind *kd, const struct survey *sv,
     struct cand *c, size_t n)
@@ -500,6 +725,13 @@ comment_fields(struct buf *b, const struct rowkind *kd, const struct survey *sv,
 		    SURVEY_MAX_ATTRS, SURVEY_MAX_FIELDS);
 }
 
+/* A histogram across the range seen: a range, and one a double spans. */
+static int
+spreads(const struct survey_field *f)
+{
+	return f->max > f->min && isfinite(f->max - f->min);
+}
+
 /* The series a set makes at most: its groups, times its families. */
 static size_t
 set_series(const struct cand *c, size_t n, uint64_t rows)
@@ -513,10 +745,27 @@ set_series(const struct cand *c, size_t n, uint64_t rows)
 	for (i = 0; i < n; i++)
 		if (c[i].kind == NUMBER) {
 			per_group++;
-			fixed += NBUCKETS + 4;
+			fixed++;	/* its skipped_values */
+			if (spreads(c[i].f))
+				fixed += NBUCKETS + 4;
 		} else if (c[i].kind == DATE)
-			fixed += 3;
+			fixed += 4;
 	return groups * per_group + fixed;
+}
+
+/*
+ * Numbers and dates, in the order met, while they take at most half the
+ * set's budget without a label: a kind of row with a hundred numbers
+ * (sysstat's sample) must not pass max-series.  The others are left out.
+ */
+static void
+fit_values(struct cand *c, size_t n, uint64_t rows, size_t budget)
+{
+	size_t	 i;
+
+	for (i = n; i > 0 && set_series(c, n, rows) > budget / 2; i--)
+		if (c[i - 1].kind == NUMBER || c[i - 1].kind == DATE)
+			c[i - 1].kind = OVER;
 }
 
 /* Labels: the categories, fewest values first, within the budget. */
@@ -566,40 +815,66 @@ unique_names(struct cand *c, size_t n)
 	}
 }
 
+/*
+ * NBUCKETS bounds across [LO, HI], with the fewest digits (6 at least)
+ * that keep them strictly increasing as --buckets reads them back; 0 if
+ * no precision does (a range of a few ulps).
+ */
+static int
+bucket_bounds(struct buf *out, double lo, double hi)
+{
+	double	 step = (hi - lo) / NBUCKETS, prev, d;
+	char	 s[64];
+	int	 prec, ok;
+	size_t	 k;
+
+	for (prec = 6; prec <= 17; prec++) {
+		buf_reset(out);
+		prev = -INFINITY;
+		for (k = 1, ok = 1; k <= NBUCKETS && ok; k++) {
+			snprintf(s, sizeof(s), "%.*g", prec, k == NBUCKETS ?
+			    hi : lo + step * (double)k);
+			d = strtod(s, NULL);
+			ok = d > prev && isfinite(d);
+			prev = d;
+			buf_printf(out, "%s%s", k > 1 ? "," : "", s);
+		}
+		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
+static void
+propose_number(struct buf *b, const struct cand *c, int grouped)
+{
+	struct buf	 bounds = { 0 };
+	int		 spread = spreads(c->f) &&
+			    bucket_bounds(&bounds, c->f->min, c->f->max);
+
+	buf_printf(b, "# %s: ", c->expr);
+	print_range(b, c->f, NUMBER);
+	buf_printf(b, ": their sum%s", grouped ? " in each group" : "");
+	if (spread)
+		buf_puts(b, ", and how they spread (buckets from the range "
+		    "seen)");
+	buf_printf(b, "\nsum %s%s=%s\n", c->name, reserved_family(c->name) ?
+	    "_value" : "", c->expr);
+	if (spread)
+		buf_printf(b, "histogram %s_spread:=%s\nbuckets %s_spread=%s\n",
+		    c->name, c->expr, c->name, bounds.data);
+	buf_free(&bounds);
+}
+
 static void
 propose_values(struct buf *b, const struct cand *c, size_t n, int grouped)
 {
-	const char	*reserved;
-	double		 lo, hi, step;
-	size_t		 i, k;
+	size_t	 i;
 
-	for (i = 0; i < n; i++) {
-		reserved = reserved_family(c[i].name) ? "_value" : "";
-		if (c[i].kind == NUMBER) {
-			buf_printf(b, "# %s: ", c[i].expr);
-			print_range(b, c[i].f, NUMBER);
-			buf_printf(b, ": their sum%s", grouped ?
-			    " in each group" : "");
-			lo = c[i].f->min;
-			hi = c[i].f->max;
-			if (hi > lo)
-				buf_puts(b, ", and how they spread (buckets "
-				    "from the range seen)");
-			buf_printf(b, "\nsum %s%s=%s\n", c[i].name, reserved,
-			    c[i].expr);
-			if (!(hi > lo))
-				continue;
-			buf_printf(b, "histogram %s_spread:=%s\nbuckets "
-			    "%s_spread=", c[i].name, c[i].expr, c[i].name);
-			step = (hi - lo) / NBUCKETS;
-			for (k = 1; k <= NBUCKETS; k++) {
-				if (k > 1)
-					buf_putc(b, ',');
-				buf_printf(b, "%.6g", k == NBUCKETS ? hi :
-				    lo + step * (double)k);
-			}
-			buf_putc(b, '\n');
-		} else if (c[i].kind == DATE) {
+	for (i = 0; i < n; i++)
+		if (c[i].kind == NUMBER)
+			propose_number(b, &c[i], grouped);
+		else if (c[i].kind == DATE) {
 			buf_printf(b, "# %s: ", c[i].expr);
 			print_range(b, c[i].f, DATE);
 			buf_printf(b, ": the first and the last\n"
@@ -607,7 +882,6 @@ propose_values(struct buf *b, const struct cand *c, size_t n, int grouped)
 			    "max %s_last:=date:seconds(%s)\n", c[i].name,
 			    c[i].expr, c[i].name, c[i].expr);
 		}
-	}
 }
 
 static void
@@ -616,6 +890,12 @@ propose_left_out(struct buf *b, const struct cand *c, size_t n)
 	static const char *const why[] = {
 		[EMPTY] = "always empty",
 		[IDENTIFIER] = "an identifier: as a label, one series per row",
+		[TIME] = "times or dates: as a label, more series as the "
+		    "store grows",
+		[VERSION] = "a version, not a quantity to add up",
+		[OVER] = "a number or date past the set's series budget",
+		[FLAG] = "one value where present (count it with "
+		    "sum NAME=boolean(EXPR))",
 		[TEXT] = "free text, or too many values for a label",
 		[LONG] = "long text",
 		[CONSTANT] = "the same in every row",
@@ -657,6 +937,7 @@ propose_set(struct buf *b, struct proposal *pr, const struct rowkind *kd,
 
 	c = kind_fields(pr, kd, &n);
 	unique_names(c, n);
+	fit_values(c, n, kd->count, budget);
 	choose_labels(c, n, kd->count, budget);
 	buf_printf(b, "\n# %s%s: %llu rows in %zu place%s, at most %zu "
 	    "series\n[%s]\n", pr->sv->rows != NULL ? "" : "//",
@@ -682,6 +963,7 @@ propose_set(struct buf *b, struct proposal *pr, const struct rowkind *kd,
 		    "element's name\ntype name()\n");
 	propose_values(b, c, n, nlabels > 0);
 	propose_left_out(b, c, n);
+	note_unwritable(b, pr);
 	pr->series += set_series(c, n, kd->count);
 	cands_free(c, n);
 }
@@ -699,13 +981,18 @@ list_paths(struct buf *b, const struct survey *sv)
 
 		buf_reset(&path);
 		path_string(&path, sv, i);
-		buf_printf(b, "#   %-40s %10llu  depth %zu", path.data,
+		buf_puts(b, "#   ");
+		put_escaped(b, path.data, 0);
+		buf_printf(b, "%*s %10llu  depth %zu", path.len < 40 ?
+		    (int)(40 - path.len) : 0, "",
 		    (unsigned long long)sp->count, sp->depth);
 		if (sp->max_run >= 2)
 			buf_printf(b, "  repeats (up to %llu in one parent)",
 			    (unsigned long long)sp->max_run);
-		if (sp->uri != NULL)
-			buf_printf(b, "  namespace %s", sp->uri);
+		if (sp->uri != NULL) {
+			buf_puts(b, "  namespace ");
+			put_escaped(b, sp->uri, 0);
+		}
 		buf_putc(b, '\n');
 	}
 	if (sv->npaths > MAX_LISTED)
@@ -734,9 +1021,9 @@ find_kinds(const struct survey *sv, struct rowkind **out)
 		if (sv->rows != NULL && sp->parent != SIZE_MAX)
 			continue;
 		for (j = 0; j < n; j++)
-			if (sv->rows != NULL || (sv->paths[k[j].paths[0]].key_name ==
-			    sp->key_name && sv->paths[k[j].paths[0]].key_uri ==
-			    sp->key_uri))
+			/* By local name: what a --rows pattern tells apart. */
+			if (sv->rows != NULL || sv->paths[k[j].paths[0]].key_name ==
+			    sp->key_name)
 				break;
 		if (j == n) {
 			k = xreallocarray(k, n + 1, sizeof(*k));
@@ -752,25 +1039,43 @@ find_kinds(const struct survey *sv, struct rowkind **out)
 	return n;
 }
 
-/* What a set would use: a category of two values or more, a number, a date. */
+/*
+ * What a set of this kind would be worth to an operator: an outcome to
+ * count by (a result, a status, a severity) most, another category next
+ * (three at most), a number or a date (four at most) least; 0: it would
+ * use nothing.  OpenSCAP's rule-result (result, severity) so comes
+ * before the OVAL criteria that outnumber it.
+ */
 static size_t
-useful_fields(struct proposal *pr, struct rowkind *kd)
+worth(struct proposal *pr, struct rowkind *kd)
 {
 	struct cand	*c;
-	size_t		 n, i, useful = 0;
+	size_t		 n, i, w = 0, others = 0, values = 0;
 
 	c = kind_fields(pr, kd, &n);
 	for (i = 0; i < n; i++)
-		useful += c[i].kind == CATEGORY || c[i].kind == NUMBER ||
-		    c[i].kind == DATE;
+		if (c[i].kind == CATEGORY && is_outcome_name(c[i].xml_name))
+			w += c[i].distinct < 2 ? 1 : 8;
+		else if (c[i].kind == CATEGORY)
+			others++;
+		else if (c[i].kind == NUMBER || c[i].kind == DATE)
+			values++;
 	cands_free(c, n);
-	return useful;
+	return w + 2 * (others < 3 ? others : 3) + (values < 4 ? values : 4);
+}
+
+static int
+ranks_before(const struct rowkind *a, const struct rowkind *b)
+{
+	return a->useful > b->useful || (a->useful == b->useful &&
+	    a->count > b->count);
 }
 
 /*
  * The kinds proposed as sets: those that repeat and hold something to
- * count by, most rows first, at most MAX_SETS.  (Markup like <br/> in a
- * description repeats too, but has nothing to count by.)
+ * count by, the most worth first (then the most rows), at most MAX_SETS.
+ * (Markup like <br/> in a description repeats too, but has nothing to
+ * count by.)
  */
 static size_t
 pick_sets(struct proposal *pr, struct rowkind *k, size_t nk, size_t *sets)
@@ -780,9 +1085,9 @@ pick_sets(struct proposal *pr, struct rowkind *k, size_t nk, size_t *sets)
 	for (i = 0; i < nk; i++) {
 		if (!k[i].repeats || k[i].count < 2 ||
 		    is_markup(pr->sv, &k[i]) ||
-		    (k[i].useful = useful_fields(pr, &k[i])) == 0)
+		    (k[i].useful = worth(pr, &k[i])) == 0)
 			continue;
-		for (j = n; j > 0 && k[sets[j - 1]].count < k[i].count; j--)
+		for (j = n; j > 0 && ranks_before(&k[i], &k[sets[j - 1]]); j--)
 			if (j < MAX_SETS)
 				sets[j] = sets[j - 1];
 		if (j < MAX_SETS)
@@ -811,8 +1116,110 @@ describe_rows(struct buf *b, struct proposal *pr, const struct rowkind *k,
 		    (unsigned long long)k[i].count, k[i].npaths,
 		    k[i].npaths > 1 ? "s" : "");
 		comment_fields(b, &k[i], pr->sv, c, n);
+		note_unwritable(b, pr);
 		cands_free(c, n);
 	}
+}
+
+/*
+ * A store whose elements are in a default namespace: rows match local
+ * names, but in an expression an unprefixed name matches no element of
+ * it, so say which prefix to bind, and the -n line for a command line.
+ */
+static void
+default_namespace(struct buf *b, struct proposal *pr)
+{
+	const struct survey_path *root = &pr->sv->paths[0];
+	const char	*px;
+
+	if (pr->sv->npaths == 0 || root->uri == NULL || root->prefix != NULL)
+		return;
+	buf_puts(b, "# The store's elements are in a default namespace (");
+	put_escaped(b, root->uri, 0);
+	if ((px = ns_prefix(pr, root->uri, NULL)) == NULL) {
+		buf_puts(b, "),\n# which no config line can bind: name them "
+		    "with *[local-name()='NAME'] in expressions.\n");
+		return;
+	}
+	buf_printf(b, "): an unprefixed name in an expression matches none of "
+	    "them.\n# The lines below name them %s:NAME; on a command line, "
+	    "bind the prefix with\n#   -n %s=%s\n", px, px, root->uri);
+}
+
+static void
+print_header(struct buf *b, const char *file, const struct survey *sv)
+{
+	buf_printf(b, "# xml2prom --survey %s%s", sv->rows != NULL ?
+	    "--rows " : "", sv->rows != NULL ? sv->rows_src : "");
+	put_escaped(b, file, 0);
+	buf_printf(b, ": %llu elements, %zu paths, depth %zu\n",
+	    (unsigned long long)sv->elements, sv->npaths, sv->max_depth);
+	if (sv->cut_at_line > 0)
+		buf_printf(b, "# CUT: the survey stopped at line %lu: the store "
+		    "has more than %d distinct element and attribute names,\n"
+		    "# which the parser would all keep.  What follows is what "
+		    "it saw until then.\n", sv->cut_at_line, SURVEY_MAX_NAMES);
+	if (sv->rows != NULL)
+		buf_printf(b, "# %llu elements match --rows %s\n",
+		    (unsigned long long)sv->rows_matched, sv->rows_src);
+}
+
+/*
+ * Would node_exporter, or the Go and process collectors beside it, own
+ * metrics under PREFIX?  A store must not pick names that shadow theirs
+ * (node_textfile_scrape_error, say).
+ */
+static int
+foreign_prefix(const char *prefix)
+{
+	static const char *const owned[] = { "node_", "go_", "process_",
+	    "promhttp_" };
+	size_t	 i, n = strlen(prefix);
+
+	/* PREFIX_ starts their names: "node" and "node_x" are theirs. */
+	for (i = 0; i < sizeof(owned) / sizeof(owned[0]); i++)
+		if ((strncmp(prefix, owned[i], strlen(owned[i])) == 0) ||
+		    (n + 1 == strlen(owned[i]) &&
+		    strncmp(prefix, owned[i], n) == 0))
+			return 1;
+	return 0;
+}
+
+/* NAME (an element's or a file's) as a prefix, or NULL if it cannot be. */
+static char *
+prefix_from(const char *name, size_t len)
+{
+	char	*copy = xstrndup(name, len), *prefix;
+
+	prefix = len > 0 ? metric_name(copy, NULL) : NULL;
+	free(copy);
+	if (prefix != NULL && (reserved_family(prefix) ||
+	    !names_is_metric(prefix) || foreign_prefix(prefix))) {
+		free(prefix);
+		prefix = NULL;
+	}
+	return prefix;
+}
+
+/*
+ * The prefix: after the document element, else after the file's name
+ * (without its directory and extensions), else "store"; never one that
+ * node_exporter's own metrics have.
+ */
+static char *
+choose_prefix(struct buf *b, const struct survey *sv, const char *file)
+{
+	const char	*base = strrchr(file, '/') != NULL ?
+			    strrchr(file, '/') + 1 : file;
+	char		*prefix = NULL;
+
+	if (sv->root != NULL && (prefix = prefix_from(sv->root,
+	    strlen(sv->root))) == NULL)
+		buf_puts(b, "# (the document element's name would make a "
+		    "prefix that is not valid or not ours)\n");
+	if (prefix == NULL)
+		prefix = prefix_from(base, strcspn(base, "."));
+	return prefix != NULL ? prefix : xstrdup("store");
 }
 
 void
@@ -826,33 +1233,20 @@ survey_print(struct buf *b, const char *file, const struct survey *sv,
 
 	memset(&pr, 0, sizeof(pr));
 	pr.sv = sv;
-	buf_printf(b, "# xml2prom --survey %s%s%s: %llu elements, %zu paths, "
-	    "depth %zu\n", sv->rows != NULL ? "--rows " : "",
-	    sv->rows != NULL ? sv->rows_src : "", file,
-	    (unsigned long long)sv->elements, sv->npaths, sv->max_depth);
-	if (sv->cut_at_line > 0)
-		buf_printf(b, "# CUT: the survey stopped at line %lu: the store "
-		    "has more than %d distinct element and attribute names,\n"
-		    "# which the parser would all keep.  What follows is what "
-		    "it saw until then.\n", sv->cut_at_line, SURVEY_MAX_NAMES);
-	if (sv->rows != NULL)
-		buf_printf(b, "# %llu elements match --rows %s\n",
-		    (unsigned long long)sv->rows_matched, sv->rows_src);
+	print_header(b, file, sv);
 	list_paths(b, sv);
 	nkinds = find_kinds(sv, &kinds);
 	describe_rows(b, &pr, kinds, nkinds);
 	nsets = pick_sets(&pr, kinds, nkinds, sets);
-	buf_printf(b, "#\n# A configuration that counts them, as it is:\n"
-	    "#   xml2prom -c THIS_FILE -o - %s\n", file);
+	buf_puts(b, "#\n# A configuration that counts them, as it is:\n"
+	    "#   xml2prom -c THIS_FILE -o - ");
+	put_escaped(b, file, 0);
+	buf_putc(b, '\n');
 	if (nsets == 0)
 		buf_puts(b, "# (no kind of element repeats with something to "
 		    "count it by: the store's own metrics only)\n");
-	prefix = sv->npaths > 0 && sv->rows == NULL ?
-	    metric_name(sv->paths[0].name, NULL) : xstrdup("store");
-	if (reserved_family(prefix) || !names_is_metric(prefix)) {
-		free(prefix);
-		prefix = xstrdup("store");
-	}
+	prefix = choose_prefix(b, sv, file);
+	default_namespace(b, &pr);
 	/* describe_rows() bound every namespace the sets' fields need. */
 	buf_printf(b, "prefix %s\nmax-series %zu\n", prefix, max_series);
 	for (i = 0; i < pr.nns; i++)

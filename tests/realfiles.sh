@@ -6,6 +6,10 @@
 #   JUnit    a report python3-xmlrunner writes here: test cases by class x
 #            status, a duration histogram, the run's start (date:seconds)
 #   polkit   the action policies on this host: actions by their defaults
+#   nmap     a loopback scan made now: ports by state and service (the
+#            attributes of children), their TTLs summed
+#   ARF      OpenSCAP results made now (--results-arf): rule results by
+#            result and severity, the scan's time
 . "$(dirname "$0")/lib.sh"
 py=/usr/bin/python3
 ref="$top/tests/realfiles.py"
@@ -62,5 +66,30 @@ polkit_opts=(-r //action -b allow_active=defaults/allow_active
     -b allow_any=defaults/allow_any --sum 'messages:allow_any=count(message)')
 agree "polkit" '//action' -- "${polkit_opts[@]}" "$@"
 lint "polkit" "${polkit_opts[@]}" "$@"
+
+# --- nmap: a loopback scan, one port open (a listener of ours)
+port=$(( 47000 + RANDOM % 1000 ))
+$py -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(20)' $port &
+listener=$!
+sleep 0.5
+timeout 60 nmap -oX "$scratch/nmap.xml" -p "20-25,79-81,443,$port" 127.0.0.1 >/dev/null 2>&1
+kill $listener 2>/dev/null; wait $listener 2>/dev/null
+check "nmap wrote a scan with an open port" grep -q 'state="open"' "$scratch/nmap.xml"
+nmap_opts=(-r //port -b state=state/@state -b service=service/@name
+    --missing service=none --sum 'ttl:state=state/@reason_ttl')
+agree "nmap" '//port' -- "${nmap_opts[@]}" "$scratch/nmap.xml"
+lint "nmap" "${nmap_opts[@]}" "$scratch/nmap.xml"
+
+# --- OpenSCAP: ARF results of a Debian benchmark
+ds=$(ls /usr/share/xml/scap/ssg/content/ssg-debian*-ds.xml | tail -n 1)
+timeout 120 oscap xccdf eval --profile xccdf_org.ssgproject.content_profile_anssi_np_nt28_minimal \
+    --results-arf "$scratch/arf.xml" "$ds" >/dev/null 2>&1
+check "oscap wrote ARF results" grep -q '<rule-result' "$scratch/arf.xml"
+arf_opts=(-r //rule-result -n "x=$x" -b result=x:result -b severity=@severity
+    --max 'scanned:=date:seconds(@time)' --sum 'weight:result=@weight')
+agree "ARF" '//x:rule-result' "x=$x" -- "${arf_opts[@]}" "$scratch/arf.xml"
+lint "ARF" "${arf_opts[@]}" "$scratch/arf.xml"
+rm -f "$scratch/arf.xml"
 
 finish realfiles

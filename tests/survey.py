@@ -109,6 +109,22 @@ def check_kinds(text, doc, ns):
                 differ("//%s/@%s distinct" % (name, attr), distinct,
                        len(nonblank))
             checked += 1
+        for child, attr, present, distinct in re.findall(
+                r"^#   ([\w.-]+)/@([\w.-]+)\s+in (\d+) of \d+, (\d+) distinct",
+                block, re.M):
+            # A child at most one per row, in no namespace: its attribute
+            # is a field of the row (nmap's state/@state).
+            vals = [c.get(attr) for e in els for c in e
+                    if isinstance(c.tag, str) and c.tag == child and
+                    c.get(attr) is not None]
+            nonblank = {v for v in vals if v.strip()}
+            if int(present) != len(vals):
+                differ("//%s/%s/@%s present" % (name, child, attr), present,
+                       len(vals))
+            if int(distinct) != len(nonblank):
+                differ("//%s/%s/@%s distinct" % (name, child, attr), distinct,
+                       len(nonblank))
+            checked += 1
         del uri
     return checked
 

@@ -52,6 +52,15 @@ for i in range(3000):
 print("</r>")
 PY
 agree "$scratch/numbers.xml"	# survey.py checks each range against lxml's
+# ranges the buckets' six digits cannot tell apart, or that no double spans
+runs() { "$XML2PROM" --survey "$1" >"$scratch/r.conf" &&
+    "$XML2PROM" -c "$scratch/r.conf" -o - "$1" >/dev/null; }
+echo '<r><e v="1000000.1"/><e v="1000000.2"/><e v="1000000.15"/></r>' >"$scratch/narrow.xml"
+check "numbers 1000000.1 to 1000000.2: buckets strictly increasing, the proposal runs" \
+    runs "$scratch/narrow.xml"
+$py -c 'print("<r><e v=\"-1%s\"/><e v=\"1%s\"/><e v=\"5\"/></r>" % ("0" * 308, "0" * 308))' \
+    >"$scratch/wide.xml"
+check "numbers -1e308 to 1e308: no infinite bucket, the proposal runs" runs "$scratch/wide.xml"
 
 # --- the README's line, and --rows
 "$XML2PROM" --survey "$top/examples/shop.xml" >"$scratch/store.conf" &&
@@ -59,14 +68,104 @@ agree "$scratch/numbers.xml"	# survey.py checks each range against lxml's
 check "xml2prom --survey store.xml > store.conf && xml2prom -c store.conf -o - store.xml" test $? -eq 0
 check "...one set per kind of row: orders, their lines, customers" \
     sh -c "grep -c '^\[' '$scratch/store.conf' | grep -qx 3"
-check "...orders by status, their totals summed" \
-    grep -qx 'shop_order_total_value{path=".*",status="paid"} 17.75' "$scratch/shop.prom"
+check "...orders by status and their total's currency (a child's attribute), totals summed" \
+    sh -c "grep -qx 'shop_order_total_value{path=\".*\",status=\"paid\",total_currency=\"EUR\"} 10.5' '$scratch/shop.prom' &&
+    grep -qx 'shop_order_total_value{path=\".*\",status=\"paid\",total_currency=\"USD\"} 7.25' '$scratch/shop.prom'"
 check "...an identifier left out, and said why" \
     grep -q '^# left out: @id, an identifier' "$scratch/store.conf"
 agree "$top/examples/shop.xml" --rows //line
 "$XML2PROM" --survey --rows //line "$top/examples/shop.xml" >"$scratch/line.conf"
 check "--survey --rows //line: one set, of those rows" \
     sh -c "grep -c '^\[' '$scratch/line.conf' | grep -qx 1 && grep -qx 'rows //line' '$scratch/line.conf'"
+
+# --- nothing a store holds becomes a configuration line (issue 28): line
+# breaks, control characters, '[', '#', quotes and whole config lines in
+# values, namespace URIs (DTD defaults are not checked by libxml2), text,
+# CDATA, entities, comments, PIs and the file's name
+mkdir "$scratch/hostile"
+$py "$top/tests/survey-hostile.py" make "$scratch/hostile" >"$scratch/hostile.list"
+while IFS= read -r -d '' f; do
+	name=$(printf '%q' "${f#"$scratch/hostile/"}")
+	"$XML2PROM" --survey "$f" >"$scratch/hostile.conf" 2>"$scratch/err"
+	check "survey of $name: exit 0" test $? -eq 0
+	check "...every line one the survey meant, the store's text in comments only" \
+	    $py "$top/tests/survey-hostile.py" check "$scratch/hostile.conf" "$f"
+	check "...the proposal runs as it is" \
+	    sh -c '"$0" -c "$1" -o - "$2" >/dev/null' "$XML2PROM" "$scratch/hostile.conf" "$f"
+done <"$scratch/hostile.list"
+check "...a URI with a line break left out, and said so" grep -q \
+    '^# left out: [0-9]* fields* in a namespace whose URI holds a control character' \
+    "$scratch/hostile.conf"
+
+# --- a store cannot pick names node_exporter owns (issue 28)
+printf '<node><textfile scrape_error="0"/><textfile scrape_error="1"/></node>' \
+    >"$scratch/node.xml"
+"$XML2PROM" --survey "$scratch/node.xml" >"$scratch/node.conf"
+check "<node> as the document element: not 'prefix node'" \
+    sh -c "grep '^prefix ' '$scratch/node.conf' | grep -qvx 'prefix node'"
+check "...its output holds no node_ series" sh -c "'$XML2PROM' -c '$scratch/node.conf' -o - \
+    '$scratch/node.xml' | grep -v '^#' | grep -c . >/dev/null && ! '$XML2PROM' -c \
+    '$scratch/node.conf' -o - '$scratch/node.xml' | grep -q '^node_'"
+for root in go process promhttp node_exporter; do
+	printf '<%s><e v="1"/><e v="2"/></%s>' $root $root >"$scratch/$root.xml"
+	check "...nor <$root>'s" sh -c "'$XML2PROM' --survey '$scratch/$root.xml' |
+	    grep '^prefix ' | grep -qvE '^prefix (node|go|process|promhttp)(_|\$)'"
+done
+
+# --- real stores nobody here wrote, made now (issue 31): each proposal,
+# run on a store 100 times larger of the same shape, holds: exit 0, no
+# reason="limit", and as many series as on the store surveyed (a label
+# whose values grow with the rows would make more)
+holds() {	# NAME FILE ELEMENT...: ELEMENT copied 100 times, tests/survey-grow.py
+	local name=$1 f=$2
+	shift 2
+	"$XML2PROM" --survey "$f" >"$scratch/$name.conf" &&
+	    $py "$top/tests/survey-grow.py" "$f" "$scratch/$name-100.xml" "$@" &&
+	    "$XML2PROM" -c "$scratch/$name.conf" -o - "$f" | grep -v '^#' >"$scratch/$name.prom" &&
+	    "$XML2PROM" -c "$scratch/$name.conf" -o - "$scratch/$name-100.xml" |
+	    grep -v '^#' >"$scratch/$name-100.prom" || return 1
+	echo "# $name: $(grep -c '^\[' "$scratch/$name.conf") sets ($(grep '^\[' "$scratch/$name.conf" | tr -d '[]' | tr '\n' ' ')), $(wc -l <"$scratch/$name.prom") series; 100x: $(wc -l <"$scratch/$name-100.prom")"
+	! grep -q 'reason="limit"' "$scratch/$name-100.prom" &&
+	    [ "$(wc -l <"$scratch/$name.prom")" -eq "$(wc -l <"$scratch/$name-100.prom")" ]
+}
+/usr/lib/sysstat/sadc -S XALL 1 5 "$scratch/sa" >/dev/null 2>&1 &&
+    sadf -x "$scratch/sa" -- -A >"$scratch/sysstat.xml"
+check "sysstat: sadf -x of 4 samples" grep -q '<timestamp' "$scratch/sysstat.xml"
+check "...no time or identifier as a label" sh -c "'$XML2PROM' --survey '$scratch/sysstat.xml' |
+    grep -q '^# left out: @time, an identifier' && ! '$XML2PROM' --survey '$scratch/sysstat.xml' | grep -q '^by time='"
+check "...its proposal holds on 400 samples" holds sysstat "$scratch/sysstat.xml" timestamp
+agree "$scratch/sysstat.xml"
+check "...the sample's queue is a field of the timestamp row (queue/@ldavg-1)" \
+    grep -q '^#   n1:queue/@ldavg-1 ' "$scratch/sysstat.conf"
+check "...the default namespace said, with the -n line" \
+    grep -qx '#   -n n1=http://pagesperso-orange.fr/sebastien.godard/sysstat' "$scratch/sysstat.conf"
+check "--survey --rows //queue: the prefix after the document element" \
+    sh -c "'$XML2PROM' --survey --rows //queue '$scratch/sysstat.xml' | grep -qx 'prefix sysstat'"
+
+port=$(( 47000 + RANDOM % 1000 ))
+$py -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(20)' $port &
+listener=$!
+sleep 0.5
+timeout 60 nmap -oX "$scratch/nmap.xml" -p "20-25,79-81,443,$port" 127.0.0.1 >/dev/null 2>&1
+kill $listener 2>/dev/null; wait $listener 2>/dev/null
+check "nmap: a loopback scan, one port open" grep -q 'state="open"' "$scratch/nmap.xml"
+check "...ports counted by state/@state, service/@name seen (children's attributes)" \
+    sh -c "'$XML2PROM' --survey '$scratch/nmap.xml' | grep -qx 'by state_state=state/@state' &&
+    '$XML2PROM' --survey '$scratch/nmap.xml' | grep -q '^#   service/@name  *in [0-9]* of '"
+check "...its proposal holds on 100 hosts" holds nmap "$scratch/nmap.xml" host
+agree "$scratch/nmap.xml"
+
+ds=$(ls /usr/share/xml/scap/ssg/content/ssg-debian*-ds.xml | tail -n 1)
+timeout 120 oscap xccdf eval --profile xccdf_org.ssgproject.content_profile_anssi_np_nt28_minimal \
+    --results-arf "$scratch/arf.xml" "$ds" >/dev/null 2>&1
+check "OpenSCAP: ARF results of $(basename "$ds")" grep -q 'rule-result' "$scratch/arf.xml"
+check "...rule-result proposed, by severity and result" sh -c "'$XML2PROM' --survey '$scratch/arf.xml' |
+    sed -n '/^\[rule_result\]/,/^\$/p' | grep -q '^by severity=@severity' &&
+    '$XML2PROM' --survey '$scratch/arf.xml' | sed -n '/^\[rule_result\]/,/^\$/p' | grep -q '^by result=.*:result\$'"
+check "...its proposal holds on 100 times the rules' results" holds arf "$scratch/arf.xml" rule-result
+agree "$scratch/arf.xml"
+rm -f "$scratch"/*-100.xml "$scratch/arf.xml"
 
 # --- what it refuses
 usage() { "$XML2PROM" "$@" >/dev/null 2>"$scratch/err"; [ $? -eq 2 ]; }
