@@ -48,13 +48,15 @@ refused "a textfile directory others may write" "$scratch/open"
 refused "a sticky directory of root's that others may write (as /tmp)" "$scratch/sticky"
 "$XML2PROM" -o "$scratch/real/store.prom" "$store"
 check "a directory of root's 0755 is written" test $? -eq 0
+# What nobody runs and reads, outside a checkout it may not enter.
+nobody_store="$(for_nobody "$store")/store.xml"
 setpriv --reuid=nobody --regid=nogroup --clear-groups \
-    "$XML2PROM" -o "$scratch/theirs/store.prom" "$store"
+    "$NOBODY_XML2PROM" -o "$scratch/theirs/store.prom" "$nobody_store"
 check "a user other than root writes into their own directory as before" \
     test $? -eq 0
 chown nobody "$scratch/sticky"
 setpriv --reuid=nobody --regid=nogroup --clear-groups \
-    "$XML2PROM" -o "$scratch/sticky/store.prom" "$store" 2>"$scratch/err"
+    "$NOBODY_XML2PROM" -o "$scratch/sticky/store.prom" "$nobody_store" 2>"$scratch/err"
 check "...but not into one of theirs that others may write: exit 3, saying so" \
     sh -c "test $? -eq 3 && grep -qF '$scratch/sticky: xml2prom writes only into a directory that only its owner can change, and this one is writable by others (mode 1777' '$scratch/err'"
 
