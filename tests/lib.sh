@@ -170,9 +170,11 @@ with open("junit.xml", "wb") as out:
 # nobody needs from the checkout (stores, and the binary in
 # $NOBODY_XML2PROM): the checkout may sit in a private directory (a clone
 # under `mktemp -d`, mode 0700) that nobody cannot enter.  A wrapper
-# script (valgrind) is left as it is.  Prints the copies' directory.
+# script (valgrind) is left as it is.  Not in a subshell: it sets
+# NOBODY_DIR, the copies' directory, and NOBODY_XML2PROM.
 for_nobody() {
 	_d="$scratch/nobody"
+	NOBODY_DIR=$_d
 	mkdir -p "$_d"
 	chmod 0755 "$scratch" "$_d"
 	for _f; do cp "$_f" "$_d/" && chmod 0644 "$_d/${_f##*/}"; done
@@ -181,5 +183,4 @@ for_nobody() {
 		cp "$XML2PROM" "$_d/xml2prom" && chmod 0755 "$_d/xml2prom"
 		NOBODY_XML2PROM=$_d/xml2prom
 	fi
-	printf '%s\n' "$_d"
 }

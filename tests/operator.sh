@@ -10,7 +10,7 @@ as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 root=0
 [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && root=1
 # What nobody runs and reads, outside a checkout it may not enter.
-[ $root -eq 1 ] && nobody_store="$(for_nobody "$store")/store.xml"
+[ $root -eq 1 ] && for_nobody "$store" && nobody_store=$NOBODY_DIR/store.xml
 
 # --- Debian's textfile directory is root's, 0755
 if [ $root -eq 1 ]; then

@@ -49,7 +49,7 @@ refused "a sticky directory of root's that others may write (as /tmp)" "$scratch
 "$XML2PROM" -o "$scratch/real/store.prom" "$store"
 check "a directory of root's 0755 is written" test $? -eq 0
 # What nobody runs and reads, outside a checkout it may not enter.
-nobody_store="$(for_nobody "$store")/store.xml"
+for_nobody "$store" && nobody_store=$NOBODY_DIR/store.xml
 setpriv --reuid=nobody --regid=nogroup --clear-groups \
     "$NOBODY_XML2PROM" -o "$scratch/theirs/store.prom" "$nobody_store"
 check "a user other than root writes into their own directory as before" \

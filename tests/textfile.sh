@@ -123,7 +123,7 @@ chmod 0755 "$scratch" "$scratch/ro"
 chmod 0644 "$scratch/ro/store.prom"
 if id nobody >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
 	# What nobody runs and reads, outside a checkout it may not enter.
-	nobody_store="$(for_nobody "$store")/store.xml"
+	for_nobody "$store" && nobody_store=$NOBODY_DIR/store.xml
 	setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	    "$NOBODY_XML2PROM" -o "$scratch/ro/store.prom" "$nobody_store" 2>"$scratch/err"
 	check "an unwritable output directory exits 3" test $? -eq 3
@@ -180,7 +180,7 @@ if id nobody >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
 	rm -f "$scratch/lk/store.prom" "$scratch/lk/.store.prom.lock"
 	(umask 077 && "$XML2PROM" -o "$scratch/lk/store.prom" "$store")
 	chown nobody "$scratch/lk"
-	nobody_store="$(for_nobody "$store")/store.xml"
+	for_nobody "$store" && nobody_store=$NOBODY_DIR/store.xml
 	setpriv --reuid=nobody --regid=nogroup --clear-groups \
 	    "$NOBODY_XML2PROM" -o "$scratch/lk/store.prom" "$nobody_store"
 	check "after a root run under umask 077, another user still runs" \
