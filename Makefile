@@ -55,8 +55,9 @@ check:
 	@$(MAKE) -s xml2prom
 	tests/run-all
 
-# The image and the compose stack, on a dockerd of the test's own (about
-# 2 minutes; see tests/docker.sh).  CI runs it after make check.
+# The image and the compose stack, on a dockerd of the test's own (2 to 5
+# minutes, more on a loaded machine; see tests/docker.sh).  CI runs it
+# after make check.
 check-docker:
 	@tests/deps.sh
 	@$(MAKE) -s xml2prom
