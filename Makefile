@@ -55,8 +55,9 @@ check:
 	@$(MAKE) -s xml2prom
 	tests/run-all
 
-# The image and the compose stack, on a dockerd of the test's own (about
-# 2 minutes; see tests/docker.sh).  CI runs it after make check.
+# The image and the compose stack, on a dockerd of the test's own (2 to 5
+# minutes, more on a loaded machine; see tests/docker.sh).  CI runs it
+# after make check.
 check-docker:
 	@tests/deps.sh
 	@$(MAKE) -s xml2prom
@@ -111,6 +112,12 @@ deb:
 
 # make image [IMAGE=name:tag] [BASE=debian:bookworm-slim]: the container
 # image (examples/docker/Dockerfile), built from the tracked files only.
+# Offline (no image registry), a base from Debian's packages first, and the
+# build on the host's network, for apt:
+#   make base image BASE=xml2prom-base/debian:bookworm \
+#       DOCKER_BUILD_FLAGS=--network=host
+# make base [BASE_IMAGE=name:tag]: that base, made by mmdebstrap, trimmed
+# as debian:bookworm-slim is, imported (tests/docker.sh uses it too).
 VERSION		!= sed -n 's/^\#define VERSION[^"]*"\(.*\)"/\1/p' src/options.c
 IMAGE		?= xml2prom:$(VERSION)
 BASE		?= debian:bookworm-slim
@@ -121,9 +128,21 @@ image:
 	    $(DOCKER) build $(DOCKER_BUILD_FLAGS) -f examples/docker/Dockerfile \
 	    --build-arg BASE=$(BASE) --build-arg VERSION=$(VERSION) \
 	    --build-arg REVISION=$$(git rev-parse --short HEAD) -t $(IMAGE) -
-	@$(DOCKER) image inspect -f 'xml2prom: $(IMAGE), {{.Size}} bytes' $(IMAGE)
+	@echo "xml2prom: $(IMAGE), $$($(DOCKER) image inspect -f '{{.Size}}' $(IMAGE)) bytes;" \
+	    "its base $(BASE), $$($(DOCKER) image inspect -f '{{.Size}}' $(BASE)) bytes"
 
-.PHONY: all example check check-docker bench mutants install uninstall clean deb image
+BASE_IMAGE	?= xml2prom-base/debian:bookworm
+base:
+	mmdebstrap --quiet --variant=minbase \
+	    --dpkgopt='path-exclude=/usr/share/man/*' \
+	    --dpkgopt='path-exclude=/usr/share/locale/*' \
+	    --dpkgopt='path-include=/usr/share/locale/locale.alias' \
+	    --dpkgopt='path-exclude=/usr/share/doc/*' \
+	    --dpkgopt='path-include=/usr/share/doc/*/copyright' \
+	    --dpkgopt='path-exclude=/usr/share/info/*' \
+	    bookworm - | $(DOCKER) import - $(BASE_IMAGE)
+
+.PHONY: all example check check-docker bench mutants install uninstall clean deb image base
 
 # The one list of test expressions (tests/expressions), as C for the unit
 # tests and the fuzzers: { kind, expression } pairs.

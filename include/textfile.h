@@ -23,6 +23,7 @@ struct textfile {
 	char	*base;
 	int	 dir_fd;	/* where every name is looked up */
 	int	 lock_fd;
+	int	 lock_made;	/* this run created the lock file */
 };
 
 int	textfile_lock(struct textfile *, const char *path, struct buf *err);

@@ -178,12 +178,15 @@ open_lock(const struct textfile *tf, const char *name, const char *path,
 }
 
 /*
- * A run as root writes only into a directory of root's, named without a
- * link at its end, that no other user may change but by adding names of
- * their own (sticky, as /tmp): one that another user owns or may write
- * would let that user swap it for a link, or plant links in it, and have
- * root write where they choose.  (The components above are Debian's layout
- * to keep; see SECURITY in xml2prom(1).)
+ * No run writes into a directory that everyone may write, sticky or not
+ * (as /tmp): anyone could hold its lock forever, so that every run exits
+ * 4 and the output silently goes stale, or plant links under the names
+ * other collectors write.  A run as root, moreover, writes only into a
+ * directory of root's, named without a link at its end, that no other
+ * user may write at all: one that another user owns or may write would
+ * let that user swap it for a link, or plant links in it, and have root
+ * write where they choose.  (The components above are Debian's layout to
+ * keep; see SECURITY in xml2prom(1).)
  */
 static int
 open_directory(struct textfile *tf, struct buf *err)
@@ -201,21 +204,75 @@ open_directory(struct textfile *tf, struct buf *err)
 		    strerror(errno));
 		return -1;
 	}
-	if (!as_root)
-		return 0;
 	if (fstat(tf->dir_fd, &st) == -1) {
 		buf_printf(err, "%s: %s", tf->dir, strerror(errno));
 		return -1;
 	}
-	if (st.st_uid != 0 || ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 &&
-	    (st.st_mode & S_ISVTX) == 0)) {
-		buf_printf(err, "%s: a run as root writes only into a directory "
-		    "that only root can change, and this one is %s (see "
-		    "xml2prom(1), SECURITY)", tf->dir, st.st_uid != 0 ?
-		    "not root's" : "writable by others");
+	if ((st.st_mode & S_IWOTH) != 0 || (as_root && (st.st_uid != 0 ||
+	    (st.st_mode & S_IWGRP) != 0))) {
+		buf_printf(err, "%s: %s writes only into a directory that "
+		    "only %s can change, and this one is %s (mode %04o; see "
+		    "xml2prom(1), SECURITY)", tf->dir, as_root ? "a run as root" :
+		    "xml2prom", as_root ? "root" : "its owner",
+		    as_root && st.st_uid != 0 ? "not root's" : "writable by others",
+		    (unsigned)(st.st_mode & 07777));
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * The uid of a process holding a flock on the file FD names, from
+ * /proc/locks, or -1 when none can be told (no /proc, or hidden, as under
+ * the units' ProcSubset=pid).
+ */
+static long
+lock_holder_uid(int fd)
+{
+	struct stat	 st, ps;
+	char		 line[256], proc[64];
+	unsigned long	 ino;
+	long		 pid, uid = -1;
+	FILE		*f;
+
+	if (fstat(fd, &st) == -1 || (f = fopen("/proc/locks", "re")) == NULL)
+		return -1;
+	while (uid == -1 && fgets(line, sizeof(line), f) != NULL)
+		if (sscanf(line, "%*d: FLOCK %*s %*s %ld %*x:%*x:%lu", &pid,
+		    &ino) == 2 && ino == (unsigned long)st.st_ino) {
+			snprintf(proc, sizeof(proc), "/proc/%ld", pid);
+			if (stat(proc, &ps) == 0)
+				uid = (long)ps.st_uid;
+		}
+	fclose(f);
+	return uid;
+}
+
+/*
+ * A lock held by another user (or in a file of another user's) is no run
+ * of this service that the next will follow: anyone who may open the file
+ * could hold it forever and silence every run.  Say whose, and fail
+ * (exit 3), so that the unit fails too.
+ */
+static int
+lock_held(const struct textfile *tf, const char *path, const char *lock,
+    struct buf *err)
+{
+	struct stat	 st;
+	long		 uid = -1;
+
+	/* Unless /proc tells, the file's owner stands for the holder. */
+	if ((uid = lock_holder_uid(tf->lock_fd)) == -1 &&
+	    fstat(tf->lock_fd, &st) == 0)
+		uid = (long)st.st_uid;
+	if (uid != -1 && uid != (long)geteuid()) {
+		buf_printf(err, "%s: %s is held by uid %ld, not this run's "
+		    "user: no run of this service; stop it, or remove the "
+		    "file", path, lock, uid);
+		return EXIT_OUTPUT;
+	}
+	buf_printf(err, "%s: another run holds %s", path, lock);
+	return EXIT_LOCKED;
 }
 
 /*
@@ -247,6 +304,8 @@ textfile_lock(struct textfile *tf, const char *path, struct buf *err)
 	}
 	buf_printf(&lock, "%s/.%s.lock", tf->dir, tf->base);
 	buf_printf(&name, ".%s.lock", tf->base);
+	tf->lock_made = fstatat(tf->dir_fd, name.data, &st,
+	    AT_SYMLINK_NOFOLLOW) == -1 && errno == ENOENT;
 	tf->lock_fd = open_lock(tf, name.data, lock.data, err);
 	buf_free(&name);
 	if (tf->lock_fd == -1) {
@@ -254,13 +313,14 @@ textfile_lock(struct textfile *tf, const char *path, struct buf *err)
 		return EXIT_OUTPUT;
 	}
 	if (flock(tf->lock_fd, LOCK_EX | LOCK_NB) == -1) {
+		int	 status = EXIT_OUTPUT;
+
 		if (errno == EWOULDBLOCK)
-			buf_printf(err, "%s: another run holds %s", path,
-			    lock.data);
+			status = lock_held(tf, path, lock.data, err);
 		else
 			buf_printf(err, "%s: %s", lock.data, strerror(errno));
 		buf_free(&lock);
-		return errno == EWOULDBLOCK ? EXIT_LOCKED : EXIT_OUTPUT;
+		return status;
 	}
 	buf_free(&lock);
 	catch_signals();
@@ -443,7 +503,8 @@ textfile_close(struct textfile *tf)
 
 /*
  * --check: proves the real run could write, by creating a temp file beside
- * the output with the output's mode and removing it.  Writes nothing else.
+ * the output with the output's mode and removing it.  Writes nothing else:
+ * a lock file this run created is removed too, while still held.
  */
 int
 textfile_probe(struct textfile *tf, mode_t mode, struct buf *err)
@@ -459,6 +520,13 @@ textfile_probe(struct textfile *tf, mode_t mode, struct buf *err)
 	close(fd);
 	unlinkat(tf->dir_fd, pending_temp, 0);
 	pending_armed = 0;
+	if (tf->lock_made) {
+		char	 lock[NAME_MAX + 1];
+
+		if (snprintf(lock, sizeof(lock), ".%s.lock", tf->base) <
+		    (int)sizeof(lock))
+			(void)unlinkat(tf->dir_fd, lock, 0);
+	}
 	return rc;
 }
 

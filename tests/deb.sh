@@ -31,6 +31,10 @@ restore_textfile() {
 	# the link the attack below plants, should it ever succeed
 	[ "$(readlink "$textfile/apt.prom" 2>/dev/null)" = /etc/shadow ] &&
 	    rm -f "$textfile/apt.prom"
+	[ "$(readlink "$textfile/apt.prom" 2>/dev/null)" = "$victim/apt.prom" ] &&
+	    rm -f "$textfile/apt.prom"
+	rm -rf "$textfile"/debtest* "$textfile"/.debtest*
+	rm -f /etc/xml2prom/debtest*.conf /etc/systemd/system/timers.target.wants/xml2prom@debtest.timer
 	[ -d "$textfile.moved" ] && rm -rf "$textfile" && mv "$textfile.moved" "$textfile"
 	dpkg-statoverride --remove "$textfile" >/dev/null 2>&1
 	mkdir -p "$textfile"
@@ -100,6 +104,39 @@ as_prometheus ln -s "$victim" "$textfile"
 dpkg -i "$deb" >/dev/null 2>&1
 check "an upgrade over 1.1.0 with the directory swapped for a link: no owner changes" \
     test "$(owner_of "$victim")" = root:root -a -L "$textfile"
+dpkg --purge xml2prom >/dev/null 2>&1
+restore_textfile
+
+# --- upgrade from 1.1.0 after prometheus filled the directory it owned:
+# a link where root's collectors write, a FIFO, a directory, a hard link,
+# a lock it holds, a file of its own others may write, and mode 1777.
+dpkg-statoverride --update --add prometheus prometheus 0755 "$textfile"
+as_prometheus sh -c "chmod 1777 '$textfile' &&
+    ln -s '$victim/apt.prom' '$textfile/apt.prom' && mkfifo '$textfile/debtest.fifo' &&
+    mkdir '$textfile/debtest.d' && echo x >'$textfile/debtest.d/x' &&
+    echo 'node_x 1' >'$textfile/debtest-kept.prom' && chmod 0666 '$textfile/debtest-kept.prom' &&
+    echo 'node_y 1' >'$textfile/debtest-two.prom' && ln '$textfile/debtest-two.prom' '$textfile/debtest-two.link' &&
+    touch '$textfile/.debtest.prom.lock'"
+check "attack set up: a 1777 directory of prometheus's with its link, FIFO, directory, hard link, lock" \
+    test -L "$textfile/apt.prom" -a -p "$textfile/debtest.fifo" -a -d "$textfile/debtest.d" \
+    -a "$(stat -c %h "$textfile/debtest-two.prom")" = 2 -a "$(stat -c %a "$textfile")" = 1777
+dpkg -i "$deb" >"$scratch/dpkg" 2>&1
+check "the upgrade installs" test $? -eq 0 || cat "$scratch/dpkg"
+check "...the directory is root's 0755 again, not 1777" \
+    test "$(owner_of "$textfile") $(stat -c %a "$textfile")" = "root:root 755"
+check "...prometheus's link is gone, and said so" \
+    sh -c "test ! -L '$textfile/apt.prom' &&
+        grep -qF 'removed $textfile/apt.prom, a symbolic link to $victim/apt.prom' '$scratch/dpkg'"
+check "...so are the FIFO, the directory and the hard-linked file" \
+    sh -c "test ! -e '$textfile/debtest.fifo' -a ! -e '$textfile/debtest.d' -a ! -e '$textfile/debtest-two.prom' &&
+        grep -qF 'removed $textfile/debtest.fifo: not a regular file' '$scratch/dpkg'"
+check "...and prometheus's lock file" \
+    sh -c "test ! -e '$textfile/.debtest.prom.lock' &&
+        grep -qF 'removed $textfile/.debtest.prom.lock: a lock file of prometheus' '$scratch/dpkg'"
+check "...a regular file of its own is kept, made root's 0644, and said so" \
+    sh -c "test \"\$(stat -c '%U:%G %a' '$textfile/debtest-kept.prom')\" = 'root:root 644' &&
+        grep -qF 'kept $textfile/debtest-kept.prom, made root' '$scratch/dpkg'"
+check "...nothing was written through the link" test ! -e "$victim/apt.prom"
 dpkg --purge xml2prom >/dev/null 2>&1
 restore_textfile
 
@@ -174,16 +211,34 @@ check "node_exporter read the directory without error" \
     grep -q '^node_textfile_scrape_error 0$' "$scratch/served"
 stop_ne
 
-# --- purge: nothing left
-rm -f "$conf"	# the operator's own file, not the package's
+# --- purge: nothing of the package's left, nothing served
+# The timer enabled as `systemctl enable xml2prom@debtest.timer` does; an
+# instance whose output is not xml2prom's; a manual run's output.
+wants=/etc/systemd/system/timers.target.wants
+mkdir -p "$wants"
+ln -sf /lib/systemd/system/xml2prom@.timer "$wants/xml2prom@debtest.timer"
+printf 'STORE=/nonexistent\n' >/etc/xml2prom/debtest-foreign.conf
+printf 'node_load1 1\n' >"$textfile/debtest-foreign.prom"
+xml2prom -o "$textfile/debtest-manual.prom" "$scratch/srv/store.xml"
 dpkg --purge xml2prom >"$scratch/dpkg" 2>&1
 status=$?
 check "dpkg --purge removes it" test $status -eq 0
 [ $status -eq 0 ] || cat "$scratch/dpkg"
 check "...every file it shipped" sh -c "! xargs ls -d <'$scratch/files' 2>/dev/null | grep -q ."
-check ".../etc/xml2prom" test ! -e /etc/xml2prom
-check "...the outputs it wrote and their locks" \
-    test ! -e "$textfile/debtest.prom" -a ! -e "$textfile/.debtest.prom.lock"
+check "...an instance's output and its lock, saying so" \
+    sh -c "test ! -e '$textfile/debtest.prom' -a ! -e '$textfile/.debtest.prom.lock' &&
+        grep -qF 'removed $textfile/debtest.prom, the output of xml2prom@debtest' '$scratch/dpkg'"
+check "...the link systemctl enable made" \
+    sh -c "test ! -L '$wants/xml2prom@debtest.timer' && grep -qF 'removed $wants/xml2prom@debtest.timer' '$scratch/dpkg'"
+check "...keeps an instance's file that is not only xml2prom's, saying so" \
+    sh -c "test -f '$textfile/debtest-foreign.prom' &&
+        grep -qF 'kept $textfile/debtest-foreign.prom: not a file only xml2prom wrote' '$scratch/dpkg'"
+check "...keeps the output of a run that is no instance of the package" \
+    test -f "$textfile/debtest-manual.prom"
+check "...keeps the operator's confs, saying so" \
+    sh -c "test -f '$conf' && grep -qF 'kept $conf, the operator' '$scratch/dpkg'"
+rm -f "$conf" /etc/xml2prom/debtest-foreign.conf "$textfile"/debtest-*.prom "$textfile"/.debtest-*.lock
+rmdir /etc/xml2prom
 check "...and dpkg knows nothing of it" \
     sh -c "! dpkg -s xml2prom >/dev/null 2>&1"
 

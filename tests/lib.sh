@@ -165,3 +165,22 @@ suite = unittest.defaultTestLoader.loadTestsFromName("t_shop")
 with open("junit.xml", "wb") as out:
     xmlrunner.XMLTestRunner(output=out, outsuffix="").run(suite)' >/dev/null 2>&1)
 }
+
+# for_nobody FILE...: copies, in $scratch/nobody, of what a test runs as
+# nobody needs from the checkout (stores, and the binary in
+# $NOBODY_XML2PROM): the checkout may sit in a private directory (a clone
+# under `mktemp -d`, mode 0700) that nobody cannot enter.  A wrapper
+# script (valgrind) is left as it is.  Not in a subshell: it sets
+# NOBODY_DIR, the copies' directory, and NOBODY_XML2PROM.
+for_nobody() {
+	_d="$scratch/nobody"
+	NOBODY_DIR=$_d
+	mkdir -p "$_d"
+	chmod 0755 "$scratch" "$_d"
+	for _f; do cp "$_f" "$_d/" && chmod 0644 "$_d/${_f##*/}"; done
+	NOBODY_XML2PROM=$XML2PROM
+	if [ "$(head -c 4 "$XML2PROM" 2>/dev/null)" = "$(printf '\177ELF')" ]; then
+		cp "$XML2PROM" "$_d/xml2prom" && chmod 0755 "$_d/xml2prom"
+		NOBODY_XML2PROM=$_d/xml2prom
+	fi
+}

@@ -9,16 +9,18 @@ store="$top/examples/store.xml"
 as_nobody() { setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"; }
 root=0
 [ "$(id -u)" -eq 0 ] && id nobody >/dev/null 2>&1 && root=1
+# What nobody runs and reads, outside a checkout it may not enter.
+[ $root -eq 1 ] && for_nobody "$store" && nobody_store=$NOBODY_DIR/store.xml
 
 # --- Debian's textfile directory is root's, 0755
 if [ $root -eq 1 ]; then
 	mkdir -p "$scratch/textfile"
 	chmod 0755 "$scratch" "$scratch/textfile"
-	as_nobody "$XML2PROM" -d "$scratch/textfile" "$store" 2>"$scratch/err"
+	as_nobody "$NOBODY_XML2PROM" -d "$scratch/textfile" "$nobody_store" 2>"$scratch/err"
 	check "an unwritable textfile directory exits 3" test $? -eq 3
 	check "...in one line naming the directory, the user and the fix" \
 	    grep -qx "xml2prom: $scratch/textfile: not writable by user nobody, which xml2prom runs as: in a container, chown $(id -u nobody) the directory mounted there (a bind mount keeps the host's owner); on a host, run it as root without capabilities, as the shipped units and cron file do, or give it a directory of its own (see xml2prom(1), SECURITY)" "$scratch/err"
-	as_nobody "$XML2PROM" --check -d "$scratch/textfile" "$store" >"$scratch/check.out" 2>"$scratch/err"
+	as_nobody "$NOBODY_XML2PROM" --check -d "$scratch/textfile" "$nobody_store" >"$scratch/check.out" 2>"$scratch/err"
 	check "--check as that user says the same, exit 3" \
 	    sh -c "test $? -eq 3 && grep -q 'not writable by user nobody' '$scratch/err'"
 	setpriv --bounding-set=-all --inh-caps=-all -- "$XML2PROM" --check \
@@ -26,12 +28,12 @@ if [ $root -eq 1 ]; then
 	check "as root without capabilities, as the README says, --check passes" \
 	    test $? -eq 0
 	chown nobody "$scratch/textfile"	# "a directory of its own"
-	as_nobody "$XML2PROM" --check -d "$scratch/textfile" "$store" >"$scratch/check.out" 2>"$scratch/err"
+	as_nobody "$NOBODY_XML2PROM" --check -d "$scratch/textfile" "$nobody_store" >"$scratch/check.out" 2>"$scratch/err"
 	check "in a directory of its own, --check as that user passes" test $? -eq 0
 	check "--check writes no output" test ! -e "$scratch/textfile/store.prom"
 	check "--check leaves no temp file" \
 	    test -z "$(find "$scratch/textfile" -name '.store.prom.??????')"
-	as_nobody "$XML2PROM" -d "$scratch/textfile" "$store"
+	as_nobody "$NOBODY_XML2PROM" -d "$scratch/textfile" "$nobody_store"
 	check "...and the run writes" test -f "$scratch/textfile/store.prom"
 else
 	skip "textfile directory ownership: needs root to switch to nobody"

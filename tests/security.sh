@@ -77,14 +77,21 @@ refused() {	# refused NAME DIR: exit 3, one line naming DIR, nothing written
 refused "a textfile directory that is a link" "$scratch/link"
 refused "a textfile directory of another user's" "$scratch/theirs"
 refused "a textfile directory others may write" "$scratch/open"
-"$XML2PROM" -o "$scratch/sticky/store.prom" "$store"
-check "a sticky directory of root's (as /tmp) is written" test $? -eq 0
+# Sticky or not: anyone could hold its lock, or plant the names others write.
+refused "a sticky directory of root's that others may write (as /tmp)" "$scratch/sticky"
 "$XML2PROM" -o "$scratch/real/store.prom" "$store"
 check "a directory of root's 0755 is written" test $? -eq 0
+# What nobody runs and reads, outside a checkout it may not enter.
+for_nobody "$store" && nobody_store=$NOBODY_DIR/store.xml
 setpriv --reuid=nobody --regid=nogroup --clear-groups \
-    "$XML2PROM" -o "$scratch/theirs/store.prom" "$store"
+    "$NOBODY_XML2PROM" -o "$scratch/theirs/store.prom" "$nobody_store"
 check "a user other than root writes into their own directory as before" \
     test $? -eq 0
+chown nobody "$scratch/sticky"
+setpriv --reuid=nobody --regid=nogroup --clear-groups \
+    "$NOBODY_XML2PROM" -o "$scratch/sticky/store.prom" "$nobody_store" 2>"$scratch/err"
+check "...but not into one of theirs that others may write: exit 3, saying so" \
+    sh -c "test $? -eq 3 && grep -qF '$scratch/sticky: xml2prom writes only into a directory that only its owner can change, and this one is writable by others (mode 1777' '$scratch/err'"
 
 # --- what a run as root reads
 app="$scratch/app"

@@ -51,6 +51,34 @@ check "a held lock exits 4" test $status -eq 4
 check "a held lock says so in one line" test "$(wc -l <"$scratch/err")" -eq 1
 check "a held lock reads no store" grep -q 'another run holds' "$scratch/err"
 check "a held lock leaves the output as it was" cmp -s "$scratch/before" "$out/store.prom"
+# Held by another user (who may open the 0644 lock file): no run of this
+# service, which would exit 4 (a success for the units) forever.
+if id nobody >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+	chmod 0755 "$scratch" "$out"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups \
+	    flock "$out/.store.prom.lock" sleep 10 &
+	holder=$!
+	wait_for 5 sh -c "! flock -n '$out/.store.prom.lock' true"
+	"$XML2PROM" -o "$out/store.prom" "$store" 2>"$scratch/err"
+	status=$?
+	pkill -P $holder 2>/dev/null; kill $holder 2>/dev/null; wait $holder 2>/dev/null
+	check "a lock held by another user exits 3, not 4" test $status -eq 3
+	check "...in one line naming the lock and the user" \
+	    sh -c "test \$(wc -l <'$scratch/err') -eq 1 &&
+	        grep -qF '$out/.store.prom.lock is held by uid 65534' '$scratch/err'"
+	check "...leaving the output as it was" cmp -s "$scratch/before" "$out/store.prom"
+else
+	skip "a lock held by another user: needs root to switch to nobody"
+fi
+
+# --- --check writes nothing: not even a lock file it had to create
+mkdir -p "$scratch/chk"
+"$XML2PROM" --check -o "$scratch/chk/store.prom" "$store" >/dev/null
+check "--check exits 0" test $? -eq 0
+check "...and leaves the directory empty (no lock file)" test -z "$(ls -A "$scratch/chk")"
+"$XML2PROM" -o "$scratch/chk/store.prom" "$store"
+"$XML2PROM" --check -o "$scratch/chk/store.prom" "$store" >/dev/null
+check "--check keeps a lock file a real run made" test -f "$scratch/chk/.store.prom.lock"
 
 # --- a failed store: no counts, read_success 0, last success carried over
 cp "$store" "$scratch/live.xml"
@@ -94,8 +122,10 @@ cp "$out/store.prom" "$scratch/ro/store.prom"
 chmod 0755 "$scratch" "$scratch/ro"
 chmod 0644 "$scratch/ro/store.prom"
 if id nobody >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
+	# What nobody runs and reads, outside a checkout it may not enter.
+	for_nobody "$store" && nobody_store=$NOBODY_DIR/store.xml
 	setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    "$XML2PROM" -o "$scratch/ro/store.prom" "$store" 2>"$scratch/err"
+	    "$NOBODY_XML2PROM" -o "$scratch/ro/store.prom" "$nobody_store" 2>"$scratch/err"
 	check "an unwritable output directory exits 3" test $? -eq 3
 	check "an unwritable output directory leaves the file" \
 	    cmp -s "$out/store.prom" "$scratch/ro/store.prom"
@@ -150,8 +180,9 @@ if id nobody >/dev/null 2>&1 && [ "$(id -u)" -eq 0 ]; then
 	rm -f "$scratch/lk/store.prom" "$scratch/lk/.store.prom.lock"
 	(umask 077 && "$XML2PROM" -o "$scratch/lk/store.prom" "$store")
 	chown nobody "$scratch/lk"
+	for_nobody "$store" && nobody_store=$NOBODY_DIR/store.xml
 	setpriv --reuid=nobody --regid=nogroup --clear-groups \
-	    "$XML2PROM" -o "$scratch/lk/store.prom" "$store"
+	    "$NOBODY_XML2PROM" -o "$scratch/lk/store.prom" "$nobody_store"
 	check "after a root run under umask 077, another user still runs" \
 	    test $? -eq 0
 	chown root "$scratch/lk"
