@@ -95,6 +95,123 @@ wait_for 3 at_least "$scratch/u/log" $((n + 1))
 check "...back: the next run reads it" grep -q '^store_read_success{path=.*} 1$' "$scratch/u/out.prom"
 check "SIGINT: status 0 within a second" stopped "$pid" INT
 
+# --- a writer through a shared writable mmap: size and times stay as they
+# were (on tmpfs always; elsewhere once its pages are dirty), so the reuse
+# is bounded by --reread-after
+mm=$(mktemp -d /dev/shm/xml2prom-test.XXXXXX)
+rm_mm() { rm -rf "$mm"; }
+cleanup_hooks="$cleanup_hooks rm_mm"
+mmap_write() {	# FILE: type="book" becomes type="bool", in place, by mmap
+	python3 - "$1" <<'PY'
+import mmap, sys
+with open(sys.argv[1], "r+b") as f:
+    m = mmap.mmap(f.fileno(), 0)
+    i = m.find(b'type="book"')
+    m[i:i + 11] = b'type="bool"'
+    m.flush()
+    m.close()
+PY
+}
+stat_of() { stat -c '%d %i %s %y %z' "$1"; }
+for f in a b z; do cp "$store" "$mm/$f.xml"; touch -d '-1 hour' "$mm/$f.xml"; done
+sleep 2.5	# change times settled
+start "$mm/log" "$XML2PROM" -v --every 200ms --reread-after 3s -o "$mm/a.prom" "$mm/a.xml"
+wait_for 5 grep -q 'a.xml: unchanged since its last read' "$mm/log"
+before=$(stat_of "$mm/a.xml")
+t0=$(date +%s%N)
+mmap_write "$mm/a.xml"
+check "a write through a shared mmap leaves size and times as they were" \
+    test "$before" = "$(stat_of "$mm/a.xml")"
+check "...--reread-after 3s: the new counts written within 3 s of the last read" \
+    wait_for 5 grep -q 'type="bool"' "$mm/a.prom"
+delay=$(( ($(date +%s%N) - t0) / 1000000 ))
+echo "# --reread-after 3s: a write through mmap seen after $delay ms"
+check "...and not at once: unchanged reads reused till then" test "$delay" -ge 1000
+check "...the new read is a success" grep -q '^store_read_success{path=.*} 1$' "$mm/a.prom"
+stopped "$pid" >/dev/null
+start "$mm/logz" "$XML2PROM" -v --every 200ms --reread-after 0 -o "$mm/z.prom" "$mm/z.xml"
+wait_for 5 at_least "$mm/logz" 6
+check "--reread-after 0: an unchanged store read at every run" \
+    sh -c "at=\$(grep -c '^xml2prom: wrote ' '$mm/logz'); [ \$at -ge 6 ] && ! grep -q 'not read again' '$mm/logz'"
+stopped "$pid" >/dev/null
+faketime=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+if [ -e "$faketime" ]; then
+	echo "+0" >"$mm/clock"
+	start "$mm/logb" env LD_PRELOAD="$faketime" FAKETIME_TIMESTAMP_FILE="$mm/clock" \
+	    FAKETIME_NO_CACHE=1 FAKETIME_DONT_FAKE_MONOTONIC=1 NO_FAKE_STAT=1 \
+	    "$XML2PROM" -v --every 200ms -o "$mm/b.prom" "$mm/b.xml"
+	wait_for 5 grep -q 'b.xml: unchanged since its last read' "$mm/logb"
+	mmap_write "$mm/b.xml"
+	sleep 1.5
+	check "the default --reread-after (5m): the kept read still written after the mmap write" \
+	    sh -c "grep -q 'type=\"book\"' '$mm/b.prom' && ! grep -q 'type=\"bool\"' '$mm/b.prom'"
+	echo "+301" >"$mm/clock"
+	check "...5 minutes after the read: read again, the new counts written" \
+	    wait_for 3 grep -q 'type="bool"' "$mm/b.prom"
+	stopped "$pid" >/dev/null
+else
+	skip "the default --reread-after: needs libfaketime (package faketime)"
+fi
+
+# --- --settle: a store written in place (nmap -oX) is not read half-written
+mkdir -p "$scratch/s"
+cp "$store" "$scratch/s/store.xml"	# modified now
+"$XML2PROM" -o "$scratch/s/once.prom" "$store"
+cp "$scratch/s/once.prom" "$scratch/s/once.before"
+"$XML2PROM" -v --settle 5s -o "$scratch/s/once.prom" "$scratch/s/store.xml" 2>"$scratch/s/once.err"
+check "--settle, a one-shot run of a store modified within it: status 0" test $? -eq 0
+check "...the previous output kept" cmp "$scratch/s/once.before" "$scratch/s/once.prom"
+check "...said under -v" grep -q 'store.xml: modified [0-9]* ms ago, within --settle 5000ms: not read yet' "$scratch/s/once.err"
+# write_in_place FILE MARK: truncated (then MARK made), then written in
+# six pieces 0.3 s apart
+write_in_place() {
+	python3 - "$1" "$store" "$2" <<'PY'
+import sys, time
+text = open(sys.argv[2], "rb").read().replace(b'type="book"', b'type="bookZ"')
+with open(sys.argv[1], "r+b") as f:
+    f.truncate(0)
+    open(sys.argv[3], "w").close()	# the write has begun
+    step = len(text) // 6 + 1
+    for i in range(0, len(text), step):
+        f.write(text[i:i + step])
+        f.flush()
+        time.sleep(0.3)
+PY
+}
+# watch_failures PROM LOG: every 50 ms, any failure or success line, till killed
+sample_out() { while :; do grep -h -e '_read_failure{.*} 1$' -e '_last_success' "$1" 2>/dev/null; sleep 0.05; done >"$2"; }
+for mode in plain settle; do
+	rm -f "$scratch/s"/*.prom	# another's series of the same store
+	[ $mode = settle ] && opt="--settle 1s" || opt=""
+	start "$scratch/s/$mode.log" "$XML2PROM" -v --every 100ms $opt -o "$scratch/s/$mode.prom" "$scratch/s/store.xml"
+	wait_for 5 grep -q '^store_read_success{.*} 1$' "$scratch/s/$mode.prom"
+	sample_out "$scratch/s/$mode.prom" "$scratch/s/$mode.seen" &
+	sampler=$!
+	pids="$pids $sampler"
+	rm -f "$scratch/s/begun"
+	write_in_place "$scratch/s/store.xml" "$scratch/s/begun" &
+	writer=$!
+	wait_for 5 test -e "$scratch/s/begun"
+	sleep 0.3
+	l1=$(value store_last_success_timestamp_seconds "$scratch/s/$mode.prom")
+	sleep 0.6
+	l2=$(value store_last_success_timestamp_seconds "$scratch/s/$mode.prom")
+	ok2=$(value store_read_success "$scratch/s/$mode.prom")
+	wait "$writer"
+	wait_for 4 grep -q 'type="bookZ"' "$scratch/s/$mode.prom"
+	kill "$sampler"
+	wait "$sampler" 2>/dev/null
+	stopped "$pid" >/dev/null
+	eval "held_$mode=\"\$l1 \$l2 \$ok2\""
+done
+check "a store written in place, without --settle: read_failure{reason=\"parse\"} while written" \
+    grep -q 'reason="parse"' "$scratch/s/plain.seen"
+check "...with --settle 1s: no failure while written" sh -c "! grep -q '_read_failure' '$scratch/s/settle.seen'"
+echo "# while written in place: last success, 0.6 s later, read_success: plain $held_plain; --settle $held_settle"
+check "...while written: read_success 1 and the last success time not refreshed" \
+    sh -c 'set -- $1; [ -n "$1" ] && [ "$1" = "$2" ] && [ "$3" = 1 ]' - "$held_settle"
+check "...then its new counts written" grep -q 'type="bookZ"' "$scratch/s/settle.prom"
+check "...said under -v" grep -q 'within --settle 1000ms: not read yet, its last read.s counts kept' "$scratch/s/settle.log"
 # --- --watch: a store replaced by rename, seen within a second
 mkdir -p "$scratch/w"
 cp "$store" "$scratch/w/store.xml"
