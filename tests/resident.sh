@@ -212,6 +212,15 @@ check "...while written: read_success 1 and the last success time not refreshed"
     sh -c 'set -- $1; [ -n "$1" ] && [ "$1" = "$2" ] && [ "$3" = 1 ]' - "$held_settle"
 check "...then its new counts written" grep -q 'type="bookZ"' "$scratch/s/settle.prom"
 check "...said under -v" grep -q 'within --settle 1000ms: not read yet, its last read.s counts kept' "$scratch/s/settle.log"
+# Held back at start with nothing kept: read once it settles, unasked.
+touch "$scratch/s/store.xml"
+rm -f "$scratch/s"/*.prom
+start "$scratch/s/late.log" "$XML2PROM" -v --watch --every 1h --settle 1s -o "$scratch/s/late.prom" "$scratch/s/store.xml"
+sleep 0.5
+check "--settle at start, a store just modified: nothing written yet" test ! -e "$scratch/s/late.prom"
+check "...written once it has settled" wait_for 3 test -e "$scratch/s/late.prom"
+stopped "$pid" >/dev/null
+
 # --- --watch: a store replaced by rename, seen within a second
 mkdir -p "$scratch/w"
 cp "$store" "$scratch/w/store.xml"
@@ -250,9 +259,94 @@ sleep $(awk -v t0="$t0" -v now="$(date +%s%N)" 'BEGIN { printf "%.3f", 3 - (now 
 check "...a change between two periods does not move the next period's run" \
     at_least "$scratch/w/log3" 3
 
+# --- the store's directory moved away and made again: one watch, followed
+# watches PID: the inotify watches PID holds
+watches() {
+	for _f in /proc/$1/fd/*; do
+		[ "$(readlink "$_f")" = anon_inode:inotify ] &&
+		    grep -c '^inotify' "/proc/$1/fdinfo/${_f##*/}"
+	done
+}
+kill "$pid"; wait "$pid"
+mkdir -p "$scratch/r/d"
+cp "$store" "$scratch/r/d/store.xml"
+start "$scratch/r/log" "$XML2PROM" -v --watch --every 50ms -o "$scratch/r/out.prom" "$scratch/r/d/store.xml"
+wait_for 3 at_least "$scratch/r/log" 1
+for i in $(seq 60); do
+	mv "$scratch/r/d" "$scratch/r/d.$i"
+	mkdir "$scratch/r/d"
+	cp "$store" "$scratch/r/d/store.xml"
+	sleep 0.08
+done
+sleep 0.5
+n=$(watches "$pid")
+echo "# the store's directory renamed 60 times: $n inotify watch(es)"
+check "the store's directory renamed 60 times: one inotify watch, not one per directory" test "$n" = 1
+stopped "$pid" >/dev/null
+rm -rf "$scratch"/r/d.*
+start "$scratch/r/log2" "$XML2PROM" -v --watch --every 1h -o "$scratch/r/out.prom" "$scratch/r/d/store.xml"
+wait_for 3 at_least "$scratch/r/log2" 1
+mv "$scratch/r/d" "$scratch/r/d.old"
+mkdir "$scratch/r/d"
+cp "$store" "$scratch/r/d/store.xml"
+sleep 1.5
+sed 's/type="book"/type="bookY"/' "$store" >"$scratch/r/d/.new"
+mv "$scratch/r/d/.new" "$scratch/r/d/store.xml"
+check "...a directory moved away and made again is followed: a store renamed into it seen within a second" \
+    wait_for 2 grep -q 'type="bookY"' "$scratch/r/out.prom"
+check "...one watch" test "$(watches "$pid")" = 1
+check "...the moved directory's watch removed: a change there is not a change" \
+    sh -c "n=\$(grep -c '^xml2prom: wrote ' '$scratch/r/log2'); touch '$scratch/r/d.old/store.xml'; sleep 1.2; [ \$(grep -c '^xml2prom: wrote ' '$scratch/r/log2') -eq \$n ]"
+stopped "$pid" >/dev/null
+
+# --- storms: a store that never stops changing, and other files that do
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+mkdir -p "$scratch/storm"
+"$top/build/genstore" 20000 >"$scratch/storm/store.xml"
+start "$scratch/storm/log" "$XML2PROM" -v --watch --every 1m -o "$scratch/storm/out.prom" "$scratch/storm/store.xml"
+wait_for 5 at_least "$scratch/storm/log" 1
+n=$(writes "$scratch/storm/log")
+c0=$(cpu_ticks "$pid")
+end=$(( $(date +%s) + 20 ))
+while [ "$(date +%s)" -lt "$end" ]; do touch "$scratch/storm/store.xml"; sleep 0.1; done
+runs=$(( $(writes "$scratch/storm/log") - n ))
+echo "# a 5 MB store touched every 0.1 s for 20 s: $runs reads, $(( $(cpu_ticks "$pid") - c0 )) ticks of CPU"
+check "a store touched every 0.1 s for 20 s: backs off (1 s, 2 s, 4 s...): at most 7 reads" test "$runs" -le 7
+check "...but reads it: at least 3" test "$runs" -ge 3
+stopped "$pid" >/dev/null
+# Quiet for the longest gap (the period, here 2 s): prompt again.
+start "$scratch/storm/log2" "$XML2PROM" -v --watch --every 2s -o "$scratch/storm/out.prom" "$scratch/storm/store.xml"
+wait_for 5 at_least "$scratch/storm/log2" 1
+end=$(( $(date +%s) + 6 ))
+while [ "$(date +%s)" -lt "$end" ]; do touch "$scratch/storm/store.xml"; sleep 0.1; done
+sleep 2.5
+sed 's/type="[a-z]*"/type="calm"/' "$store" >"$scratch/storm/.new"
+mv "$scratch/storm/.new" "$scratch/storm/store.xml"
+check "...after the storm, quiet for the period: a change seen within a second again" \
+    wait_for 1 grep -q 'type="calm"' "$scratch/storm/out.prom"
+stopped "$pid" >/dev/null
+# Events on other names of the directory: read ten times a second at most.
+cp "$store" "$scratch/storm/store.xml"
+start "$scratch/storm/log3" "$XML2PROM" -v --watch --every 1m -o "$scratch/storm/out.prom" "$scratch/storm/store.xml"
+wait_for 5 at_least "$scratch/storm/log3" 1
+sleep 1.2
+n=$(writes "$scratch/storm/log3")
+c0=$(cpu_ticks "$pid")
+python3 - "$scratch/storm/other.xml" <<'PY'
+import os, sys, time
+end = time.time() + 10
+while time.time() < end:
+    open(sys.argv[1], "w").close()	# IN_CLOSE_WRITE
+    os.utime(sys.argv[1])		# IN_ATTRIB
+PY
+ticks=$(( $(cpu_ticks "$pid") - c0 ))
+echo "# another file of the directory written and touched for 10 s: $ticks ticks of CPU, $(( $(writes "$scratch/storm/log3") - n )) runs"
+check "events on another name for 10 s: at most 0.3 s of CPU" test "$ticks" -le 30
+check "...and no run" test "$(writes "$scratch/storm/log3")" -eq "$n"
+stopped "$pid" >/dev/null
+
 # --- SIGHUP rereads the --config file; a bad one is not taken
 printf 'every 1h\nwatch\nprefix shelf\n' >"$scratch/w/conf"
-kill "$pid"; wait "$pid"
 start "$scratch/w/log2" "$XML2PROM" -v -c "$scratch/w/conf" -o "$scratch/w/out.prom" "$scratch/w/store.xml"
 wait_for 3 at_least "$scratch/w/log2" 1
 printf 'every 1h\nwatch\nprefix depot\n' >"$scratch/w/conf"
