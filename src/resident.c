@@ -52,6 +52,7 @@ struct resident {
 	long long		 change_due;	/* 0: no change seen */
 	long long		 change_limit;
 	long long		 last_change;	/* when a store last changed */
+	int			 storm;		/* change runs since quiet */
 	long long		 gap;		/* back-off: ms from a run to
 						   the next change's */
 	long long		 last_run;	/* when the last run ended */
@@ -260,8 +261,10 @@ note_change(struct resident *r)
 {
 	long long	 now = now_ms();
 
-	if (now - r->last_change >= gap_limit(r))
+	if (now - r->last_change >= gap_limit(r)) {
+		r->storm = 0;
 		r->gap = 0;
+	}
 	r->last_change = now;
 	if (r->change_due == 0)
 		r->change_limit = now + RESIDENT_CHANGE_MS;
@@ -272,10 +275,15 @@ note_change(struct resident *r)
 		r->change_due = r->last_run + r->gap;
 }
 
-/* A run a change brought: the next one waits twice as long. */
+/*
+ * A run a change brought: from the RESIDENT_BACKOFF_AFTER'th in a row on,
+ * the next one waits twice as long as the last.
+ */
 static void
 back_off(struct resident *r)
 {
+	if (++r->storm < RESIDENT_BACKOFF_AFTER)
+		return;
 	r->gap = r->gap == 0 ? RESIDENT_BACKOFF_FIRST_MS : r->gap * 2;
 	if (r->gap > gap_limit(r))
 		r->gap = gap_limit(r);

@@ -123,7 +123,7 @@ mmap_write "$mm/a.xml"
 check "a write through a shared mmap leaves size and times as they were" \
     test "$before" = "$(stat_of "$mm/a.xml")"
 check "...--reread-after 3s: the new counts written within 3 s of the last read" \
-    wait_for 5 grep -q 'type="bool"' "$mm/a.prom"
+    wait_for 8 grep -q 'type="bool"' "$mm/a.prom"
 delay=$(( ($(date +%s%N) - t0) / 1000000 ))
 echo "# --reread-after 3s: a write through mmap seen after $delay ms"
 check "...and not at once: unchanged reads reused till then" test "$delay" -ge 1000
@@ -182,36 +182,31 @@ PY
 sample_out() { while :; do grep -h -e '_read_failure{.*} 1$' -e '_last_success' "$1" 2>/dev/null; sleep 0.05; done >"$2"; }
 for mode in plain settle; do
 	rm -f "$scratch/s"/*.prom	# another's series of the same store
-	[ $mode = settle ] && opt="--settle 1s" || opt=""
+	[ $mode = settle ] && opt="--settle 2s" || opt=""
 	start "$scratch/s/$mode.log" "$XML2PROM" -v --every 100ms $opt -o "$scratch/s/$mode.prom" "$scratch/s/store.xml"
 	wait_for 5 grep -q '^store_read_success{.*} 1$' "$scratch/s/$mode.prom"
 	sample_out "$scratch/s/$mode.prom" "$scratch/s/$mode.seen" &
 	sampler=$!
 	pids="$pids $sampler"
-	rm -f "$scratch/s/begun"
-	write_in_place "$scratch/s/store.xml" "$scratch/s/begun" &
-	writer=$!
-	wait_for 5 test -e "$scratch/s/begun"
-	sleep 0.3
-	l1=$(value store_last_success_timestamp_seconds "$scratch/s/$mode.prom")
-	sleep 0.6
-	l2=$(value store_last_success_timestamp_seconds "$scratch/s/$mode.prom")
-	ok2=$(value store_read_success "$scratch/s/$mode.prom")
-	wait "$writer"
-	wait_for 4 grep -q 'type="bookZ"' "$scratch/s/$mode.prom"
+	write_in_place "$scratch/s/store.xml" "$scratch/s/begun"
+	wait_for 6 grep -q 'type="bookZ"' "$scratch/s/$mode.prom"
 	kill "$sampler"
 	wait "$sampler" 2>/dev/null
 	stopped "$pid" >/dev/null
-	eval "held_$mode=\"\$l1 \$l2 \$ok2\""
 done
 check "a store written in place, without --settle: read_failure{reason=\"parse\"} while written" \
     grep -q 'reason="parse"' "$scratch/s/plain.seen"
-check "...with --settle 1s: no failure while written" sh -c "! grep -q '_read_failure' '$scratch/s/settle.seen'"
-echo "# while written in place: last success, 0.6 s later, read_success: plain $held_plain; --settle $held_settle"
-check "...while written: read_success 1 and the last success time not refreshed" \
-    sh -c 'set -- $1; [ -n "$1" ] && [ "$1" = "$2" ] && [ "$3" = 1 ]' - "$held_settle"
+check "...with --settle 2s: no failure while written" sh -c "! grep -q '_read_failure' '$scratch/s/settle.seen'"
+# The longest run of samples (50 ms apart) with one last success time:
+# runs every 100 ms refresh it, unless they keep the last read's.
+longest_held() {
+	awk '/^[a-z_]*_last_success_timestamp_seconds[{]/ { n = ($NF == last) ? n + 1 : 1; last = $NF; if (n > max) max = n } END { print max + 0 }' "$1"
+}
+held=$(longest_held "$scratch/s/settle.seen")
+echo "# while written in place: one last success time for $held samples (50 ms apart) in a row under --settle"
+check "...while written: the last success time not refreshed (the kept read's)" test "$held" -ge 6
 check "...then its new counts written" grep -q 'type="bookZ"' "$scratch/s/settle.prom"
-check "...said under -v" grep -q 'within --settle 1000ms: not read yet, its last read.s counts kept' "$scratch/s/settle.log"
+check "...said under -v" grep -q 'within --settle 2000ms: not read yet, its last read.s counts kept' "$scratch/s/settle.log"
 # Held back at start with nothing kept: read once it settles, unasked.
 touch "$scratch/s/store.xml"
 rm -f "$scratch/s"/*.prom
@@ -311,7 +306,7 @@ end=$(( $(date +%s) + 20 ))
 while [ "$(date +%s)" -lt "$end" ]; do touch "$scratch/storm/store.xml"; sleep 0.1; done
 runs=$(( $(writes "$scratch/storm/log") - n ))
 echo "# a 5 MB store touched every 0.1 s for 20 s: $runs reads, $(( $(cpu_ticks "$pid") - c0 )) ticks of CPU"
-check "a store touched every 0.1 s for 20 s: backs off (1 s, 2 s, 4 s...): at most 7 reads" test "$runs" -le 7
+check "a store touched every 0.1 s for 20 s: backs off (1 s, 2 s, 4 s...): at most 8 reads" test "$runs" -le 8
 check "...but reads it: at least 3" test "$runs" -ge 3
 stopped "$pid" >/dev/null
 # Quiet for the longest gap (the period, here 2 s): prompt again.
