@@ -13,6 +13,7 @@
 #define DEFAULT_MAX_SERIES	1000
 #define DEFAULT_MODE		0644
 #define DEFAULT_EVERY_SECONDS	60	/* --watch's period */
+#define DEFAULT_REREAD_AFTER_MINUTES 5 /* the staleness alerts' 5 minutes */
 
 /* A number default as the help prints it. */
 #define DEFAULT_TEXT(n)		DEFAULT_TEXT_(n)

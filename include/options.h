@@ -45,6 +45,9 @@ struct config {
 	int			 verbose;
 	unsigned long		 every_ms;	/* 0: one run, and exit */
 	int			 watch;		/* also on a store's change */
+	unsigned long		 reread_after_ms; /* resident: read at least this
+						    often; 0: every run */
+	unsigned long		 settle_ms;	/* not read when modified since */
 	int			 survey;	/* --survey: describe, propose */
 	char *const		*files;
 	size_t			 nfiles;

@@ -25,10 +25,22 @@
  */
 #define RUN_SETTLED_SECONDS	2
 
+/*
+ * Nor is a kept read taken once --reread-after has passed since it was
+ * made: a writer that changes a store through a shared writable mmap, or
+ * an NFS client's attribute cache, can leave every time and size as it was.
+ *
+ * --settle: a store whose modification time is less than --settle old is
+ * not read yet; a resident run takes its last read (with that read's
+ * times), and without one (or in a one-shot run) the run writes nothing.
+ */
+
 struct run_memory {
 	struct scan_result	*kept;		/* one per FILE, or NULL */
 	size_t			 nkept;
 	int			(*interrupted)(void);	/* 1: abandon the run */
+	long long		 settle_wait_ms; /* >0: a store not read yet
+						    (--settle), settled then */
 };
 
 int	run_once(const struct config *, struct run_memory *);

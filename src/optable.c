@@ -75,6 +75,13 @@ static const struct optdef optable[] = {
 	  "stay resident: run again within a second when a\n"
 	  "store changes, and every --every (default "
 	  DEFAULT_TEXT(DEFAULT_EVERY_SECONDS) "s)" },
+	{ "reread-after", OPT_REREAD_AFTER, REQ, SCOPE_RUN, "TIME",
+	  "resident: read even an unchanged store every TIME\n"
+	  "(default " DEFAULT_TEXT(DEFAULT_REREAD_AFTER_MINUTES)
+	  "m; 0: at every run)" },
+	{ "settle", OPT_SETTLE, REQ, SCOPE_RUN, "TIME",
+	  "do not read a store modified less than TIME ago:\n"
+	  "keep its last counts (writers that write in place)" },
 	{ "quiet", 'q', NONE, SCOPE_RUN, NULL,
 	  "no messages about stores that failed" },
 	{ "verbose", 'v', NONE, SCOPE_RUN, NULL,

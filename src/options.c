@@ -35,6 +35,8 @@ struct raw {
 	const char	*max_series_option;	/* or its old name */
 	const char	*mode;
 	const char	*every;
+	const char	*reread_after;
+	const char	*settle;
 	const char	**labels;
 	size_t		 nlabels;
 	const char	**ns;
@@ -380,6 +382,25 @@ parse_period(const char *s)
 	return 0;
 }
 
+/*
+ * --reread-after and --settle: a period, or 0 (always read; never wait).
+ * -1 on a bad one.
+ */
+static int
+parse_bound(const struct raw *raw, int opt, const char *s,
+    unsigned long *ms, FILE *err)
+{
+	if (strcmp(s, "0") == 0) {
+		*ms = 0;
+		return 0;
+	}
+	if ((*ms = parse_period(s)) == 0)
+		return usage_error(err, "%s--%s '%s': expected 0 or a period "
+		    "from 1ms to 24h, such as 500ms, 30s, 5m", where(raw, opt),
+		    optable_by_code(opt)->name, s);
+	return 0;
+}
+
 /* --every, --watch: a resident run writes a file, again and again. */
 static int
 check_resident(struct config *c, const struct raw *raw, FILE *err)
@@ -392,6 +413,15 @@ check_resident(struct config *c, const struct raw *raw, FILE *err)
 		    raw->every);
 	if (c->watch && c->every_ms == 0)
 		c->every_ms = DEFAULT_EVERY_SECONDS * 1000;
+	c->reread_after_ms = DEFAULT_REREAD_AFTER_MINUTES * 60000;
+	if ((raw->settle != NULL && parse_bound(raw, OPT_SETTLE, raw->settle,
+	    &c->settle_ms, err) == -1) || (raw->reread_after != NULL &&
+	    parse_bound(raw, OPT_REREAD_AFTER, raw->reread_after,
+	    &c->reread_after_ms, err) == -1))
+		return -1;
+	if (c->every_ms == 0 && raw->reread_after != NULL)
+		return usage_error(err, "%s", "--reread-after bounds what a "
+		    "resident run reuses: give --every or --watch");
 	if (c->every_ms == 0)
 		return 0;
 	if (c->dump || c->check)
@@ -769,6 +799,8 @@ take_run_option(struct config *c, struct raw *raw, int ch,
 	case OPT_MODE: raw->mode = optarg; break;
 	case OPT_EVERY: raw->every = optarg; break;
 	case OPT_WATCH: c->watch = 1; break;
+	case OPT_REREAD_AFTER: raw->reread_after = optarg; break;
+	case OPT_SETTLE: raw->settle = optarg; break;
 	case OPT_SURVEY: c->survey = 1; break;
 	case OPT_DUMP: c->dump = 1; break;
 	case OPT_CHECK: c->check = 1; break;

@@ -28,6 +28,8 @@
 /* What a change to a store's directory looks like. */
 #define WATCH_EVENTS	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
 			 IN_CREATE | IN_DELETE | IN_ATTRIB)
+/* The directory itself moved or removed: its watch no longer is the path's. */
+#define SELF_EVENTS	(IN_MOVE_SELF | IN_DELETE_SELF)
 
 /* Where a store is watched: its directory's watch, its name there. */
 struct watched {
@@ -49,6 +51,13 @@ struct resident {
 	long long		 next_run;	/* ms, CLOCK_MONOTONIC */
 	long long		 change_due;	/* 0: no change seen */
 	long long		 change_limit;
+	long long		 last_change;	/* when a store last changed */
+	int			 storm;		/* change runs since quiet */
+	long long		 gap;		/* back-off: ms from a run to
+						   the next change's */
+	long long		 last_run;	/* when the last run ended */
+	long long		 settle_due;	/* 0: no store held back */
+	long long		 events_rest;	/* inotify read again from */
 	int			 stop;
 };
 
@@ -108,10 +117,37 @@ say_fallback(struct resident *r, const char *dir, const char *why)
 	r->fallback_said = 1;
 }
 
+static int
+wd_in_use(const struct resident *r, int wd)
+{
+	size_t	 i;
+
+	for (i = 0; i < r->c->nfiles; i++)
+		if (r->stores[i].wd == wd)
+			return 1;
+	return 0;
+}
+
 /*
- * (Re)adds the watch of each store's directory: one that was removed and
- * made again, or one that could not be watched last time.  Adding a watch
- * that exists is cheap and returns it.
+ * Store i's directory is now watched as WD (-1: not watched).  A watch
+ * it had on another directory (the path's old one, moved away) is
+ * removed once no store's directory is that one: watches are a limited
+ * resource of the user, shared by all its processes.
+ */
+static void
+set_watch(struct resident *r, size_t i, int wd)
+{
+	int	 old = r->stores[i].wd;
+
+	r->stores[i].wd = wd;
+	if (old != -1 && old != wd && !wd_in_use(r, old))
+		(void)inotify_rm_watch(r->ino_fd, old);
+}
+
+/*
+ * (Re)adds the watch of each store's directory: one that was moved,
+ * removed and made again, or one that could not be watched last time.
+ * Adding a watch that exists is cheap and returns it.
  */
 static void
 watch_stores(struct resident *r)
@@ -120,19 +156,44 @@ watch_stores(struct resident *r)
 	struct statfs	 fs;
 	const char	*remote;
 	size_t		 i;
+	int		 wd;
 
 	for (i = 0; r->ino_fd != -1 && i < r->c->nfiles; i++) {
 		w = &r->stores[i];
 		if (statfs(w->dir, &fs) == 0 &&
 		    (remote = remote_fs_name((long)fs.f_type)) != NULL) {
 			say_fallback(r, w->dir, remote);
+			set_watch(r, i, -1);
 			continue;
 		}
-		w->wd = inotify_add_watch(r->ino_fd, w->dir, WATCH_EVENTS |
-		    IN_ONLYDIR);
-		if (w->wd == -1)
+		wd = inotify_add_watch(r->ino_fd, w->dir, WATCH_EVENTS |
+		    SELF_EVENTS | IN_ONLYDIR);
+		if (wd == -1)
 			say_fallback(r, w->dir, strerror(errno));
+		set_watch(r, i, wd);
 	}
+}
+
+/*
+ * The watched directory WD was moved or removed: its watch is dropped
+ * (the kernel drops it on removal, IN_IGNORED), and the stores' paths
+ * are watched again at the next run, which the change brings.  Returns 1
+ * when WD was a store's.
+ */
+static int
+lose_watch(struct resident *r, int wd, int dropped)
+{
+	size_t	 i;
+	int	 found = 0;
+
+	for (i = 0; i < r->c->nfiles; i++)
+		if (r->stores[i].wd == wd) {
+			r->stores[i].wd = -1;
+			found = 1;
+		}
+	if (found && !dropped)
+		(void)inotify_rm_watch(r->ino_fd, wd);
+	return found;
 }
 
 static void
@@ -171,8 +232,8 @@ about_a_store(const struct resident *r, const struct inotify_event *ev)
 {
 	size_t	 i;
 
-	if (ev->mask & (IN_Q_OVERFLOW | IN_IGNORED))
-		return 1;	/* events lost, or a directory gone */
+	if (ev->mask & IN_Q_OVERFLOW)
+		return 1;	/* events lost */
 	for (i = 0; i < r->c->nfiles; i++)
 		if (r->stores[i].wd == ev->wd && ev->len > 0 &&
 		    strcmp(ev->name, r->stores[i].name) == 0)
@@ -180,23 +241,58 @@ about_a_store(const struct resident *r, const struct inotify_event *ev)
 	return 0;
 }
 
-/* A change: run once quiet for a moment, and within a second at most. */
+/* The longest back-off: the period, and a minute at most (cron's). */
+static long long
+gap_limit(const struct resident *r)
+{
+	long long	 every = (long long)r->c->every_ms;
+
+	return every < RESIDENT_BACKOFF_MAX_MS ? every :
+	    RESIDENT_BACKOFF_MAX_MS;
+}
+
+/*
+ * A change: run once quiet for a moment, and within a second at most;
+ * but no sooner than the back-off gap after the last run.  A store quiet
+ * for the longest gap is acted on at once again.
+ */
 static void
 note_change(struct resident *r)
 {
 	long long	 now = now_ms();
 
+	if (now - r->last_change >= gap_limit(r)) {
+		r->storm = 0;
+		r->gap = 0;
+	}
+	r->last_change = now;
 	if (r->change_due == 0)
 		r->change_limit = now + RESIDENT_CHANGE_MS;
 	r->change_due = now + RESIDENT_QUIET_MS;
 	if (r->change_due > r->change_limit)
 		r->change_due = r->change_limit;
+	if (r->change_due < r->last_run + r->gap)
+		r->change_due = r->last_run + r->gap;
+}
+
+/*
+ * A run a change brought: from the RESIDENT_BACKOFF_AFTER'th in a row on,
+ * the next one waits twice as long as the last.
+ */
+static void
+back_off(struct resident *r)
+{
+	if (++r->storm < RESIDENT_BACKOFF_AFTER)
+		return;
+	r->gap = r->gap == 0 ? RESIDENT_BACKOFF_FIRST_MS : r->gap * 2;
+	if (r->gap > gap_limit(r))
+		r->gap = gap_limit(r);
 }
 
 static void
 read_changes(struct resident *r)
 {
-	char				 events[4096]
+	char				 events[16384]
 	    __attribute__((aligned(__alignof__(struct inotify_event))));
 	const struct inotify_event	*ev;
 	ssize_t				 n;
@@ -205,9 +301,18 @@ read_changes(struct resident *r)
 	while ((n = read(r->ino_fd, events, sizeof(events))) > 0)
 		for (p = events; p < events + n; p += sizeof(*ev) + ev->len) {
 			ev = (const struct inotify_event *)(void *)p;
-			if (about_a_store(r, ev))
+			if (ev->mask & (SELF_EVENTS | IN_IGNORED)) {
+				if (lose_watch(r, ev->wd, ev->mask & IN_IGNORED))
+					note_change(r);
+			} else if (about_a_store(r, ev))
 				note_change(r);
 		}
+	/*
+	 * Events of other files of the directory come in storms too: read
+	 * at most every RESIDENT_EVENTS_MS, so that a storm wakes us ten
+	 * times a second (the kernel queues and merges them meanwhile).
+	 */
+	r->events_rest = now_ms() + RESIDENT_EVENTS_MS;
 }
 
 static void
@@ -272,19 +377,25 @@ static void
 wait_for_work(struct resident *r)
 {
 	struct pollfd	 fds[2];
-	long long	 due = r->next_run, wait;
+	long long	 due = r->next_run, wait, now = now_ms();
+	int		 resting = r->events_rest > now;
 
 	if (r->change_due != 0 && r->change_due < due)
 		due = r->change_due;
+	if (r->settle_due != 0 && r->settle_due < due)
+		due = r->settle_due;
+	if (resting && r->events_rest < due)
+		due = r->events_rest;
 	/* Polled even when due: a signal is taken before the next run. */
-	if ((wait = due - now_ms()) < 0)
+	if ((wait = due - now) < 0)
 		wait = 0;
 	fds[0].fd = r->sig_fd;
 	fds[0].events = POLLIN;
 	fds[1].fd = r->ino_fd;
 	fds[1].events = POLLIN;
-	if (poll(fds, r->ino_fd != -1 ? 2 : 1, wait > INT_MAX ? INT_MAX :
-	    (int)wait) <= 0)
+	fds[1].revents = 0;
+	if (poll(fds, r->ino_fd != -1 && !resting ? 2 : 1, wait > INT_MAX ?
+	    INT_MAX : (int)wait) <= 0)
 		return;
 	if (fds[0].revents & POLLIN)
 		take_signal(r);
@@ -292,18 +403,31 @@ wait_for_work(struct resident *r)
 		read_changes(r);
 }
 
+static int
+due(long long when, long long now)
+{
+	return when != 0 && now >= when;
+}
+
 static void
 run_when_due(struct resident *r)
 {
 	long long	 now = now_ms();
+	int		 changed = due(r->change_due, now);
 
-	if (now < r->next_run && (r->change_due == 0 || now < r->change_due))
+	if (now < r->next_run && !changed && !due(r->settle_due, now))
 		return;
 	watch_stores(r);
 	(void)run_once(r->c, &r->mem);	/* each run says what went wrong */
 	/* What a large store's read took, back to the system till the next. */
 	malloc_trim(0);
+	if (changed)
+		back_off(r);
 	r->change_due = 0;
+	r->last_run = now_ms();
+	/* A store held back by --settle: read once it has settled. */
+	r->settle_due = r->mem.settle_wait_ms > 0 ? r->last_run +
+	    r->mem.settle_wait_ms + 1 : 0;
 	/* On the period's beat; a run longer than the period skips beats. */
 	if (now >= r->next_run)
 		r->next_run += (long long)r->c->every_ms;

@@ -120,12 +120,36 @@ before(struct timespec a, struct timespec b)
 	    a.tv_nsec < b.tv_nsec);
 }
 
+/* A - B in milliseconds. */
+static long long
+ms_between(struct timespec a, struct timespec b)
+{
+	return (long long)(a.tv_sec - b.tv_sec) * 1000 +
+	    (a.tv_nsec - b.tv_nsec) / 1000000;
+}
+
+/*
+ * Was the kept read made less than --reread-after ago?  On the wall
+ * clock, as the read's own time: a clock set back reads again.
+ */
+static int
+read_lately(const struct config *c, const struct store_id *id)
+{
+	struct timespec	 now;
+	long long	 age;
+
+	clock_gettime(CLOCK_REALTIME, &now);
+	age = ms_between(now, id->opened);
+	return age >= 0 && (unsigned long long)age < c->reread_after_ms;
+}
+
 /*
  * May a resident run write the kept read of PATH again instead of reading
  * it (see run.h)?  Anything but a plain yes reads it again.
  */
 static int
-still_current(const char *path, const struct scan_result *kept)
+still_current(const struct config *c, const char *path,
+    const struct scan_result *kept)
 {
 	const struct store_id	*id = &kept->id;
 	struct timespec		 settled = id->opened;
@@ -134,6 +158,7 @@ still_current(const char *path, const struct scan_result *kept)
 	settled.tv_sec -= RUN_SETTLED_SECONDS;
 
 	return kept->ok && id->known && strcmp(path, "-") != 0 &&
+	    read_lately(c, id) &&
 	    stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
 	    st.st_dev == id->dev && st.st_ino == id->ino &&
 	    st.st_size == id->size && same_time(st.st_mtim, id->mtime) &&
@@ -141,12 +166,76 @@ still_current(const char *path, const struct scan_result *kept)
 	    before(id->mtime, settled) && before(id->ctime, settled);
 }
 
-/* Reads FILE i into r, or takes the kept read of it when still current. */
-static void
+/*
+ * --settle: how long until PATH was last modified --settle ago; 0 when it
+ * was (or stat cannot tell: the read says why).  A time in the future is
+ * settled, so that a skewed clock never holds a store back for good.
+ */
+static long long
+unsettled_for(const struct config *c, const char *path)
+{
+	struct stat	 st;
+	struct timespec	 now;
+	long long	 age;
+
+	if (c->settle_ms == 0 || c->check || c->dump ||
+	    strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
+	    !S_ISREG(st.st_mode))
+		return 0;
+	clock_gettime(CLOCK_REALTIME, &now);
+	age = ms_between(now, st.st_mtim);
+	if (age < 0 || (unsigned long long)age >= c->settle_ms)
+		return 0;
+	return (long long)c->settle_ms - age;
+}
+
+/* Has a resident run read this store before (whole or not)? */
+static int
+was_read(const struct scan_result *kept)
+{
+	return kept->ok || kept->error != NULL;
+}
+
+/*
+ * A store modified within --settle is not read yet: a resident run takes
+ * its last read (its times unchanged: last_success says when it was
+ * true); with none, the run writes nothing (returns 1).
+ */
+static int
+defer_store(const struct config *c, size_t i, long long wait,
+    struct scan_result *r, struct run_memory *mem)
+{
+	const char	*path = c->files[i];
+
+	if (mem != NULL && (mem->settle_wait_ms == 0 ||
+	    wait < mem->settle_wait_ms))
+		mem->settle_wait_ms = wait;
+	if (c->verbose)
+		fprintf(stderr, "xml2prom: %s: modified %lld ms ago, within "
+		    "--settle %lums: not read yet%s\n", path,
+		    (long long)c->settle_ms - wait, c->settle_ms,
+		    mem != NULL && was_read(&mem->kept[i]) ?
+		    ", its last read's counts kept" : "");
+	if (mem == NULL || !was_read(&mem->kept[i]))
+		return 1;
+	*r = mem->kept[i];
+	memset(&mem->kept[i], 0, sizeof(mem->kept[i]));
+	return 0;
+}
+
+/*
+ * Reads FILE i into r, or takes the kept read of it when still current.
+ * Returns 1 when it is neither read nor kept (--settle).
+ */
+static int
 read_store(const struct config *c, size_t i, const struct scan_params *p,
     struct scan_result *r, struct run_memory *mem)
 {
-	if (mem != NULL && still_current(c->files[i], &mem->kept[i])) {
+	long long	 wait;
+
+	if ((wait = unsettled_for(c, c->files[i])) > 0)
+		return defer_store(c, i, wait, r, mem);
+	if (mem != NULL && still_current(c, c->files[i], &mem->kept[i])) {
 		*r = mem->kept[i];
 		memset(&mem->kept[i], 0, sizeof(mem->kept[i]));
 		clock_gettime(CLOCK_REALTIME, &r->finished);
@@ -154,18 +243,22 @@ read_store(const struct config *c, size_t i, const struct scan_params *p,
 			fprintf(stderr, "xml2prom: %s: unchanged since its last "
 			    "read (same inode, size and times): not read "
 			    "again\n", c->files[i]);
-		return;
+		return 0;
 	}
 	/* Freed first, so that every read starts from the same heap. */
 	if (mem != NULL)
 		scan_result_free(&mem->kept[i]);
 	scan_file(c->files[i], p, r);
+	return 0;
 }
 
-/* Reads every FILE; returns how many failed. */
+/*
+ * Reads every FILE; returns how many failed, and in *deferred how many
+ * were neither read nor kept (--settle).
+ */
 static size_t
 scan_all(const struct config *c, struct scan_result *results,
-    struct run_memory *mem)
+    struct run_memory *mem, size_t *deferred)
 {
 	struct scan_params	 p;
 	struct dump		 d;
@@ -183,7 +276,10 @@ scan_all(const struct config *c, struct scan_result *results,
 	d.expo = &c->expo;
 	for (i = 0; i < c->nfiles; i++) {
 		d.path = c->files[i];
-		read_store(c, i, &p, &results[i], mem);
+		if (read_store(c, i, &p, &results[i], mem) != 0) {
+			(*deferred)++;
+			continue;
+		}
 		if (p.interrupted != NULL && p.interrupted())
 			return failed;
 		if (!results[i].ok) {
@@ -337,7 +433,7 @@ run_once(const struct config *c, struct run_memory *mem)
 	struct scan_result	*results;
 	struct buf		 text = { 0 };
 	int			 locked = 0, status;
-	size_t			 i, failed;
+	size_t			 i, failed, deferred = 0;
 
 	if (c->output_path != NULL && !c->dump) {
 		if ((status = lock_output(c, &tf)) != EXIT_OK)
@@ -349,11 +445,22 @@ run_once(const struct config *c, struct run_memory *mem)
 			mem->kept = xcalloc(c->nfiles, sizeof(*mem->kept));
 			mem->nkept = c->nfiles;
 		}
+		mem->settle_wait_ms = 0;
 	}
 	results = xcalloc(c->nfiles, sizeof(*results));
-	failed = scan_all(c, results, mem);
+	failed = scan_all(c, results, mem, &deferred);
 	if (mem != NULL && mem->interrupted != NULL && mem->interrupted()) {
 		/* Stopped: the previous output stays as it was. */
+		status = EXIT_OK;
+		goto out;
+	}
+	if (deferred > 0) {
+		/* A store still being written, and no read of it to keep. */
+		if (c->verbose)
+			fprintf(stderr, "xml2prom: %s: not written: %zu store(s) "
+			    "within --settle; the previous output kept\n",
+			    c->output_path != NULL ? c->output_path :
+			    "standard output", deferred);
 		status = EXIT_OK;
 		goto out;
 	}

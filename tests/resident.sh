@@ -95,6 +95,127 @@ wait_for 3 at_least "$scratch/u/log" $((n + 1))
 check "...back: the next run reads it" grep -q '^store_read_success{path=.*} 1$' "$scratch/u/out.prom"
 check "SIGINT: status 0 within a second" stopped "$pid" INT
 
+# --- a writer through a shared writable mmap: size and times stay as they
+# were (on tmpfs always; elsewhere once its pages are dirty), so the reuse
+# is bounded by --reread-after
+mm=$(mktemp -d /dev/shm/xml2prom-test.XXXXXX)
+rm_mm() { rm -rf "$mm"; }
+cleanup_hooks="$cleanup_hooks rm_mm"
+mmap_write() {	# FILE: type="book" becomes type="bool", in place, by mmap
+	python3 - "$1" <<'PY'
+import mmap, sys
+with open(sys.argv[1], "r+b") as f:
+    m = mmap.mmap(f.fileno(), 0)
+    i = m.find(b'type="book"')
+    m[i:i + 11] = b'type="bool"'
+    m.flush()
+    m.close()
+PY
+}
+stat_of() { stat -c '%d %i %s %y %z' "$1"; }
+for f in a b z; do cp "$store" "$mm/$f.xml"; touch -d '-1 hour' "$mm/$f.xml"; done
+sleep 2.5	# change times settled
+start "$mm/log" "$XML2PROM" -v --every 200ms --reread-after 3s -o "$mm/a.prom" "$mm/a.xml"
+wait_for 5 grep -q 'a.xml: unchanged since its last read' "$mm/log"
+before=$(stat_of "$mm/a.xml")
+t0=$(date +%s%N)
+mmap_write "$mm/a.xml"
+check "a write through a shared mmap leaves size and times as they were" \
+    test "$before" = "$(stat_of "$mm/a.xml")"
+check "...--reread-after 3s: the new counts written within 3 s of the last read" \
+    wait_for 8 grep -q 'type="bool"' "$mm/a.prom"
+delay=$(( ($(date +%s%N) - t0) / 1000000 ))
+echo "# --reread-after 3s: a write through mmap seen after $delay ms"
+check "...and not at once: unchanged reads reused till then" test "$delay" -ge 1000
+check "...the new read is a success" grep -q '^store_read_success{path=.*} 1$' "$mm/a.prom"
+stopped "$pid" >/dev/null
+start "$mm/logz" "$XML2PROM" -v --every 200ms --reread-after 0 -o "$mm/z.prom" "$mm/z.xml"
+wait_for 5 at_least "$mm/logz" 6
+check "--reread-after 0: an unchanged store read at every run" \
+    sh -c "at=\$(grep -c '^xml2prom: wrote ' '$mm/logz'); [ \$at -ge 6 ] && ! grep -q 'not read again' '$mm/logz'"
+stopped "$pid" >/dev/null
+faketime=/usr/lib/x86_64-linux-gnu/faketime/libfaketime.so.1
+if [ -e "$faketime" ]; then
+	echo "+0" >"$mm/clock"
+	start "$mm/logb" env LD_PRELOAD="$faketime" FAKETIME_TIMESTAMP_FILE="$mm/clock" \
+	    FAKETIME_NO_CACHE=1 FAKETIME_DONT_FAKE_MONOTONIC=1 NO_FAKE_STAT=1 \
+	    "$XML2PROM" -v --every 200ms -o "$mm/b.prom" "$mm/b.xml"
+	wait_for 5 grep -q 'b.xml: unchanged since its last read' "$mm/logb"
+	mmap_write "$mm/b.xml"
+	sleep 1.5
+	check "the default --reread-after (5m): the kept read still written after the mmap write" \
+	    sh -c "grep -q 'type=\"book\"' '$mm/b.prom' && ! grep -q 'type=\"bool\"' '$mm/b.prom'"
+	echo "+301" >"$mm/clock"
+	check "...5 minutes after the read: read again, the new counts written" \
+	    wait_for 3 grep -q 'type="bool"' "$mm/b.prom"
+	stopped "$pid" >/dev/null
+else
+	skip "the default --reread-after: needs libfaketime (package faketime)"
+fi
+
+# --- --settle: a store written in place (nmap -oX) is not read half-written
+mkdir -p "$scratch/s"
+cp "$store" "$scratch/s/store.xml"	# modified now
+"$XML2PROM" -o "$scratch/s/once.prom" "$store"
+cp "$scratch/s/once.prom" "$scratch/s/once.before"
+"$XML2PROM" -v --settle 5s -o "$scratch/s/once.prom" "$scratch/s/store.xml" 2>"$scratch/s/once.err"
+check "--settle, a one-shot run of a store modified within it: status 0" test $? -eq 0
+check "...the previous output kept" cmp "$scratch/s/once.before" "$scratch/s/once.prom"
+check "...said under -v" grep -q 'store.xml: modified [0-9]* ms ago, within --settle 5000ms: not read yet' "$scratch/s/once.err"
+# write_in_place FILE MARK: truncated (then MARK made), then written in
+# six pieces 0.3 s apart
+write_in_place() {
+	python3 - "$1" "$store" "$2" <<'PY'
+import sys, time
+text = open(sys.argv[2], "rb").read().replace(b'type="book"', b'type="bookZ"')
+with open(sys.argv[1], "r+b") as f:
+    f.truncate(0)
+    open(sys.argv[3], "w").close()	# the write has begun
+    step = len(text) // 6 + 1
+    for i in range(0, len(text), step):
+        f.write(text[i:i + step])
+        f.flush()
+        time.sleep(0.3)
+PY
+}
+# watch_failures PROM LOG: every 50 ms, any failure or success line, till killed
+sample_out() { while :; do grep -h -e '_read_failure{.*} 1$' -e '_last_success' "$1" 2>/dev/null; sleep 0.05; done >"$2"; }
+for mode in plain settle; do
+	rm -f "$scratch/s"/*.prom	# another's series of the same store
+	[ $mode = settle ] && opt="--settle 2s" || opt=""
+	start "$scratch/s/$mode.log" "$XML2PROM" -v --every 100ms $opt -o "$scratch/s/$mode.prom" "$scratch/s/store.xml"
+	wait_for 5 grep -q '^store_read_success{.*} 1$' "$scratch/s/$mode.prom"
+	sample_out "$scratch/s/$mode.prom" "$scratch/s/$mode.seen" &
+	sampler=$!
+	pids="$pids $sampler"
+	write_in_place "$scratch/s/store.xml" "$scratch/s/begun"
+	wait_for 6 grep -q 'type="bookZ"' "$scratch/s/$mode.prom"
+	kill "$sampler"
+	wait "$sampler" 2>/dev/null
+	stopped "$pid" >/dev/null
+done
+check "a store written in place, without --settle: read_failure{reason=\"parse\"} while written" \
+    grep -q 'reason="parse"' "$scratch/s/plain.seen"
+check "...with --settle 2s: no failure while written" sh -c "! grep -q '_read_failure' '$scratch/s/settle.seen'"
+# The longest run of samples (50 ms apart) with one last success time:
+# runs every 100 ms refresh it, unless they keep the last read's.
+longest_held() {
+	awk '/^[a-z_]*_last_success_timestamp_seconds[{]/ { n = ($NF == last) ? n + 1 : 1; last = $NF; if (n > max) max = n } END { print max + 0 }' "$1"
+}
+held=$(longest_held "$scratch/s/settle.seen")
+echo "# while written in place: one last success time for $held samples (50 ms apart) in a row under --settle"
+check "...while written: the last success time not refreshed (the kept read's)" test "$held" -ge 6
+check "...then its new counts written" grep -q 'type="bookZ"' "$scratch/s/settle.prom"
+check "...said under -v" grep -q 'within --settle 2000ms: not read yet, its last read.s counts kept' "$scratch/s/settle.log"
+# Held back at start with nothing kept: read once it settles, unasked.
+touch "$scratch/s/store.xml"
+rm -f "$scratch/s"/*.prom
+start "$scratch/s/late.log" "$XML2PROM" -v --watch --every 1h --settle 1s -o "$scratch/s/late.prom" "$scratch/s/store.xml"
+sleep 0.5
+check "--settle at start, a store just modified: nothing written yet" test ! -e "$scratch/s/late.prom"
+check "...written once it has settled" wait_for 3 test -e "$scratch/s/late.prom"
+stopped "$pid" >/dev/null
+
 # --- --watch: a store replaced by rename, seen within a second
 mkdir -p "$scratch/w"
 cp "$store" "$scratch/w/store.xml"
@@ -133,9 +254,94 @@ sleep $(awk -v t0="$t0" -v now="$(date +%s%N)" 'BEGIN { printf "%.3f", 3 - (now 
 check "...a change between two periods does not move the next period's run" \
     at_least "$scratch/w/log3" 3
 
+# --- the store's directory moved away and made again: one watch, followed
+# watches PID: the inotify watches PID holds
+watches() {
+	for _f in /proc/$1/fd/*; do
+		[ "$(readlink "$_f")" = anon_inode:inotify ] &&
+		    grep -c '^inotify' "/proc/$1/fdinfo/${_f##*/}"
+	done
+}
+kill "$pid"; wait "$pid"
+mkdir -p "$scratch/r/d"
+cp "$store" "$scratch/r/d/store.xml"
+start "$scratch/r/log" "$XML2PROM" -v --watch --every 50ms -o "$scratch/r/out.prom" "$scratch/r/d/store.xml"
+wait_for 3 at_least "$scratch/r/log" 1
+for i in $(seq 60); do
+	mv "$scratch/r/d" "$scratch/r/d.$i"
+	mkdir "$scratch/r/d"
+	cp "$store" "$scratch/r/d/store.xml"
+	sleep 0.08
+done
+sleep 0.5
+n=$(watches "$pid")
+echo "# the store's directory renamed 60 times: $n inotify watch(es)"
+check "the store's directory renamed 60 times: one inotify watch, not one per directory" test "$n" = 1
+stopped "$pid" >/dev/null
+rm -rf "$scratch"/r/d.*
+start "$scratch/r/log2" "$XML2PROM" -v --watch --every 1h -o "$scratch/r/out.prom" "$scratch/r/d/store.xml"
+wait_for 3 at_least "$scratch/r/log2" 1
+mv "$scratch/r/d" "$scratch/r/d.old"
+mkdir "$scratch/r/d"
+cp "$store" "$scratch/r/d/store.xml"
+sleep 1.5
+sed 's/type="book"/type="bookY"/' "$store" >"$scratch/r/d/.new"
+mv "$scratch/r/d/.new" "$scratch/r/d/store.xml"
+check "...a directory moved away and made again is followed: a store renamed into it seen within a second" \
+    wait_for 2 grep -q 'type="bookY"' "$scratch/r/out.prom"
+check "...one watch" test "$(watches "$pid")" = 1
+check "...the moved directory's watch removed: a change there is not a change" \
+    sh -c "n=\$(grep -c '^xml2prom: wrote ' '$scratch/r/log2'); touch '$scratch/r/d.old/store.xml'; sleep 1.2; [ \$(grep -c '^xml2prom: wrote ' '$scratch/r/log2') -eq \$n ]"
+stopped "$pid" >/dev/null
+
+# --- storms: a store that never stops changing, and other files that do
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+mkdir -p "$scratch/storm"
+"$top/build/genstore" 20000 >"$scratch/storm/store.xml"
+start "$scratch/storm/log" "$XML2PROM" -v --watch --every 1m -o "$scratch/storm/out.prom" "$scratch/storm/store.xml"
+wait_for 5 at_least "$scratch/storm/log" 1
+n=$(writes "$scratch/storm/log")
+c0=$(cpu_ticks "$pid")
+end=$(( $(date +%s) + 20 ))
+while [ "$(date +%s)" -lt "$end" ]; do touch "$scratch/storm/store.xml"; sleep 0.1; done
+runs=$(( $(writes "$scratch/storm/log") - n ))
+echo "# a 5 MB store touched every 0.1 s for 20 s: $runs reads, $(( $(cpu_ticks "$pid") - c0 )) ticks of CPU"
+check "a store touched every 0.1 s for 20 s: backs off (1 s, 2 s, 4 s...): at most 8 reads" test "$runs" -le 8
+check "...but reads it: at least 3" test "$runs" -ge 3
+stopped "$pid" >/dev/null
+# Quiet for the longest gap (the period, here 2 s): prompt again.
+start "$scratch/storm/log2" "$XML2PROM" -v --watch --every 2s -o "$scratch/storm/out.prom" "$scratch/storm/store.xml"
+wait_for 5 at_least "$scratch/storm/log2" 1
+end=$(( $(date +%s) + 6 ))
+while [ "$(date +%s)" -lt "$end" ]; do touch "$scratch/storm/store.xml"; sleep 0.1; done
+sleep 2.5
+sed 's/type="[a-z]*"/type="calm"/' "$store" >"$scratch/storm/.new"
+mv "$scratch/storm/.new" "$scratch/storm/store.xml"
+check "...after the storm, quiet for the period: a change seen within a second again" \
+    wait_for 1 grep -q 'type="calm"' "$scratch/storm/out.prom"
+stopped "$pid" >/dev/null
+# Events on other names of the directory: read ten times a second at most.
+cp "$store" "$scratch/storm/store.xml"
+start "$scratch/storm/log3" "$XML2PROM" -v --watch --every 1m -o "$scratch/storm/out.prom" "$scratch/storm/store.xml"
+wait_for 5 at_least "$scratch/storm/log3" 1
+sleep 1.2
+n=$(writes "$scratch/storm/log3")
+c0=$(cpu_ticks "$pid")
+python3 - "$scratch/storm/other.xml" <<'PY'
+import os, sys, time
+end = time.time() + 10
+while time.time() < end:
+    open(sys.argv[1], "w").close()	# IN_CLOSE_WRITE
+    os.utime(sys.argv[1])		# IN_ATTRIB
+PY
+ticks=$(( $(cpu_ticks "$pid") - c0 ))
+echo "# another file of the directory written and touched for 10 s: $ticks ticks of CPU, $(( $(writes "$scratch/storm/log3") - n )) runs"
+check "events on another name for 10 s: at most 0.3 s of CPU" test "$ticks" -le 30
+check "...and no run" test "$(writes "$scratch/storm/log3")" -eq "$n"
+stopped "$pid" >/dev/null
+
 # --- SIGHUP rereads the --config file; a bad one is not taken
 printf 'every 1h\nwatch\nprefix shelf\n' >"$scratch/w/conf"
-kill "$pid"; wait "$pid"
 start "$scratch/w/log2" "$XML2PROM" -v -c "$scratch/w/conf" -o "$scratch/w/out.prom" "$scratch/w/store.xml"
 wait_for 3 at_least "$scratch/w/log2" 1
 printf 'every 1h\nwatch\nprefix depot\n' >"$scratch/w/conf"
