@@ -75,6 +75,14 @@ static const struct optdef optable[] = {
 	  "stay resident: run again within a second when a\n"
 	  "store changes, and every --every (default "
 	  DEFAULT_TEXT(DEFAULT_EVERY_SECONDS) "s)" },
+	{ "web.listen-address", OPT_WEB_LISTEN, REQ, SCOPE_RUN, "[HOST]:PORT",
+	  "stay resident and serve the metrics over HTTP at\n"
+	  "/metrics (repeatable; e.g. :" DEFAULT_TEXT(DEFAULT_WEB_PORT) ")" },
+	{ "web.systemd-socket", OPT_WEB_SYSTEMD, NONE, SCOPE_RUN, NULL,
+	  "serve on the sockets systemd passes (LISTEN_FDS)" },
+	{ "web.config.file", OPT_WEB_CONFIG, REQ, SCOPE_RUN, "FILE",
+	  "TLS and basic auth, as the Prometheus exporters' web\n"
+	  "configuration file" },
 	{ "quiet", 'q', NONE, SCOPE_RUN, NULL,
 	  "no messages about stores that failed" },
 	{ "verbose", 'v', NONE, SCOPE_RUN, NULL,
