@@ -315,6 +315,7 @@ run_when_due(struct resident *r)
 
 	if (r->c->output_path == NULL) {	/* the exporter alone */
 		r->next_run = LLONG_MAX / 2;
+		r->change_due = 0;
 		return;
 	}
 	if (now < r->next_run && (r->change_due == 0 || now < r->change_due))
