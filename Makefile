@@ -72,7 +72,8 @@ mutants:
 	@tests/deps.sh
 	tests/mutants.sh
 
-UNITS		 = xml2prom.service xml2prom.timer xml2prom@.service xml2prom@.timer
+UNITS		 = xml2prom.service xml2prom.timer xml2prom@.service xml2prom@.timer \
+		   xml2prom-exporter.service xml2prom-exporter.socket
 
 # The units name the binary where this install puts it.
 install: xml2prom

@@ -172,6 +172,12 @@ start "$scratch/sa.log" systemd-socket-activate -l 127.0.0.1:"$p" "$XML2PROM" --
 sa=$pid
 check "--web.systemd-socket: served on systemd's socket" wait_for 5 sh -c "curl -sf 'http://127.0.0.1:$p/metrics' | grep -q '^store_read_success{.*} 1$'"
 kill -TERM "$sa"; wait "$sa"
+units="$scratch/units"
+mkdir -p "$units"
+cp "$top"/examples/xml2prom-exporter.* "$units"
+sed -i "s|/usr/local/bin/xml2prom|$XML2PROM|" "$units/xml2prom-exporter.service"
+check "systemd-analyze verify: the exporter's service and socket" \
+    sh -c "cd '$units' && systemd-analyze verify --man=no xml2prom-exporter.socket xml2prom-exporter.service"
 LISTEN_PID=1 LISTEN_FDS=1 "$XML2PROM" --web.systemd-socket "$store" 2>"$scratch/err"
 check "--web.systemd-socket without a socket: status 3" test $? -eq 3
 check "...saying so" grep -q 'no socket passed' "$scratch/err"
