@@ -14,6 +14,7 @@ XML_CFLAGS	!= $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null || echo -I/usr/inclu
 XML_LIBS	!= $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2
 Z_LIBS		!= $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz
 MHD_LIBS	!= $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd
+YAML_LIBS	!= $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml
 
 CFLAGS		?= -O2 -g
 WARNINGS	 = -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes \
@@ -22,7 +23,7 @@ WARNINGS	 = -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes \
 # libxml2 is included as a system header: its macros (BAD_CAST) cast away const.
 CPPFLAGS	+= -D_GNU_SOURCE -Iinclude $(XML_CFLAGS:-I%=-isystem %)
 ALL_CFLAGS	 = -std=c11 $(WARNINGS) $(CFLAGS)
-LDLIBS		+= $(XML_LIBS) $(Z_LIBS) $(MHD_LIBS) -lm
+LDLIBS		+= $(XML_LIBS) $(Z_LIBS) $(MHD_LIBS) $(YAML_LIBS) -lcrypt -lm
 
 LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
 		   src/rowpath.c src/trust.c src/entgraph.c src/collide.c \
@@ -32,7 +33,7 @@ LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
 		   src/scan.c \
 		   src/expo.c src/textfile.c src/dump.c src/own.c src/optable.c src/options.c \
 		   src/run.c src/resident.c src/survey.c src/surveyout.c \
-		   src/httproute.c src/httpserve.c
+		   src/httproute.c src/httpserve.c src/webconfig.c
 LIB_OBJS	 = $(LIB_SRCS:.c=.o)
 HEADERS		 = $(wildcard include/*.h)
 

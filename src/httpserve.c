@@ -25,6 +25,7 @@
 #include "expo.h"
 #include "httpserve.h"
 #include "run.h"
+#include "webconfig.h"
 
 struct exporter {
 	const struct config	*c;
@@ -32,6 +33,8 @@ struct exporter {
 	struct buf		 page;		/* the stores' text last served */
 	struct MHD_Daemon	*d[EXPORTER_MAX_SOCKETS];
 	size_t			 nd;
+	struct webconfig	 wc;		/* --web.config.file's */
+	char			*cert, *key;	/* PEM, read at start */
 };
 
 /*
@@ -175,6 +178,45 @@ send_metrics(struct exporter *e, struct MHD_Connection *conn)
 	    "text/plain; version=0.0.4; charset=utf-8", &body, gz);
 }
 
+/* basic_auth_users: none, or one of them with the right password. */
+static int
+authorized(const struct exporter *e, struct MHD_Connection *conn)
+{
+	char	*user, *password = NULL;
+	int	 ok;
+
+	if (e->wc.nusers == 0)
+		return 1;
+	user = MHD_basic_auth_get_username_password(conn, &password);
+	ok = user != NULL && password != NULL &&
+	    webconfig_check_user(&e->wc, user, password);
+	if (password != NULL) {
+		explicit_bzero(password, strlen(password));
+		MHD_free(password);
+	}
+	if (user != NULL)
+		MHD_free(user);
+	return ok;
+}
+
+static enum MHD_Result
+refuse_unauthorized(struct MHD_Connection *conn)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ok;
+	char			*msg = xstrdup("unauthorized\n");
+
+	r = MHD_create_response_from_buffer(strlen(msg), msg,
+	    MHD_RESPMEM_MUST_FREE);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/plain; charset=utf-8");
+	ok = MHD_queue_basic_auth_fail_response(conn, "xml2prom", r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
 /*
  * libmicrohttpd's handler, called once the headers are in, then for each
  * piece of a body, then at its end: an answer queued before the end would
@@ -197,6 +239,8 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (!authorized(cls, conn))
+		return refuse_unauthorized(conn);
 	switch (web_route(method, url, *mark == &query_read)) {
 	case ROUTE_METRICS:
 		return send_metrics(cls, conn);
@@ -316,9 +360,28 @@ systemd_sockets(int *fds, size_t max)
 	return (int)count;
 }
 
+/* GnuTLS' priorities: its defaults, from TLS 1.2 (or 1.3) up. */
+#define TLS12_UP	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+#define TLS13_UP	"NORMAL:-VERS-ALL:+VERS-TLS1.3"
+
 static struct MHD_Daemon *
 serve_socket(struct exporter *e, int fd)
 {
+	if (e->cert != NULL)
+		return MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_TLS, 0, NULL,
+		    NULL, answer, e, MHD_OPTION_LISTEN_SOCKET, fd,
+		    MHD_OPTION_HTTPS_MEM_CERT, e->cert,
+		    MHD_OPTION_HTTPS_MEM_KEY, e->key,
+		    MHD_OPTION_HTTPS_PRIORITIES,
+		    e->wc.tls13_only ? TLS13_UP : TLS12_UP,
+		    MHD_OPTION_CONNECTION_LIMIT,
+		    (unsigned)EXPORTER_MAX_CONNECTIONS,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		    (size_t)EXPORTER_CONNECTION_MEMORY,
+		    MHD_OPTION_CONNECTION_TIMEOUT,
+		    (unsigned)EXPORTER_IDLE_SECONDS,
+		    MHD_OPTION_URI_LOG_CALLBACK, mark_query, NULL,
+		    MHD_OPTION_END);
 	return MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, answer, e,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)EXPORTER_MAX_CONNECTIONS,
@@ -376,6 +439,51 @@ open_sockets(const struct config *c, int *fds, int *status)
 	return n;
 }
 
+/* A PEM file whole, or NULL after a message. */
+static char *
+read_pem(const char *path)
+{
+	struct buf	 text = { 0 };
+	char		 chunk[4096];
+	size_t		 n;
+	FILE		*f;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		fprintf(stderr, "xml2prom: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
+	    text.len < 1024 * 1024)
+		buf_append(&text, chunk, n);
+	fclose(f);
+	if (text.len == 0 || text.len >= 1024 * 1024) {
+		fprintf(stderr, "xml2prom: %s: empty or too large\n", path);
+		buf_free(&text);
+		return NULL;
+	}
+	return buf_steal(&text);
+}
+
+/* --web.config.file, and its TLS files; -1 after a message. */
+static int
+read_web_config(struct exporter *e, const char *path)
+{
+	struct buf	 err = { 0 };
+
+	if (path == NULL)
+		return 0;
+	if (webconfig_read(path, &e->wc, &err) == -1) {
+		fprintf(stderr, "xml2prom: %s\n", err.data);
+		buf_free(&err);
+		return -1;
+	}
+	if (e->wc.cert_file != NULL &&
+	    ((e->cert = read_pem(e->wc.cert_file)) == NULL ||
+	    (e->key = read_pem(e->wc.key_file)) == NULL))
+		return -1;
+	return 0;
+}
+
 struct exporter *
 exporter_start(const struct config *c, int (*interrupted)(void),
     int *status)
@@ -384,10 +492,17 @@ exporter_start(const struct config *c, int (*interrupted)(void),
 	int		 fds[EXPORTER_MAX_SOCKETS];
 	size_t		 n, i;
 
-	if ((n = open_sockets(c, fds, status)) == 0)
-		return NULL;
-	make_room_for_connections();
 	e = xcalloc(1, sizeof(*e));
+	if (read_web_config(e, c->web_config) == -1) {
+		exporter_stop(e);
+		*status = EXIT_USAGE;
+		return NULL;
+	}
+	if ((n = open_sockets(c, fds, status)) == 0) {
+		exporter_stop(e);
+		return NULL;
+	}
+	make_room_for_connections();
 	e->c = c;
 	e->mem.interrupted = interrupted;
 	for (i = 0; i < n; i++) {
@@ -409,6 +524,25 @@ exporter_start(const struct config *c, int (*interrupted)(void),
 void
 exporter_reconfigure(struct exporter *e, const struct config *c)
 {
+	struct webconfig	 fresh;
+	struct buf		 err = { 0 };
+
+	/* The users again; the TLS files stay those read at start. */
+	if (c->web_config != NULL &&
+	    webconfig_read(c->web_config, &fresh, &err) == -1)
+		fprintf(stderr, "xml2prom: %s: SIGHUP: the users are not "
+		    "taken; still serving with the previous ones\n", err.data);
+	else {
+		if (c->web_config == NULL)
+			memset(&fresh, 0, sizeof(fresh));
+		webconfig_free_users(&e->wc);
+		e->wc.users = fresh.users;
+		e->wc.nusers = fresh.nusers;
+		fresh.users = NULL;
+		fresh.nusers = 0;
+		webconfig_free(&fresh);
+	}
+	buf_free(&err);
 	run_memory_forget(&e->mem);
 	buf_free(&e->page);
 	e->c = c;
@@ -468,5 +602,10 @@ exporter_stop(struct exporter *e)
 		MHD_stop_daemon(e->d[i]);
 	run_memory_forget(&e->mem);
 	buf_free(&e->page);
+	webconfig_free(&e->wc);
+	free(e->cert);
+	if (e->key != NULL)
+		explicit_bzero(e->key, strlen(e->key));
+	free(e->key);
 	free(e);
 }
