@@ -194,7 +194,7 @@ build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS)
 
 # make fuzz [FUZZ_SECONDS=N]: each harness for N seconds, new inputs kept
 # in build/fuzz/corpus-*, crashes in build/fuzz/.
-fuzz: build/fuzz/scan build/fuzz/options build/fuzz/diff
+fuzz: build/fuzz/scan build/fuzz/options build/fuzz/diff build/fuzz/web
 	tests/fuzz/run $(FUZZ_SECONDS)
 .PHONY: fuzz
 
