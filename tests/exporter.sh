@@ -182,7 +182,57 @@ LISTEN_PID=1 LISTEN_FDS=1 "$XML2PROM" --web.systemd-socket "$store" 2>"$scratch/
 check "--web.systemd-socket without a socket: status 3" test $? -eq 3
 check "...saying so" grep -q 'no socket passed' "$scratch/err"
 
-# --- Prometheus scrapes it; vmagent too, writing what it scraped there
+# --- the web configuration file: TLS and basic auth, its errors
+w="$scratch/web"
+mkdir -p "$w"
+openssl req -x509 -newkey rsa:2048 -nodes -keyout "$w/key.pem" -out "$w/cert.pem" \
+    -days 2 -subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1
+hash=$(htpasswd -nbBC 5 prom s3cret | cut -d: -f2)
+cat >"$w/web.yml" <<EOF
+# as for any exporter of the Prometheus exporter-toolkit
+tls_server_config:
+  cert_file: $w/cert.pem
+  key_file: $w/key.pem
+  min_version: TLS12
+basic_auth_users:
+  prom: ${hash/\$2y\$/\$2b\$}
+EOF
+webconf_refused() {	# webconf_refused TEXT MESSAGE: status 2, FILE:LINE: MESSAGE
+	printf '%s\n' "$1" >"$w/bad.yml"
+	"$XML2PROM" --web.listen-address=127.0.0.1:1 --web.config.file="$w/bad.yml" "$store" 2>"$w/err"
+	[ $? -eq 2 ] && grep -qF "$w/bad.yml:$2" "$w/err" || { cat "$w/err"; return 1; }
+}
+check "web config: an unknown key refused with file:line" \
+    webconf_refused "$(printf 'tls_server_config:\n  cert_file: a\n  kee_file: b')" "3: tls_server_config: unknown key 'kee_file'"
+check "web config: an unknown top key refused" webconf_refused "http_server_config: {}" "1: unknown key"
+check "web config: a password not a bcrypt hash refused" \
+    webconf_refused "$(printf 'basic_auth_users:\n  u: secret')" "2: basic_auth_users: u: expected a bcrypt hash"
+check "web config: client certificates refused, not ignored" \
+    webconf_refused "$(printf 'tls_server_config:\n  client_auth_type: RequireAndVerifyClientCert')" "2: client_auth_type"
+check "web config: TLS 1.1 refused" \
+    webconf_refused "$(printf 'tls_server_config:\n  min_version: TLS11')" "2: min_version"
+check "web config: bad YAML refused with its file" webconf_refused "basic_auth_users: {a: [" ""
+ncorpus=$(ls "$top/tests/fuzz/corpus/web" | wc -l)
+check "fuzz corpus replay: web" sh -c "make -s -C '$top' build/fuzz/replay-web >/dev/null 2>&1 &&
+    '$top/build/fuzz/replay-web' '$top'/tests/fuzz/corpus/web/* 2>&1 | grep -qx 'replay: $ncorpus inputs'"
+sp=$(port)
+start "$w/log" "$XML2PROM" --web.listen-address=127.0.0.1:"$sp" --web.config.file="$w/web.yml" "$store"
+tls=$pid
+su="https://127.0.0.1:$sp"
+wait_for 5 curl -s --cacert "$w/cert.pem" -o /dev/null "$su/"
+check "HTTPS, the right password: 200" test "$(status_of --cacert "$w/cert.pem" -u prom:s3cret "$su/metrics")" = 200
+check "...a wrong password: 401" test "$(status_of --cacert "$w/cert.pem" -u prom:wrong "$su/metrics")" = 401
+check "...with WWW-Authenticate" sh -c "curl -s -D - -o /dev/null --cacert '$w/cert.pem' '$su/metrics' | grep -qi '^WWW-Authenticate: Basic realm='"
+check "...an unknown user: 401" test "$(status_of --cacert "$w/cert.pem" -u root:s3cret "$su/metrics")" = 401
+check "...plain HTTP on the TLS port: no page" test "$(status_of "http://127.0.0.1:$sp/metrics")" != 200
+check "...TLS 1.1: refused" test "$(status_of --tls-max 1.1 --cacert "$w/cert.pem" -u prom:s3cret "$su/metrics")" = 000
+printf '\026\003\001\000\377garbage' | timeout 3 python3 -c "import socket,sys; s=socket.create_connection(('127.0.0.1',$sp)); s.sendall(sys.stdin.buffer.read()); s.settimeout(2)
+try: s.recv(100)
+except Exception: pass" >/dev/null 2>&1
+check "...a bad handshake, then the next scrape: 200" test "$(status_of --cacert "$w/cert.pem" -u prom:s3cret "$su/metrics")" = 200
+
+# --- Prometheus scrapes it (over HTTP, and over HTTPS with the right and
+# a wrong password); vmagent too, writing what it scraped there
 mkdir -p "$scratch/prom"
 xp=$(port)
 start "$scratch/prom/x.log" "$XML2PROM" --web.listen-address=127.0.0.1:"$xp" "$store"
@@ -193,6 +243,16 @@ global: { scrape_interval: 1s, scrape_timeout: 1s }
 scrape_configs:
   - job_name: xml2prom
     static_configs: [ { targets: ['127.0.0.1:$xp'] } ]
+  - job_name: tls
+    scheme: https
+    tls_config: { ca_file: $w/cert.pem }
+    basic_auth: { username: prom, password: s3cret }
+    static_configs: [ { targets: ['127.0.0.1:$sp'] } ]
+  - job_name: tls-wrong
+    scheme: https
+    tls_config: { ca_file: $w/cert.pem }
+    basic_auth: { username: prom, password: wrong }
+    static_configs: [ { targets: ['127.0.0.1:$sp'] } ]
 EOF
 start "$scratch/prom/log" prometheus --config.file="$scratch/prom/prometheus.yml" \
     --storage.tsdb.path="$scratch/prom/data" --web.listen-address=127.0.0.1:"$pp" \
@@ -212,6 +272,10 @@ vm=$pid
 q() { curl -s "http://127.0.0.1:$pp/api/v1/query" --data-urlencode "query=$1"; }
 up() { q "up{job=\"$1\"}" | grep -q '"value":\[[0-9.]*,"1"\]'; }
 check "Prometheus: the target is up" wait_for 20 up xml2prom || tail -5 "$scratch/prom/log"
+check "Prometheus over HTTPS with basic auth: up" wait_for 20 up tls
+down() { q "up{job=\"$1\"}" | grep -q '"value":\[[0-9.]*,"0"\]'; }
+check "...with a wrong password: down" wait_for 20 down tls-wrong
+check "...for 401" sh -c "curl -s 'http://127.0.0.1:$pp/api/v1/targets' | grep -q '401 Unauthorized'"
 check "vmagent: its scrape of it reached Prometheus" wait_for 20 sh -c \
     "curl -s 'http://127.0.0.1:$pp/api/v1/query' --data-urlencode 'query=store_rows{job=\"vmagent\",type=\"book\"}' | grep -q '\"4\"\\]'" ||
     tail -5 "$scratch/prom/vm.log"
@@ -234,7 +298,8 @@ print(v if len(r) == 1 and float(r[0]["value"][1]) == float(v) else
 }
 check "Prometheus: every series of the one-shot file, same value" same_series xml2prom
 check "vmagent: every series of the one-shot file, same value" same_series vmagent
-kill -TERM "$vm" "$prom" "$web"; wait "$vm" "$prom" "$web" 2>/dev/null
+check "Prometheus over HTTPS: every series of the one-shot file, same value" same_series tls
+kill -TERM "$vm" "$prom" "$web" "$tls"; wait "$vm" "$prom" "$web" "$tls" 2>/dev/null
 
 # --- the Pushgateway recipe (README): a one-shot run pushed
 gp=$(port)
