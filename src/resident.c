@@ -243,6 +243,9 @@ reread(struct resident *r)
 		free(fresh);
 		return;
 	}
+	/* The exporter's reads, freed before the options they were made by. */
+	if (r->web != NULL)	/* the sockets stay as they were */
+		exporter_reconfigure(r->web, fresh);
 	forget_stores(r);
 	run_memory_forget(&r->mem);
 	config_free(r->c);
@@ -252,8 +255,6 @@ reread(struct resident *r)
 		close(r->ino_fd);
 	start_watching(r);
 	name_stores(r);
-	if (r->web != NULL)	/* the sockets stay as they were */
-		exporter_reconfigure(r->web, r->c);
 	if (r->c->verbose)
 		fprintf(stderr, "xml2prom: SIGHUP: options reread\n");
 	r->next_run = now_ms();		/* the new configuration, at once */

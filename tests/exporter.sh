@@ -231,6 +231,28 @@ try: s.recv(100)
 except Exception: pass" >/dev/null 2>&1
 check "...a bad handshake, then the next scrape: 200" test "$(status_of --cacert "$w/cert.pem" -u prom:s3cret "$su/metrics")" = 200
 
+# --- SIGHUP reads the users again; with --every and -o, the file written too
+hash2=$(htpasswd -nbBC 5 prom other | cut -d: -f2)
+printf 'basic_auth_users:\n  prom: %s\n' "$hash" >"$w/users.yml"
+hp=$(port)
+start "$w/hup.log" "$XML2PROM" --web.listen-address=127.0.0.1:"$hp" --web.config.file="$w/users.yml" \
+    --every 200ms -o "$w/out.prom" "$store"
+hup=$pid
+wait_for 5 curl -s -o /dev/null "http://127.0.0.1:$hp/"
+check "users only (no TLS): the right password over HTTP, 200" test "$(status_of -u prom:s3cret "http://127.0.0.1:$hp/metrics")" = 200
+check "...and no password, 401" test "$(status_of "http://127.0.0.1:$hp/metrics")" = 401
+check "--every with -o: the file is written too" wait_for 5 grep -q '^store_read_success{.*} 1$' "$w/out.prom"
+printf 'basic_auth_users:\n  prom: %s\n' "$hash2" >"$w/users.yml"
+kill -HUP "$hup"
+check "SIGHUP: the new password taken" wait_for 5 sh -c "[ \$(curl -s -o /dev/null -w '%{http_code}' -u prom:other 'http://127.0.0.1:$hp/metrics') = 200 ]"
+check "...the old one refused" test "$(status_of -u prom:s3cret "http://127.0.0.1:$hp/metrics")" = 401
+printf 'basic_auth_users:\n  prom: plain\n' >"$w/users.yml"
+kill -HUP "$hup"
+check "SIGHUP with a bad file: says so" wait_for 5 grep -q 'SIGHUP: the users are not taken' "$w/hup.log"
+check "...and keeps the users it had" test "$(status_of -u prom:other "http://127.0.0.1:$hp/metrics")" = 200
+kill -TERM "$hup"; wait "$hup"
+check "...SIGTERM: status 0" test $? -eq 0
+
 # --- Prometheus scrapes it (over HTTP, and over HTTPS with the right and
 # a wrong password); vmagent too, writing what it scraped there
 mkdir -p "$scratch/prom"
@@ -325,15 +347,17 @@ scrapes_clean() {
 		curl -s -o /dev/null -H 'Accept-Encoding: gzip' "http://127.0.0.1:$_p/metrics"
 		curl -s -o /dev/null -X POST "http://127.0.0.1:$_p/x?y"
 	done
+	kill -HUP "$_pid"	# the reads kept, freed with the old options
+	wait_for 30 curl -sf -o /dev/null "http://127.0.0.1:$_p/metrics"
 	kill -TERM "$_pid"
 	wait "$_pid" || { tail -20 "$scratch/mem.log"; return 1; }
 }
 if make -s -C "$top" build/asan/xml2prom >"$scratch/asan.build" 2>&1; then
-	check "ASan/UBSan: a few scrapes, clean" scrapes_clean "$top/build/asan/xml2prom"
+	check "ASan/UBSan: a few scrapes and a SIGHUP, clean" scrapes_clean "$top/build/asan/xml2prom"
 else
 	not_ok "the ASan build"; tail -5 "$scratch/asan.build"
 fi
-check "valgrind: a few scrapes, no error, no leak" scrapes_clean valgrind -q --error-exitcode=99 \
+check "valgrind: a few scrapes and a SIGHUP, no error, no leak" scrapes_clean valgrind -q --error-exitcode=99 \
     --leak-check=full --errors-for-leak-kinds=definite "$XML2PROM"
 
 finish exporter
