@@ -13,6 +13,8 @@ PKG_CONFIG	?= pkg-config
 XML_CFLAGS	!= $(PKG_CONFIG) --cflags libxml-2.0 2>/dev/null || echo -I/usr/include/libxml2
 XML_LIBS	!= $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2
 Z_LIBS		!= $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz
+MHD_LIBS	!= $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd
+YAML_LIBS	!= $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml
 
 CFLAGS		?= -O2 -g
 WARNINGS	 = -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes \
@@ -21,7 +23,7 @@ WARNINGS	 = -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes \
 # libxml2 is included as a system header: its macros (BAD_CAST) cast away const.
 CPPFLAGS	+= -D_GNU_SOURCE -Iinclude $(XML_CFLAGS:-I%=-isystem %)
 ALL_CFLAGS	 = -std=c11 $(WARNINGS) $(CFLAGS)
-LDLIBS		+= $(XML_LIBS) $(Z_LIBS) -lm
+LDLIBS		+= $(XML_LIBS) $(Z_LIBS) $(MHD_LIBS) $(YAML_LIBS) -lcrypt -lm
 
 LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
 		   src/rowpath.c src/trust.c src/entgraph.c src/promread.c src/collide.c \
@@ -30,7 +32,8 @@ LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
 		   src/capture.c src/rowread.c src/entities.c src/storeread.c src/firstrow.c \
 		   src/scan.c \
 		   src/expo.c src/textfile.c src/dump.c src/own.c src/optable.c src/options.c \
-		   src/run.c src/resident.c src/survey.c src/surveyout.c
+		   src/run.c src/resident.c src/survey.c src/surveyout.c \
+		   src/httproute.c src/httpserve.c src/webconfig.c
 LIB_OBJS	 = $(LIB_SRCS:.c=.o)
 HEADERS		 = $(wildcard include/*.h)
 
@@ -71,7 +74,8 @@ mutants:
 	@tests/deps.sh
 	tests/mutants.sh
 
-UNITS		 = xml2prom.service xml2prom.timer xml2prom@.service xml2prom@.timer
+UNITS		 = xml2prom.service xml2prom.timer xml2prom@.service xml2prom@.timer \
+		   xml2prom-exporter.service xml2prom-exporter.socket
 
 # The units name the binary where this install puts it.
 install: xml2prom
@@ -209,7 +213,7 @@ build/fuzz/replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay.c $(FUZZ_DEPS)
 
 # make fuzz [FUZZ_SECONDS=N]: each harness for N seconds, new inputs kept
 # in build/fuzz/corpus-*, crashes in build/fuzz/.
-fuzz: build/fuzz/scan build/fuzz/options build/fuzz/diff
+fuzz: build/fuzz/scan build/fuzz/options build/fuzz/diff build/fuzz/web
 	tests/fuzz/run $(FUZZ_SECONDS)
 .PHONY: fuzz
 

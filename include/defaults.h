@@ -14,6 +14,8 @@
 #define DEFAULT_MODE		0644
 #define DEFAULT_EVERY_SECONDS	60	/* --watch's period */
 #define DEFAULT_REREAD_AFTER_MINUTES 5 /* the staleness alerts' 5 minutes */
+/* --web.listen-address's port when none is given: outside 9100-9999. */
+#define DEFAULT_WEB_PORT	10723
 
 /* A number default as the help prints it. */
 #define DEFAULT_TEXT(n)		DEFAULT_TEXT_(n)

@@ -49,6 +49,10 @@ struct config {
 						    often; 0: every run */
 	unsigned long		 settle_ms;	/* not read when modified since */
 	int			 survey;	/* --survey: describe, propose */
+	const char		**listen;	/* --web.listen-address */
+	size_t			 nlisten;
+	int			 systemd_socket; /* --web.systemd-socket */
+	const char		*web_config;	/* --web.config.file */
 	char *const		*files;
 	size_t			 nfiles;
 	/* storage behind the pointers above */
@@ -70,5 +74,9 @@ enum options_result {
 
 enum options_result options_parse(struct config *, int, char **, FILE *err);
 void	config_free(struct config *);
+const char *options_version(void);
+
+/* Does this configuration serve HTTP (httpserve.h)? */
+#define CONFIG_SERVES(c)	((c)->nlisten > 0 || (c)->systemd_socket)
 
 #endif

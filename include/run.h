@@ -46,4 +46,12 @@ struct run_memory {
 int	run_once(const struct config *, struct run_memory *);
 void	run_memory_forget(struct run_memory *);
 
+/*
+ * The exporter's run (httpserve.h): what run_once would write, into OUT
+ * (appended); a failed store's last success is taken from PREVIOUS (the
+ * text served before, or NULL).  EXIT_OK or EXIT_FILE; -1 when abandoned.
+ */
+int	run_render(const struct config *, struct run_memory *,
+	    const char *previous, struct buf *out);
+
 #endif

@@ -59,7 +59,7 @@ main(int argc, char **argv)
 		status = EXIT_USAGE;
 		break;
 	default:
-		status = c.survey ? survey(&c) : c.every_ms > 0 ?
+		status = c.survey ? survey(&c) : c.every_ms > 0 || CONFIG_SERVES(&c) ?
 		    resident_run(&c, argc, argv) : run_once(&c, NULL);
 		break;
 	}

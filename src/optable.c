@@ -82,6 +82,14 @@ static const struct optdef optable[] = {
 	{ "settle", OPT_SETTLE, REQ, SCOPE_RUN, "TIME",
 	  "do not read a store modified less than TIME ago:\n"
 	  "keep its last counts (writers that write in place)" },
+	{ "web.listen-address", OPT_WEB_LISTEN, REQ, SCOPE_RUN, "[HOST]:PORT",
+	  "stay resident and serve the metrics over HTTP at\n"
+	  "/metrics (repeatable; e.g. :" DEFAULT_TEXT(DEFAULT_WEB_PORT) ")" },
+	{ "web.systemd-socket", OPT_WEB_SYSTEMD, NONE, SCOPE_RUN, NULL,
+	  "serve on the sockets systemd passes (LISTEN_FDS)" },
+	{ "web.config.file", OPT_WEB_CONFIG, REQ, SCOPE_RUN, "FILE",
+	  "TLS and basic auth, as the Prometheus exporters' web\n"
+	  "configuration file" },
 	{ "quiet", 'q', NONE, SCOPE_RUN, NULL,
 	  "no messages about stores that failed" },
 	{ "verbose", 'v', NONE, SCOPE_RUN, NULL,

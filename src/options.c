@@ -344,6 +344,9 @@ check_output(struct config *c, const struct raw *raw, FILE *err)
 	    !has_suffix(raw->output, strlen(raw->output), ".prom"))
 		return usage_error(err, "--output '%s': node_exporter reads "
 		    "only files named *.prom", raw->output);
+	if (raw->output == NULL && raw->textfile_dir == NULL &&
+	    CONFIG_SERVES(c))
+		return 0;	/* the exporter alone writes no file */
 	if (raw->output != NULL)
 		c->output_path = strcmp(raw->output, "-") == 0 ? NULL :
 		    xstrdup(raw->output);
@@ -411,7 +414,9 @@ check_resident(struct config *c, const struct raw *raw, FILE *err)
 		return usage_error(err, "%s--every '%s': expected a period from "
 		    "1ms to 24h, such as 500ms, 30s, 1m", where(raw, OPT_EVERY),
 		    raw->every);
-	if (c->watch && c->every_ms == 0)
+	/* The exporter writes a file too only when told when. */
+	if ((c->watch || (CONFIG_SERVES(c) && c->output_path != NULL)) &&
+	    c->every_ms == 0)
 		c->every_ms = DEFAULT_EVERY_SECONDS * 1000;
 	c->reread_after_ms = DEFAULT_REREAD_AFTER_MINUTES * 60000;
 	if ((raw->settle != NULL && parse_bound(raw, OPT_SETTLE, raw->settle,
@@ -460,9 +465,33 @@ check_survey(struct config *c, const struct raw *raw, FILE *err)
 	return 0;
 }
 
+/* The exporter (httpserve.h) reads its stores at each scrape. */
+static int
+check_exporter(const struct config *c, FILE *err)
+{
+	size_t	 i;
+
+	if (!CONFIG_SERVES(c))
+		return c->web_config != NULL ? usage_error(err, "%s",
+		    "--web.config.file configures the exporter: give "
+		    "--web.listen-address or --web.systemd-socket") : 0;
+	if (c->dump || c->check || c->survey)
+		return usage_error(err, "--web.listen-address serves the "
+		    "metrics: not with --%s", c->dump ? "dump" : c->check ?
+		    "check" : "survey");
+	for (i = 0; i < c->nfiles; i++)
+		if (strcmp(c->files[i], "-") == 0)
+			return usage_error(err, "%s", "--web.listen-address "
+			    "reads its stores at each scrape: not standard "
+			    "input");
+	return 0;
+}
+
 static int
 check_modes(struct config *c, const struct raw *raw, FILE *err)
 {
+	if (check_exporter(c, err) == -1)
+		return -1;
 	if (c->survey)
 		return check_survey(c, raw, err);
 	if (c->check && c->dump)
@@ -616,6 +645,12 @@ check_config(struct config *c, struct raw *raw, FILE *err)
 		    "process_ and promhttp_): choose another prefix",
 		    where(raw, 'p'), c->expo.prefix, owned);
 	return check_sets(c, err);
+}
+
+const char *
+options_version(void)
+{
+	return VERSION;
 }
 
 /* libxml2 gives its version as a number, 21503 for 2.15.3. */
@@ -804,6 +839,9 @@ take_run_option(struct config *c, struct raw *raw, int ch,
 	case OPT_SURVEY: c->survey = 1; break;
 	case OPT_DUMP: c->dump = 1; break;
 	case OPT_CHECK: c->check = 1; break;
+	case OPT_WEB_LISTEN: push(&c->listen, &c->nlisten, optarg); break;
+	case OPT_WEB_SYSTEMD: c->systemd_socket = 1; break;
+	case OPT_WEB_CONFIG: c->web_config = optarg; break;
 	case 'h':
 		optable_usage(stdout);
 		*done = OPTIONS_DONE;
@@ -1092,6 +1130,7 @@ config_free(struct config *c)
 	size_t	 i, j;
 
 	free(c->output_path);
+	free(c->listen);
 	for (i = 0; i < c->nsets; i++)
 		rowset_free(&c->sets[i]);
 	free(c->sets);

@@ -22,6 +22,7 @@
 
 #include "buf.h"
 #include "exitcodes.h"
+#include "httpserve.h"
 #include "resident.h"
 #include "run.h"
 
@@ -59,6 +60,7 @@ struct resident {
 	long long		 settle_due;	/* 0: no store held back */
 	long long		 events_rest;	/* inotify read again from */
 	int			 stop;
+	struct exporter		*web;		/* NULL: no HTTP */
 };
 
 static long long
@@ -335,16 +337,20 @@ reread(struct resident *r)
 	enum options_result	 parsed;
 
 	parsed = options_parse(fresh, r->argc, r->argv, stderr);
-	if (parsed != OPTIONS_RUN || fresh->every_ms == 0) {
+	if (parsed != OPTIONS_RUN || (fresh->every_ms == 0 &&
+	    !CONFIG_SERVES(fresh)) || CONFIG_SERVES(fresh) != (r->web != NULL)) {
 		if (parsed == OPTIONS_RUN)
 			fprintf(stderr, "xml2prom: neither --every nor --watch "
-			    "is given now\n");
+			    "is given now, or --web.* came or went\n");
 		fprintf(stderr, "xml2prom: SIGHUP: the options above are "
 		    "not taken; still running with the previous ones\n");
 		config_free(fresh);
 		free(fresh);
 		return;
 	}
+	/* The exporter's reads, freed before the options they were made by. */
+	if (r->web != NULL)	/* the sockets stay as they were */
+		exporter_reconfigure(r->web, fresh);
 	forget_stores(r);
 	run_memory_forget(&r->mem);
 	config_free(r->c);
@@ -376,9 +382,11 @@ take_signal(struct resident *r)
 static void
 wait_for_work(struct resident *r)
 {
-	struct pollfd	 fds[2];
-	long long	 due = r->next_run, wait, now = now_ms();
+	struct pollfd	 fds[2 + EXPORTER_MAX_SOCKETS];
+	long long	 due = r->next_run, wait, web_wait, now = now_ms();
 	int		 resting = r->events_rest > now;
+	size_t		 nfds = 2;
+	int		 ready;
 
 	if (r->change_due != 0 && r->change_due < due)
 		due = r->change_due;
@@ -391,11 +399,20 @@ wait_for_work(struct resident *r)
 		wait = 0;
 	fds[0].fd = r->sig_fd;
 	fds[0].events = POLLIN;
-	fds[1].fd = r->ino_fd;
+	/* -1 (no --watch, or resting from a storm): poll skips it. */
+	fds[1].fd = resting ? -1 : r->ino_fd;
 	fds[1].events = POLLIN;
 	fds[1].revents = 0;
-	if (poll(fds, r->ino_fd != -1 && !resting ? 2 : 1, wait > INT_MAX ?
-	    INT_MAX : (int)wait) <= 0)
+	if (r->web != NULL) {
+		nfds += exporter_poll_fds(r->web, fds + 2, EXPORTER_MAX_SOCKETS);
+		if ((web_wait = exporter_timeout_ms(r->web)) >= 0 &&
+		    web_wait < wait)
+			wait = web_wait;
+	}
+	ready = poll(fds, nfds, wait > INT_MAX ? INT_MAX : (int)wait);
+	if (r->web != NULL)
+		exporter_dispatch(r->web);
+	if (ready <= 0)
 		return;
 	if (fds[0].revents & POLLIN)
 		take_signal(r);
@@ -415,6 +432,12 @@ run_when_due(struct resident *r)
 	long long	 now = now_ms();
 	int		 changed = due(r->change_due, now);
 
+	if (r->c->output_path == NULL) {	/* the exporter alone */
+		r->next_run = LLONG_MAX / 2;
+		r->change_due = 0;
+		r->settle_due = 0;
+		return;
+	}
 	if (now < r->next_run && !changed && !due(r->settle_due, now))
 		return;
 	watch_stores(r);
@@ -436,10 +459,24 @@ run_when_due(struct resident *r)
 		r->next_run = now + (long long)r->c->every_ms;
 }
 
+static void
+resident_end(struct resident *r)
+{
+	exporter_stop(r->web);
+	run_memory_forget(&r->mem);
+	forget_stores(r);
+	if (r->ino_fd != -1)
+		close(r->ino_fd);
+	close(r->sig_fd);
+	config_free(r->c);
+	free(r->c);
+}
+
 int
 resident_run(struct config *c, int argc, char **argv)
 {
 	struct resident	 r;
+	int		 status;
 
 	/*
 	 * glibc raises its mmap threshold each time a large block is freed
@@ -469,16 +506,15 @@ resident_run(struct config *c, int argc, char **argv)
 	start_watching(&r);
 	name_stores(&r);
 	r.next_run = now_ms();
+	if (CONFIG_SERVES(r.c) &&
+	    (r.web = exporter_start(r.c, interrupted, &status)) == NULL) {
+		resident_end(&r);
+		return status;
+	}
 	while (!r.stop) {
 		run_when_due(&r);
 		wait_for_work(&r);
 	}
-	run_memory_forget(&r.mem);
-	forget_stores(&r);
-	if (r.ino_fd != -1)
-		close(r.ino_fd);
-	close(r.sig_fd);
-	config_free(r.c);
-	free(r.c);
+	resident_end(&r);
 	return EXIT_OK;
 }

@@ -293,17 +293,14 @@ scan_all(const struct config *c, struct scan_result *results,
 	return failed;
 }
 
+/* A failed store keeps the last-success time found in PREVIOUS. */
 static void
-render(const struct config *c, const struct textfile *tf,
-    struct scan_result *results, size_t failed, struct buf *out)
+render_after(const struct config *c, const char *previous,
+    struct scan_result *results, struct buf *out)
 {
 	struct expo_file	*files;
-	char			*previous = NULL;
 	size_t			 i;
 
-	/* A failed store keeps the last-success time of the previous run. */
-	if (failed > 0 && tf != NULL)
-		previous = textfile_previous(tf);
 	files = xcalloc(c->nfiles, sizeof(*files));
 	for (i = 0; i < c->nfiles; i++) {
 		files[i].path = c->files[i];
@@ -316,6 +313,18 @@ render(const struct config *c, const struct textfile *tf,
 	for (i = 0; i < c->nfiles; i++)
 		free(files[i].carried_success);
 	free(files);
+}
+
+static void
+render(const struct config *c, const struct textfile *tf,
+    struct scan_result *results, size_t failed, struct buf *out)
+{
+	char	*previous = NULL;
+
+	/* A failed store keeps the last-success time of the previous run. */
+	if (failed > 0 && tf != NULL)
+		previous = textfile_previous(tf);
+	render_after(c, previous, results, out);
 	free(previous);
 }
 
@@ -483,5 +492,41 @@ out:
 			scan_result_free(&results[i]);
 	free(results);
 	buf_free(&text);
+	return status;
+}
+
+/*
+ * The exporter's run (see run.h): the stores read as a resident run reads
+ * them, the text a one-shot run would write rendered into OUT, nothing
+ * locked or written.
+ */
+int
+run_render(const struct config *c, struct run_memory *mem,
+    const char *previous, struct buf *out)
+{
+	struct scan_result	*results;
+	size_t			 failed, deferred = 0;
+	int			 status;
+
+	if (mem->kept == NULL) {
+		mem->kept = xcalloc(c->nfiles, sizeof(*mem->kept));
+		mem->nkept = c->nfiles;
+	}
+	mem->settle_wait_ms = 0;
+	results = xcalloc(c->nfiles, sizeof(*results));
+	failed = scan_all(c, results, mem, &deferred);
+	if (mem->interrupted != NULL && mem->interrupted())
+		status = -1;
+	else if (deferred > 0) {
+		/* A store still written (--settle), never read: what was served. */
+		if (previous != NULL)
+			buf_puts(out, previous);
+		status = EXIT_OK;
+	} else {
+		render_after(c, previous, results, out);
+		status = failed > 0 ? EXIT_FILE : EXIT_OK;
+	}
+	keep_reads(mem, results, c->nfiles);
+	free(results);
 	return status;
 }

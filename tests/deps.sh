@@ -13,6 +13,9 @@ make			make
 pkg-config		pkg-config
 xml2-headers		libxml2-dev
 zlib-headers		zlib1g-dev
+mhd-headers		libmicrohttpd-dev
+yaml-headers		libyaml-dev
+crypt-headers		libcrypt-dev
 xmllint			libxml2-utils
 xsltproc		xsltproc
 promtool		prometheus
@@ -40,12 +43,20 @@ dockerd			docker.io
 docker-compose		docker-compose
 mmdebstrap		mmdebstrap
 alertmanager		prometheus-alertmanager
+vmagent			victoria-metrics
+pushgateway		prometheus-pushgateway
+wrk			wrk
+ab			apache2-utils
 '
 
 present() {
 	case $1 in
 	xml2-headers)	pkg-config --exists libxml-2.0 2>/dev/null ;;
 	zlib-headers)	pkg-config --exists zlib 2>/dev/null ;;
+	mhd-headers)	pkg-config --exists libmicrohttpd 2>/dev/null ;;
+	yaml-headers)	pkg-config --exists yaml-0.1 2>/dev/null ;;
+	crypt-headers)	test -e /usr/include/crypt.h ;;
+	pushgateway)	command -v prometheus-pushgateway >/dev/null 2>&1 ;;
 	fuzzer-runtime)	echo 'int LLVMFuzzerTestOneInput(const char *d, long n){(void)d;(void)n;return 0;}' |
 			    clang -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1 ;;
 	python-prom-client) /usr/bin/python3 -c 'import prometheus_client' 2>/dev/null ;;
@@ -62,7 +73,7 @@ if [ "${1:-}" = --check ]; then
 	exit
 fi
 if [ "${1:-}" = build ]; then
-	needs=$(echo "$needs" | grep -E '^(cc|make|pkg-config|xml2-headers|zlib-headers)[[:space:]]')
+	needs=$(echo "$needs" | grep -E '^(cc|make|pkg-config|xml2-headers|zlib-headers|mhd-headers|yaml-headers|crypt-headers)[[:space:]]')
 fi
 
 missing_packages() {

@@ -12,6 +12,8 @@ make -s install DESTDIR="$dest" PREFIX=/usr >/dev/null
 cat >"$scratch/want" <<TREE
 ./etc/xml2prom/example.conf
 ./usr/bin/xml2prom
+./usr/lib/systemd/system/xml2prom-exporter.service
+./usr/lib/systemd/system/xml2prom-exporter.socket
 ./usr/lib/systemd/system/xml2prom.service
 ./usr/lib/systemd/system/xml2prom.timer
 ./usr/lib/systemd/system/xml2prom@.service

@@ -1,0 +1,611 @@
+/*
+ * httpserve.c: the exporter's server (see httpserve.h): its listening
+ * sockets (bound here, or passed by systemd), one libmicrohttpd daemon
+ * per socket in external epoll mode, whose epoll descriptor the resident
+ * loop polls, and the answers: /metrics, the landing page, the 4xx.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include <libxml/xmlversion.h>
+#include <microhttpd.h>
+#include <zlib.h>
+
+#include "buf.h"
+#include "exitcodes.h"
+#include "expo.h"
+#include "httpserve.h"
+#include "run.h"
+#include "webconfig.h"
+
+struct exporter {
+	const struct config	*c;
+	struct run_memory	 mem;
+	struct buf		 page;		/* the stores' text last served */
+	struct MHD_Daemon	*d[EXPORTER_MAX_SOCKETS];
+	size_t			 nd;
+	struct webconfig	 wc;		/* --web.config.file's */
+	char			*cert, *key;	/* PEM, read at start */
+};
+
+/*
+ * A request's mark, set before its URI is parsed: had it a query?  Then,
+ * once its headers were seen: was its body (ignored) read to the end?
+ */
+static char	 with_query, without_query, query_read, plain_read;
+
+static const char landing[] =
+    "<!DOCTYPE html>\n<html><head><title>xml2prom</title></head>\n"
+    "<body><h1>xml2prom</h1>\n"
+    "<p>The counts of XML stores, for Prometheus: "
+    "<a href=\"/metrics\">/metrics</a>.</p>\n</body></html>\n";
+
+static double
+seconds_since(const struct timespec *t0)
+{
+	struct timespec	 t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)(t.tv_sec - t0->tv_sec) +
+	    (double)(t.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void
+own_series(struct buf *out, double took)
+{
+	buf_printf(out, "# HELP xml2prom_build_info xml2prom's version and "
+	    "libxml2's, as labels; always 1.\n"
+	    "# TYPE xml2prom_build_info gauge\n"
+	    "xml2prom_build_info{libxml2=\"%s\",version=\"%s\"} 1\n",
+	    LIBXML_DOTTED_VERSION, options_version());
+	buf_puts(out, "# HELP xml2prom_scrape_duration_seconds How long this "
+	    "scrape took to read the stores and render their metrics.\n"
+	    "# TYPE xml2prom_scrape_duration_seconds gauge\n"
+	    "xml2prom_scrape_duration_seconds ");
+	expo_format_number(out, took);
+	buf_putc(out, '\n');
+}
+
+/* The page of /metrics into OUT; -1 when the run was abandoned. */
+static int
+scrape(struct exporter *e, struct buf *out)
+{
+	struct timespec	 t0;
+	struct buf	 text = { 0 };
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (run_render(e->c, &e->mem, e->page.data, &text) == -1) {
+		buf_free(&text);
+		return -1;
+	}
+	buf_free(&e->page);
+	e->page = text;
+	buf_append(out, e->page.data, e->page.len);
+	own_series(out, seconds_since(&t0));
+	return 0;
+}
+
+/* OUT gzipped (RFC 1952), in place; -1 leaves it as it was. */
+static int
+gzip_buf(struct buf *out)
+{
+	z_stream	 z;
+	struct buf	 gz = { 0 };
+
+	memset(&z, 0, sizeof(z));
+	if (deflateInit2(&z, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK)
+		return -1;
+	buf_reserve(&gz, deflateBound(&z, out->len));
+	z.next_in = (Bytef *)out->data;
+	z.avail_in = (uInt)out->len;
+	z.next_out = (Bytef *)gz.data;
+	z.avail_out = (uInt)gz.cap;
+	if (deflate(&z, Z_FINISH) != Z_STREAM_END) {
+		deflateEnd(&z);
+		buf_free(&gz);
+		return -1;
+	}
+	gz.len = z.total_out;
+	deflateEnd(&z);
+	buf_free(out);
+	*out = gz;
+	return 0;
+}
+
+static enum MHD_Result
+send_text(struct MHD_Connection *conn, unsigned status, const char *type,
+    struct buf *body, int gzipped)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ok;
+	size_t			 len = body->len;
+
+	/* Ours to free once sent: no copy. */
+	r = MHD_create_response_from_buffer(len, len > 0 ? buf_steal(body) :
+	    NULL, MHD_RESPMEM_MUST_FREE);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+	if (gzipped)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_ENCODING,
+		    "gzip");
+	if (status == MHD_HTTP_OK)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_VARY,
+		    "Accept-Encoding");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ok = MHD_queue_response(conn, status, r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+static enum MHD_Result
+send_message(struct MHD_Connection *conn, unsigned status, const char *msg)
+{
+	struct buf	 body = { 0 };
+
+	buf_printf(&body, "%s\n", msg);
+	return send_text(conn, status, "text/plain; charset=utf-8", &body, 0);
+}
+
+static enum MHD_Result
+send_metrics(struct exporter *e, struct MHD_Connection *conn)
+{
+	struct buf	 body = { 0 };
+	const char	*ae;
+	int		 gz = 0;
+
+	if (scrape(e, &body) == -1) {
+		buf_free(&body);
+		return send_message(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
+		    "xml2prom is stopping");
+	}
+	ae = MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    MHD_HTTP_HEADER_ACCEPT_ENCODING);
+	if (ae != NULL && web_accepts_gzip(ae))
+		gz = gzip_buf(&body) == 0;
+	return send_text(conn, MHD_HTTP_OK,
+	    "text/plain; version=0.0.4; charset=utf-8", &body, gz);
+}
+
+/* basic_auth_users: none, or one of them with the right password. */
+static int
+authorized(const struct exporter *e, struct MHD_Connection *conn)
+{
+	char	*user, *password = NULL;
+	int	 ok;
+
+	if (e->wc.nusers == 0)
+		return 1;
+	user = MHD_basic_auth_get_username_password(conn, &password);
+	ok = user != NULL && password != NULL &&
+	    webconfig_check_user(&e->wc, user, password);
+	if (password != NULL) {
+		explicit_bzero(password, strlen(password));
+		MHD_free(password);
+	}
+	if (user != NULL)
+		MHD_free(user);
+	return ok;
+}
+
+static enum MHD_Result
+refuse_unauthorized(struct MHD_Connection *conn)
+{
+	struct MHD_Response	*r;
+	enum MHD_Result		 ok;
+	char			*msg = xstrdup("unauthorized\n");
+
+	r = MHD_create_response_from_buffer(strlen(msg), msg,
+	    MHD_RESPMEM_MUST_FREE);
+	if (r == NULL)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE,
+	    "text/plain; charset=utf-8");
+	ok = MHD_queue_basic_auth_fail_response(conn, "xml2prom", r);
+	MHD_destroy_response(r);
+	return ok;
+}
+
+/*
+ * libmicrohttpd's handler, called once the headers are in, then for each
+ * piece of a body, then at its end: an answer queued before the end would
+ * close the connection (no keep-alive), so it waits for that.
+ */
+static enum MHD_Result
+answer(void *cls, struct MHD_Connection *conn, const char *url,
+    const char *method, const char *version, const char *upload,
+    size_t *upload_size, void **mark)
+{
+	struct buf	 body = { 0 };
+
+	(void)version;
+	(void)upload;
+	if (*mark == &with_query || *mark == &without_query) {
+		*mark = *mark == &with_query ? &query_read : &plain_read;
+		return MHD_YES;
+	}
+	if (*upload_size != 0) {	/* no route takes a body */
+		*upload_size = 0;
+		return MHD_YES;
+	}
+	if (!authorized(cls, conn))
+		return refuse_unauthorized(conn);
+	switch (web_route(method, url, *mark == &query_read)) {
+	case ROUTE_METRICS:
+		return send_metrics(cls, conn);
+	case ROUTE_LANDING:
+		buf_puts(&body, landing);
+		return send_text(conn, MHD_HTTP_OK, "text/html; charset=utf-8",
+		    &body, 0);
+	case ROUTE_BAD_METHOD:
+		return send_message(conn, MHD_HTTP_METHOD_NOT_ALLOWED,
+		    "only GET and HEAD");
+	case ROUTE_QUERY:
+		return send_message(conn, MHD_HTTP_BAD_REQUEST,
+		    "no query is taken");
+	default:
+		return send_message(conn, MHD_HTTP_NOT_FOUND,
+		    "not found: see /metrics");
+	}
+}
+
+/* Called with the raw request URI, before libmicrohttpd parses it. */
+static void *
+mark_query(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+	(void)cls;
+	(void)conn;
+	return strchr(uri, '?') != NULL ? &with_query : &without_query;
+}
+
+static int
+bind_one(const struct addrinfo *ai)
+{
+	int	 fd, on = 1, off = 0;
+
+	fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC |
+	    SOCK_NONBLOCK, ai->ai_protocol);
+	if (fd == -1)
+		return -1;
+	(void)setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &on, sizeof(on));
+	if (ai->ai_family == AF_INET6)	/* [::] takes IPv4 too */
+		(void)setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &off,
+		    sizeof(off));
+	if (bind(fd, ai->ai_addr, ai->ai_addrlen) == -1 ||
+	    listen(fd, 128) == -1) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* A socket listening on ADDRESS; -1 after a message. */
+static int
+listen_on(const char *address, int *status)
+{
+	struct addrinfo	 hints, *res = NULL, *ai;
+	char		*host, *port;
+	int		 fd = -1, rc, saved = 0;
+
+	*status = EXIT_USAGE;
+	if (web_parse_address(address, &host, &port) == -1) {
+		fprintf(stderr, "xml2prom: --web.listen-address '%s': expected "
+		    "[HOST]:PORT, such as :%d or 127.0.0.1:%d\n", address,
+		    DEFAULT_WEB_PORT, DEFAULT_WEB_PORT);
+		return -1;
+	}
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = host == NULL ? AF_INET6 : AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	hints.ai_flags = AI_PASSIVE | AI_NUMERICSERV;
+	if ((rc = getaddrinfo(host, port, &hints, &res)) != 0)
+		fprintf(stderr, "xml2prom: --web.listen-address '%s': %s\n",
+		    address, gai_strerror(rc));
+	for (ai = res; ai != NULL && fd == -1; ai = ai->ai_next)
+		if ((fd = bind_one(ai)) == -1)
+			saved = errno;
+	if (rc == 0 && fd == -1) {
+		*status = EXIT_OUTPUT;
+		fprintf(stderr, "xml2prom: --web.listen-address '%s': %s\n",
+		    address, strerror(saved));
+	}
+	freeaddrinfo(res);
+	free(host);
+	free(port);
+	return fd;
+}
+
+/*
+ * The sockets systemd passed (sd_listen_fds(3)'s protocol, without
+ * libsystemd): LISTEN_PID is ours, LISTEN_FDS of them from descriptor 3.
+ */
+static int
+systemd_sockets(int *fds, size_t max)
+{
+	const char	*pid = getenv("LISTEN_PID"), *n = getenv("LISTEN_FDS");
+	long		 i, count;
+
+	if (pid == NULL || n == NULL || atol(pid) != (long)getpid() ||
+	    (count = atol(n)) <= 0) {
+		fprintf(stderr, "xml2prom: --web.systemd-socket: no socket "
+		    "passed (LISTEN_PID, LISTEN_FDS): start xml2prom from "
+		    "a socket unit\n");
+		return -1;
+	}
+	if ((size_t)count > max) {
+		fprintf(stderr, "xml2prom: --web.systemd-socket: %ld sockets, "
+		    "more than %zu\n", count, max);
+		return -1;
+	}
+	for (i = 0; i < count; i++) {
+		fds[i] = 3 + (int)i;
+		(void)fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+		(void)fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) |
+		    O_NONBLOCK);
+	}
+	unsetenv("LISTEN_PID");
+	unsetenv("LISTEN_FDS");
+	unsetenv("LISTEN_FDNAMES");
+	return (int)count;
+}
+
+/* GnuTLS' priorities: its defaults, from TLS 1.2 (or 1.3) up. */
+#define TLS12_UP	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
+#define TLS13_UP	"NORMAL:-VERS-ALL:+VERS-TLS1.3"
+
+static struct MHD_Daemon *
+serve_socket(struct exporter *e, int fd)
+{
+	if (e->cert != NULL)
+		return MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_TLS, 0, NULL,
+		    NULL, answer, e, MHD_OPTION_LISTEN_SOCKET, fd,
+		    MHD_OPTION_HTTPS_MEM_CERT, e->cert,
+		    MHD_OPTION_HTTPS_MEM_KEY, e->key,
+		    MHD_OPTION_HTTPS_PRIORITIES,
+		    e->wc.tls13_only ? TLS13_UP : TLS12_UP,
+		    MHD_OPTION_CONNECTION_LIMIT,
+		    (unsigned)EXPORTER_MAX_CONNECTIONS,
+		    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+		    (size_t)EXPORTER_CONNECTION_MEMORY,
+		    MHD_OPTION_CONNECTION_TIMEOUT,
+		    (unsigned)EXPORTER_IDLE_SECONDS,
+		    MHD_OPTION_URI_LOG_CALLBACK, mark_query, NULL,
+		    MHD_OPTION_END);
+	return MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, answer, e,
+	    MHD_OPTION_LISTEN_SOCKET, fd,
+	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)EXPORTER_MAX_CONNECTIONS,
+	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+	    (size_t)EXPORTER_CONNECTION_MEMORY,
+	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)EXPORTER_IDLE_SECONDS,
+	    MHD_OPTION_URI_LOG_CALLBACK, mark_query, NULL,
+	    MHD_OPTION_END);
+}
+
+/*
+ * Room for every connection the limit allows, each a descriptor: the
+ * soft limit raised to the hard one where that is needed and allowed.
+ */
+static void
+make_room_for_connections(void)
+{
+	struct rlimit	 rl;
+	rlim_t		 want = EXPORTER_MAX_CONNECTIONS * 2 + 64;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < want) {
+		rl.rlim_cur = rl.rlim_max < want ? rl.rlim_max : want;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
+}
+
+static size_t
+open_sockets(const struct config *c, int *fds, int *status)
+{
+	size_t	 n = 0, i;
+	int	 got;
+
+	*status = EXIT_OUTPUT;
+	if (c->systemd_socket) {
+		if ((got = systemd_sockets(fds, EXPORTER_MAX_SOCKETS)) == -1)
+			return 0;
+		n = (size_t)got;
+	}
+	for (i = 0; i < c->nlisten; i++) {
+		if (n == EXPORTER_MAX_SOCKETS) {
+			fprintf(stderr, "xml2prom: more than %d listening "
+			    "sockets\n", EXPORTER_MAX_SOCKETS);
+			*status = EXIT_USAGE;
+			break;
+		}
+		if ((fds[n] = listen_on(c->listen[i], status)) == -1)
+			break;
+		n++;
+	}
+	if (i < c->nlisten) {
+		while (n > 0)
+			close(fds[--n]);
+		return 0;
+	}
+	return n;
+}
+
+/* A PEM file whole, or NULL after a message. */
+static char *
+read_pem(const char *path)
+{
+	struct buf	 text = { 0 };
+	char		 chunk[4096];
+	size_t		 n;
+	FILE		*f;
+
+	if ((f = fopen(path, "re")) == NULL) {
+		fprintf(stderr, "xml2prom: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 &&
+	    text.len < 1024 * 1024)
+		buf_append(&text, chunk, n);
+	fclose(f);
+	if (text.len == 0 || text.len >= 1024 * 1024) {
+		fprintf(stderr, "xml2prom: %s: empty or too large\n", path);
+		buf_free(&text);
+		return NULL;
+	}
+	return buf_steal(&text);
+}
+
+/* --web.config.file, and its TLS files; -1 after a message. */
+static int
+read_web_config(struct exporter *e, const char *path)
+{
+	struct buf	 err = { 0 };
+
+	if (path == NULL)
+		return 0;
+	if (webconfig_read(path, &e->wc, &err) == -1) {
+		fprintf(stderr, "xml2prom: %s\n", err.data);
+		buf_free(&err);
+		return -1;
+	}
+	if (e->wc.cert_file != NULL &&
+	    ((e->cert = read_pem(e->wc.cert_file)) == NULL ||
+	    (e->key = read_pem(e->wc.key_file)) == NULL))
+		return -1;
+	return 0;
+}
+
+struct exporter *
+exporter_start(const struct config *c, int (*interrupted)(void),
+    int *status)
+{
+	struct exporter	*e;
+	int		 fds[EXPORTER_MAX_SOCKETS];
+	size_t		 n, i;
+
+	e = xcalloc(1, sizeof(*e));
+	if (read_web_config(e, c->web_config) == -1) {
+		exporter_stop(e);
+		*status = EXIT_USAGE;
+		return NULL;
+	}
+	if ((n = open_sockets(c, fds, status)) == 0) {
+		exporter_stop(e);
+		return NULL;
+	}
+	make_room_for_connections();
+	e->c = c;
+	e->mem.interrupted = interrupted;
+	for (i = 0; i < n; i++) {
+		if ((e->d[e->nd] = serve_socket(e, fds[i])) == NULL) {
+			fprintf(stderr, "xml2prom: cannot serve HTTP (%s)\n",
+			    strerror(errno));
+			while (i < n)
+				close(fds[i++]);
+			exporter_stop(e);
+			*status = EXIT_OUTPUT;
+			return NULL;
+		}
+		e->nd++;
+	}
+	return e;
+}
+
+/* SIGHUP's new options: the stores' reads start afresh. */
+void
+exporter_reconfigure(struct exporter *e, const struct config *c)
+{
+	struct webconfig	 fresh;
+	struct buf		 err = { 0 };
+
+	/* The users again; the TLS files stay those read at start. */
+	if (c->web_config != NULL &&
+	    webconfig_read(c->web_config, &fresh, &err) == -1)
+		fprintf(stderr, "xml2prom: %s: SIGHUP: the users are not "
+		    "taken; still serving with the previous ones\n", err.data);
+	else {
+		if (c->web_config == NULL)
+			memset(&fresh, 0, sizeof(fresh));
+		webconfig_free_users(&e->wc);
+		e->wc.users = fresh.users;
+		e->wc.nusers = fresh.nusers;
+		fresh.users = NULL;
+		fresh.nusers = 0;
+		webconfig_free(&fresh);
+	}
+	buf_free(&err);
+	run_memory_forget(&e->mem);
+	buf_free(&e->page);
+	e->c = c;
+}
+
+size_t
+exporter_poll_fds(const struct exporter *e, struct pollfd *fds, size_t max)
+{
+	const union MHD_DaemonInfo	*info;
+	size_t				 i, n = 0;
+
+	for (i = 0; i < e->nd && n < max; i++) {
+		info = MHD_get_daemon_info(e->d[i], MHD_DAEMON_INFO_EPOLL_FD);
+		if (info == NULL)
+			continue;
+		fds[n].fd = info->epoll_fd;
+		fds[n].events = POLLIN;
+		fds[n].revents = 0;
+		n++;
+	}
+	return n;
+}
+
+/* How long the loop may wait before a daemon has work (-1: no bound). */
+long long
+exporter_timeout_ms(const struct exporter *e)
+{
+	MHD_UNSIGNED_LONG_LONG	 t;
+	long long		 least = -1;
+	size_t			 i;
+
+	for (i = 0; i < e->nd; i++)
+		if (MHD_get_timeout(e->d[i], &t) == MHD_YES &&
+		    (least == -1 || (long long)t < least))
+			least = (long long)t;
+	return least;
+}
+
+/* Each daemon's ready work, without waiting. */
+void
+exporter_dispatch(struct exporter *e)
+{
+	size_t	 i;
+
+	for (i = 0; i < e->nd; i++)
+		(void)MHD_run(e->d[i]);
+}
+
+void
+exporter_stop(struct exporter *e)
+{
+	size_t	 i;
+
+	if (e == NULL)
+		return;
+	for (i = 0; i < e->nd; i++)
+		MHD_stop_daemon(e->d[i]);
+	run_memory_forget(&e->mem);
+	buf_free(&e->page);
+	webconfig_free(&e->wc);
+	free(e->cert);
+	if (e->key != NULL)
+		explicit_bzero(e->key, strlen(e->key));
+	free(e->key);
+	free(e);
+}
