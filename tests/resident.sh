@@ -231,6 +231,9 @@ echo "# --watch: store replaced by rename, new metrics written after $delay ms"
 check "--watch: a store replaced by rename is seen within a second" \
     test "$delay" -ge 0 -a "$delay" -lt 1000
 # A burst of changes (an application writing its store in steps): one run.
+# (The rename's run said "wrote" first: its output is renamed into place
+# before the directory's fsync, which a busy disk makes slow.)
+wait_for 3 at_least "$scratch/w/log" 2
 n=$(writes "$scratch/w/log")
 for i in 1 2 3 4 5; do touch "$scratch/w/store.xml"; sleep 0.05; done
 sleep 1.2
