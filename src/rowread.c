@@ -306,6 +306,19 @@ take_values(struct scanner *s, struct set_reader *set,
 	}
 }
 
+/*
+ * --max-series is the output's, every set's together: past it the whole
+ * store fails, said with the set whose row passed it.
+ */
+static void
+stop_over_limit(struct scanner *s, const struct set_reader *set)
+{
+	const char	*name = s->p->sets[set->index].name;
+
+	scanner_stop(s, FAILURE_LIMIT, "%s%s%s%s", name != NULL ? "set " : "",
+	    name != NULL ? name : "", name != NULL ? ": " : "", s->why.data);
+}
+
 /* Counts the row whose fields' strings (or numbers) are in `rs`. */
 static void
 finish_row(struct scanner *s, struct set_reader *set,
@@ -321,7 +334,7 @@ finish_row(struct scanner *s, struct set_reader *set,
 	else {
 		take_values(s, set, rs, &r, &rep);
 		if (tally_add(set->tally, &r, &s->why) == -1) {
-			scanner_stop(s, FAILURE_LIMIT, "%s", s->why.data);
+			stop_over_limit(s, set);
 			return;
 		}
 	}
