@@ -8,6 +8,9 @@
  *   --sum|--min|--max|--histogram FAMILY[:L,...]=EXPR
  *                             a value family, aggregated per group of all
  *                             labels, or of the labels listed after ':'
+ *   --first|--last FAMILY[:L,...]=EXPR
+ *                             the value of a group's first (last) row in
+ *                             document order of the rows' start tags
  *   -i/-x TYPE                which values of the type label are reported
  *
  * Everything here is checked before any store is read.
@@ -29,7 +32,9 @@ enum aggregate {
 	AGG_SUM,
 	AGG_MIN,
 	AGG_MAX,
-	AGG_HISTOGRAM
+	AGG_HISTOGRAM,
+	AGG_FIRST,
+	AGG_LAST
 };
 
 struct label_field {

@@ -104,6 +104,7 @@ struct open_row {
 	struct set_reader *set;
 	size_t		 depth;
 	unsigned long	 line;
+	uint64_t	 seq;		/* see struct row */
 	struct capture	*cap;		/* one per leaf of its set */
 	size_t		 pending;	/* leaves not done: the events
 					   inside it are theirs to read */
@@ -176,6 +177,8 @@ struct scanner {
 	size_t			 depth;
 	size_t			 states_cap;
 	struct lineage		 lineage;
+	uint64_t		 rows_started;	/* of every set: the last
+						   row's seq (struct row) */
 	struct open_row		*rows;		/* open rows, innermost last */
 	size_t			 nrows;
 	size_t			 rows_cap;

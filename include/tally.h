@@ -26,6 +26,8 @@ struct group {
 	uint64_t	 hash;
 	uint64_t	 n;	/* rows; for a value family, values taken */
 	double		 sum, min, max;
+	double		 picked;	/* AGG_FIRST, AGG_LAST: the value of */
+	uint64_t	 picked_seq;	/* the row picked so far (0: none) */
 	uint64_t	*buckets; /* AGG_HISTOGRAM: values <= bound i, not yet
 				     cumulative */
 	struct group	**same;	/* a rows group's: family i's group of the
@@ -46,6 +48,8 @@ struct row {
 	size_t		 label_len[MODEL_MAX_LABELS];
 	double		 value[MODEL_MAX_VALUES];
 	int		 has_value[MODEL_MAX_VALUES];	/* else skipped */
+	uint64_t	 seq;		/* its start tag's place among the rows'
+					   (from 1): the document order */
 };
 
 struct tally {

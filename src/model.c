@@ -244,7 +244,9 @@ add_value(struct model *m, const struct model_spec *s,
 	f->src = expr;
 	f->agg = strcmp(s->option, "sum") == 0 ? AGG_SUM :
 	    strcmp(s->option, "min") == 0 ? AGG_MIN :
-	    strcmp(s->option, "max") == 0 ? AGG_MAX : AGG_HISTOGRAM;
+	    strcmp(s->option, "max") == 0 ? AGG_MAX :
+	    strcmp(s->option, "first") == 0 ? AGG_FIRST :
+	    strcmp(s->option, "last") == 0 ? AGG_LAST : AGG_HISTOGRAM;
 	if (f->agg == AGG_HISTOGRAM) {
 		f->bounds = default_bounds;
 		f->nbounds = sizeof(default_bounds) / sizeof(*default_bounds);
@@ -303,7 +305,8 @@ static int
 is_value_option(const char *o)
 {
 	return strcmp(o, "sum") == 0 || strcmp(o, "min") == 0 ||
-	    strcmp(o, "max") == 0 || strcmp(o, "histogram") == 0;
+	    strcmp(o, "max") == 0 || strcmp(o, "histogram") == 0 ||
+	    strcmp(o, "first") == 0 || strcmp(o, "last") == 0;
 }
 
 /*

@@ -322,11 +322,12 @@ stop_over_limit(struct scanner *s, const struct set_reader *set)
 /* Counts the row whose fields' strings (or numbers) are in `rs`. */
 static void
 finish_row(struct scanner *s, struct set_reader *set,
-    const struct row_strings *rs, unsigned long line)
+    const struct row_strings *rs, unsigned long line, uint64_t seq)
 {
 	struct row		 r;
 	struct row_report	 rep;
 
+	r.seq = seq;
 	take_labels(set, rs, &r);
 	rep.reported = !set->filtering || type_reported(set, &r);
 	if (!rep.reported)
@@ -380,7 +381,7 @@ rowread_start_tag(struct scanner *s, struct set_reader *set,
 		if (stream_field(s, set, i, leaves, &rs) == -1)
 			return;
 	}
-	finish_row(s, set, &rs, line);
+	finish_row(s, set, &rs, line, s->rows_started);
 }
 
 /* An open row ends: read its fields, count it. */
@@ -407,5 +408,5 @@ rowread_close(struct scanner *s, struct open_row *r)
 	}
 	if (read_fields(s, r->set, r->cap, tree_row, &rs) == -1)
 		return;
-	finish_row(s, r->set, &rs, r->line);
+	finish_row(s, r->set, &rs, r->line, r->seq);
 }
