@@ -12,6 +12,9 @@
  *                             the value of a group's first (last) row in
  *                             document order of the rows' start tags
  *   -i/-x TYPE                which values of the type label are reported
+ *   --where EXPR              which rows are the set's at all: those where
+ *                             XPath's boolean(EXPR) holds; read as a value
+ *                             field of that expression (0 or 1)
  *
  * Everything here is checked before any store is read.
  */
@@ -56,12 +59,20 @@ struct value_family {
 	struct fieldexpr	 expr;
 };
 
+/* --where: given, or not (src NULL). */
+struct row_filter {
+	const char	*src;		/* EXPR, as given */
+	const char	*origin;
+	struct fieldexpr	 expr;	/* of boolean(EXPR) */
+};
+
 struct model {
 	struct label_field	 labels[MODEL_MAX_LABELS];
 	size_t			 nlabels;
 	int			 type_label;	/* its index, or -1 */
 	struct value_family	 values[MODEL_MAX_VALUES];
 	size_t			 nvalues;
+	struct row_filter	 where;
 	const char *const	*include;	/* -i: report only these types */
 	size_t			 ninclude;
 	const char *const	*exclude;	/* -x: never these */

@@ -30,7 +30,7 @@
 #include "xmlerr.h"
 #include "xpstream.h"
 
-#define SCAN_MAX_FIELDS	(MODEL_MAX_LABELS + MODEL_MAX_VALUES)
+#define SCAN_MAX_FIELDS	(MODEL_MAX_LABELS + MODEL_MAX_VALUES + 1) /* --where */
 
 /* A path of a streamed field, as the scanner matches it. */
 struct stream_leaf {
@@ -74,6 +74,7 @@ struct set_reader {
 	size_t		 nleaves;
 	int		 attributes_only; /* its rows end at their start */
 	int		 filtering;	/* -i or -x */
+	int		 has_where;	/* its last field is --where's */
 };
 
 /* An open element's name, as the parser's dictionary holds it. */

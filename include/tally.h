@@ -60,6 +60,7 @@ struct tally {
 	uint64_t	 empty[MODEL_MAX_LABELS]; /* rows given the missing value */
 	uint64_t	 total_rows;
 	uint64_t	 filtered;	/* rows -i/-x left out */
+	uint64_t	 not_where;	/* rows --where left out: in no count */
 	size_t		 series;	/* the series these groups make */
 	size_t		*output;	/* the output's, every set's */
 	struct buf	 key;		/* scratch: a new group's key */

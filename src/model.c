@@ -301,6 +301,37 @@ set_buckets(struct model *m, const struct model_spec *s, struct buf *err)
 	return 0;
 }
 
+/*
+ * --where EXPR: read as boolean(EXPR), a value field of 0 or 1, streamed
+ * when that streams.  EXPR is compiled alone first, so that its errors
+ * quote it as given and only a whole expression is wrapped: '@a) or (@b'
+ * must not pass as boolean(@a) or (@b).
+ */
+static int
+set_where(struct model *m, const struct model_spec *s,
+    const struct nsbinding *ns, size_t nns, struct buf *err)
+{
+	struct fieldexpr	 alone;
+	struct buf		 wrapped = { 0 };
+	int			 rc;
+
+	if (m->where.src != NULL)
+		return spec_error(err, s, "given twice in one set ('%s', then "
+		    "'%s'): join them with 'and'", m->where.src, s->arg);
+	if (compile(&alone, s->arg, "--where", 0, s, ns, nns, err) == -1)
+		return -1;
+	fieldexpr_free(&alone);
+	buf_printf(&wrapped, "boolean(%s)", s->arg);
+	rc = compile(&m->where.expr, wrapped.data, "--where", 1, s, ns, nns,
+	    err);
+	buf_free(&wrapped);
+	if (rc == -1)
+		return -1;
+	m->where.src = s->arg;
+	m->where.origin = s->origin;
+	return 0;
+}
+
 static int
 is_value_option(const char *o)
 {
@@ -348,6 +379,9 @@ model_build(struct model *m, const struct model_spec *given, size_t nspecs,
 		    add_value(m, &specs[i], ns, nns, err) == -1)
 			return -1;
 	for (i = 0; i < nspecs; i++) {
+		if (strcmp(specs[i].option, "where") == 0 &&
+		    set_where(m, &specs[i], ns, nns, err) == -1)
+			return -1;
 		if (strcmp(specs[i].option, "buckets") == 0 &&
 		    set_buckets(m, &specs[i], err) == -1)
 			return -1;
@@ -378,6 +412,7 @@ model_free(struct model *m)
 		free(m->values[i].what);
 		free(m->bounds_storage[i]);
 	}
+	fieldexpr_free(&m->where.expr);
 	for (i = 0; i < m->nspecs; i++)
 		free(m->specs[i].arg);
 	free(m->specs);

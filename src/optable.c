@@ -43,6 +43,8 @@ static const struct optdef optable[] = {
 	{ "buckets", OPT_BUCKETS, REQ, SCOPE_SET, "FAMILY=B1,B2,...",
 	  "a histogram's upper bounds\n"
 	  "(a group: every --by label, or those after ':')" },
+	{ "where", OPT_WHERE, REQ, SCOPE_SET, "EXPR",
+	  "count only the rows where XPath boolean(EXPR) holds" },
 	{ "include-type", 'i', REQ, SCOPE_SET, "TYPE",
 	  "report only these types (repeatable)" },
 	{ "exclude-type", 'x', REQ, SCOPE_SET, "TYPE",

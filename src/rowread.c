@@ -4,8 +4,9 @@
  * libxml2's XPath on the row's tree (rowtree.h); a label's string is its
  * value (or the label's missing value when empty), a value's string
  * becomes its number as XPath's number() or EXSLT's date:seconds() would
- * make it.  A row whose type -i/-x leave out is counted in total_rows
- * only; a value that is no finite number is skipped, and --dump says why.
+ * make it.  A row --where leaves out is in no count; one whose type -i/-x
+ * leave out is counted in total_rows only; a value that is no finite
+ * number is skipped, and --dump says why.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -47,6 +48,12 @@ rowread_init(struct scanner *s, struct set_reader *set, size_t index)
 		f->expr = &m->values[i].expr;
 		f->label = m->values[i].what + 2;	/* "sum x" */
 		f->option = m->values[i].what;
+	}
+	if ((set->has_where = m->where.src != NULL)) {
+		f = &set->field[set->nfields++];
+		f->expr = &m->where.expr;
+		f->label = "where";
+		f->option = "--where";
 	}
 	for (i = 0; i < set->nfields; i++) {
 		f = &set->field[i];
@@ -306,6 +313,16 @@ take_values(struct scanner *s, struct set_reader *set,
 	}
 }
 
+/* Does boolean(EXPR) of --where, its set's last field, hold for the row? */
+static int
+passes_where(const struct set_reader *set, const struct row_strings *rs)
+{
+	size_t	 w = set->nfields - 1;
+
+	/* boolean() gives a number: 0 or 1, streamed or on the tree */
+	return rs->is_number[w] ? rs->number[w] != 0 : rs->text[w].len > 0;
+}
+
 /*
  * --max-series is the output's, every set's together: past it the whole
  * store fails, said with the set whose row passed it.
@@ -328,6 +345,14 @@ finish_row(struct scanner *s, struct set_reader *set,
 	struct row_report	 rep;
 
 	r.seq = seq;
+	if (set->has_where && !passes_where(set, rs)) {
+		set->tally->not_where++;
+		rep.left_out = 1;
+		if (s->p->dump)
+			s->p->on_row(s->p->on_row_arg, &s->p->sets[set->index],
+			    line, &r, &rep);
+		return;
+	}
 	take_labels(set, rs, &r);
 	rep.reported = !set->filtering || type_reported(set, &r);
 	if (!rep.reported)
@@ -339,6 +364,7 @@ finish_row(struct scanner *s, struct set_reader *set,
 			return;
 		}
 	}
+	rep.left_out = 0;
 	if (s->p->dump)
 		s->p->on_row(s->p->on_row_arg, &s->p->sets[set->index], line,
 		    &r, &rep);
