@@ -241,6 +241,7 @@ optable_usage(FILE *out)
 		if (optable[i].help != NULL)
 			usage_line(out, &optable[i]);
 	fputs("\nExit status: 0 all read; 1 a FILE failed; 2 usage; 3 output "
-	    "not written;\n4 another run holds the lock.  See xml2prom(1).\n",
-	    out);
+	    "not written;\n4 another run holds the lock; 5 --check: a set "
+	    "matched no row, or a field\nreads nothing of the row.  See "
+	    "xml2prom(1).\n", out);
 }
