@@ -82,6 +82,9 @@ struct model {
 	double			*bounds_storage[MODEL_MAX_VALUES];
 	struct model_spec	*specs;		/* copies the names point into */
 	size_t			 nspecs;
+	struct buf		 warnings;	/* lines: fields that read
+						   nothing of the row */
+	size_t			 nconstant;	/* how many */
 };
 
 /* The specifications as given, in order; `origin` prefixes their errors. */
