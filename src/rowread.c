@@ -364,10 +364,11 @@ finish_row(struct scanner *s, struct set_reader *set,
 			return;
 		}
 	}
-	rep.left_out = 0;
-	if (s->p->dump)
+	if (s->p->dump) {
+		rep.left_out = 0;
 		s->p->on_row(s->p->on_row_arg, &s->p->sets[set->index], line,
 		    &r, &rep);
+	}
 }
 
 /* Every path of the set complete at the row's start tag: so is the row. */
