@@ -10,7 +10,10 @@ enum exit_status {
 	EXIT_FILE = 1,		/* at least one FILE failed; output still written */
 	EXIT_USAGE = 2,		/* bad command line; nothing read or written */
 	EXIT_OUTPUT = 3,	/* output not written; previous file untouched */
-	EXIT_LOCKED = 4		/* another run holds the output's lock */
+	EXIT_LOCKED = 4,	/* another run holds the output's lock */
+	EXIT_CHECK = 5		/* --check: all else passed, but a row set
+				   matched no row of a store, or a field
+				   reads nothing of the row (a constant) */
 };
 
 #endif

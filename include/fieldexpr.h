@@ -40,6 +40,8 @@ struct fieldexpr {
 	const struct nsbinding	*ns;
 	size_t			 nns;
 	struct xpscope_demand	 demand;	/* FIELD_ROW_TREE: the tree it needs */
+	int			 constant;	/* reads nothing of the row: the
+						   same on every row */
 };
 
 /* `what` names the option in errors ("--type"); `is_value`: the field is

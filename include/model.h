@@ -8,7 +8,13 @@
  *   --sum|--min|--max|--histogram FAMILY[:L,...]=EXPR
  *                             a value family, aggregated per group of all
  *                             labels, or of the labels listed after ':'
+ *   --first|--last FAMILY[:L,...]=EXPR
+ *                             the value of a group's first (last) row in
+ *                             document order of the rows' start tags
  *   -i/-x TYPE                which values of the type label are reported
+ *   --where EXPR              which rows are the set's at all: those where
+ *                             XPath's boolean(EXPR) holds; read as a value
+ *                             field of that expression (0 or 1)
  *
  * Everything here is checked before any store is read.
  */
@@ -29,7 +35,9 @@ enum aggregate {
 	AGG_SUM,
 	AGG_MIN,
 	AGG_MAX,
-	AGG_HISTOGRAM
+	AGG_HISTOGRAM,
+	AGG_FIRST,
+	AGG_LAST
 };
 
 struct label_field {
@@ -51,12 +59,20 @@ struct value_family {
 	struct fieldexpr	 expr;
 };
 
+/* --where: given, or not (src NULL). */
+struct row_filter {
+	const char	*src;		/* EXPR, as given */
+	const char	*origin;
+	struct fieldexpr	 expr;	/* of boolean(EXPR) */
+};
+
 struct model {
 	struct label_field	 labels[MODEL_MAX_LABELS];
 	size_t			 nlabels;
 	int			 type_label;	/* its index, or -1 */
 	struct value_family	 values[MODEL_MAX_VALUES];
 	size_t			 nvalues;
+	struct row_filter	 where;
 	const char *const	*include;	/* -i: report only these types */
 	size_t			 ninclude;
 	const char *const	*exclude;	/* -x: never these */
@@ -66,6 +82,9 @@ struct model {
 	double			*bounds_storage[MODEL_MAX_VALUES];
 	struct model_spec	*specs;		/* copies the names point into */
 	size_t			 nspecs;
+	struct buf		 warnings;	/* lines: fields that read
+						   nothing of the row */
+	size_t			 nconstant;	/* how many */
 };
 
 /* The specifications as given, in order; `origin` prefixes their errors. */

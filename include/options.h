@@ -41,6 +41,8 @@ struct config {
 	mode_t			 mode;
 	int			 dump;
 	int			 check;		/* --check: write nothing */
+	size_t			 constant_fields; /* that read nothing of
+						   the row (said at start) */
 	int			 quiet;
 	int			 verbose;
 	unsigned long		 every_ms;	/* 0: one run, and exit */

@@ -57,6 +57,7 @@
 
 /* What --dump says of a row beyond its labels and values. */
 struct row_report {
+	int		 left_out;	/* by --where: nothing else is set */
 	int		 reported;	/* not left out by -i/-x */
 	const char	*skip_why[MODEL_MAX_VALUES];	/* a skipped value: */
 	const char	*skip_text[MODEL_MAX_VALUES];	/* its string, or */

@@ -30,7 +30,7 @@
 #include "xmlerr.h"
 #include "xpstream.h"
 
-#define SCAN_MAX_FIELDS	(MODEL_MAX_LABELS + MODEL_MAX_VALUES)
+#define SCAN_MAX_FIELDS	(MODEL_MAX_LABELS + MODEL_MAX_VALUES + 1) /* --where */
 
 /* A path of a streamed field, as the scanner matches it. */
 struct stream_leaf {
@@ -74,6 +74,7 @@ struct set_reader {
 	size_t		 nleaves;
 	int		 attributes_only; /* its rows end at their start */
 	int		 filtering;	/* -i or -x */
+	int		 has_where;	/* its last field is --where's */
 };
 
 /* An open element's name, as the parser's dictionary holds it. */
@@ -104,6 +105,7 @@ struct open_row {
 	struct set_reader *set;
 	size_t		 depth;
 	unsigned long	 line;
+	uint64_t	 seq;		/* see struct row */
 	struct capture	*cap;		/* one per leaf of its set */
 	size_t		 pending;	/* leaves not done: the events
 					   inside it are theirs to read */
@@ -170,6 +172,8 @@ struct scanner {
 	size_t			 depth;
 	size_t			 states_cap;
 	struct lineage		 lineage;
+	uint64_t		 rows_started;	/* of every set: the last
+						   row's seq (struct row) */
 	struct open_row		*rows;		/* open rows, innermost last */
 	size_t			 nrows;
 	size_t			 rows_cap;

@@ -26,6 +26,8 @@ struct group {
 	uint64_t	 hash;
 	uint64_t	 n;	/* rows; for a value family, values taken */
 	double		 sum, min, max;
+	double		 picked;	/* AGG_FIRST, AGG_LAST: the value of */
+	uint64_t	 picked_seq;	/* the row picked so far (0: none) */
 	uint64_t	*buckets; /* AGG_HISTOGRAM: values <= bound i, not yet
 				     cumulative */
 	struct group	**same;	/* a rows group's: family i's group of the
@@ -46,6 +48,8 @@ struct row {
 	size_t		 label_len[MODEL_MAX_LABELS];
 	double		 value[MODEL_MAX_VALUES];
 	int		 has_value[MODEL_MAX_VALUES];	/* else skipped */
+	uint64_t	 seq;		/* its start tag's place among the rows'
+					   (from 1): the document order */
 };
 
 struct tally {
@@ -56,6 +60,7 @@ struct tally {
 	uint64_t	 empty[MODEL_MAX_LABELS]; /* rows given the missing value */
 	uint64_t	 total_rows;
 	uint64_t	 filtered;	/* rows -i/-x left out */
+	uint64_t	 not_where;	/* rows --where left out: in no count */
 	size_t		 series;	/* the series these groups make */
 	size_t		*output;	/* the output's, every set's */
 	struct buf	 key;		/* scratch: a new group's key */

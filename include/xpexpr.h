@@ -80,5 +80,6 @@ struct xp_node *xpexpr_parse(const char *src, struct buf *why);
 void	xpexpr_free(struct xp_node *);
 
 int	xpexpr_is_call(const struct xp_node *, const char *name, size_t nargs);
+int	xpexpr_reads_node(const struct xp_node *);
 
 #endif

@@ -30,6 +30,11 @@ dump_row(void *arg, const struct rowset *set, unsigned long line,
 	fprintf(d->out, "%s:%lu: row", d->path, line);
 	if (set->name != NULL)
 		fprintf(d->out, " of set %s:", set->name);
+	if (rep->left_out) {
+		fprintf(d->out, " left out: --where '%s' does not hold\n",
+		    m->where.src);
+		return;
+	}
 	for (i = 0; i < m->nlabels; i++) {
 		fputc(' ', d->out);
 		print_label(d->out, m->labels[i].name, r->label[i],
@@ -83,6 +88,9 @@ dump_set_counts(const struct dump *d, const struct rowset *set,
 		fprintf(d->out, " %" PRIu64 " reported\n", (*g)->n);
 	}
 	free(sorted);
+	if (t->not_where > 0)
+		fprintf(d->out, "%s:%s left out %" PRIu64 " rows (--where)\n",
+		    d->path, who, t->not_where);
 	if (t->filtered > 0)
 		fprintf(d->out, "%s:%s filtered %" PRIu64 " rows (-i/-x)\n",
 		    d->path, who, t->filtered);
@@ -93,7 +101,7 @@ dump_set_counts(const struct dump *d, const struct rowset *set,
 			    m->values[i].name);
 	fprintf(d->out, "%s:%s total %" PRIu64 "\n", d->path, who,
 	    t->total_rows);
-	if (set->name != NULL && t->total_rows == 0)
+	if (set->name != NULL && t->total_rows == 0 && t->not_where == 0)
 		fprintf(d->out, "%s:%s no element matches --rows '%s'\n",
 		    d->path, who, set->rows_src);
 }

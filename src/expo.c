@@ -286,7 +286,7 @@ render_histogram(struct buf *out, const struct scope *sc,
 
 /*
  * A value family for one file: a group's sum (0 when it has no value),
- * min or max (no series without a value), or histogram.
+ * min, max, first or last (no series without a value), or histogram.
  */
 static void
 render_family(struct buf *out, const struct scope *sc, size_t nth,
@@ -310,7 +310,7 @@ render_family(struct buf *out, const struct scope *sc, size_t nth,
 		if (vf->agg != AGG_SUM && (*g)->n == 0)
 			continue;
 		v = vf->agg == AGG_SUM ? (*g)->sum : vf->agg == AGG_MIN ?
-		    (*g)->min : (*g)->max;
+		    (*g)->min : vf->agg == AGG_MAX ? (*g)->max : (*g)->picked;
 		series_start(out, sc, vf->name, "", &se);
 		expo_format_number(out, v);
 		buf_putc(out, '\n');
@@ -337,7 +337,9 @@ render_value_families(struct buf *out, const struct scope *sc,
 		[AGG_SUM] = "Sum over each group's rows of ",
 		[AGG_MIN] = "Smallest over each group's rows of ",
 		[AGG_MAX] = "Largest over each group's rows of ",
-		[AGG_HISTOGRAM] = "Distribution over each group's rows of "
+		[AGG_HISTOGRAM] = "Distribution over each group's rows of ",
+		[AGG_FIRST] = "Of each group's first row in document order, ",
+		[AGG_LAST] = "Of each group's last row in document order, "
 	};
 	const struct model	*m = &sc->set->model;
 	const struct value_family *vf;

@@ -140,8 +140,10 @@ fieldexpr_compile(struct fieldexpr *fe, const char *src, const char *what,
 	fe->ns = ns;
 	fe->nns = nns;
 	fe->kind = FIELD_ROW_TREE;
-	if ((tree = xpexpr_parse(src, &why)) != NULL)
+	if ((tree = xpexpr_parse(src, &why)) != NULL) {
 		classify(fe, tree, is_value);
+		fe->constant = !xpexpr_reads_node(tree);
+	}
 	if (fe->kind == FIELD_ROW_TREE &&
 	    compile_for_tree(fe, src, what, err) == -1)
 		rc = -1;

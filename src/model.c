@@ -7,11 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libxml/xpathInternals.h>
+
 #include "defaults.h"
 #include "model.h"
 #include "names.h"
 #include "own.h"
 #include "scan.h"
+#include "xmlcompat.h"
 
 /* Prometheus' default histogram buckets (client_golang DefBuckets). */
 static const double default_bounds[] = {
@@ -87,6 +90,47 @@ compile(struct fieldexpr *te, const char *expr, const char *what,
 	return rc;
 }
 
+/*
+ * A constant's number, for a --sum of it, which counts rows (times it):
+ * the value on an empty row is the value on every row.
+ */
+static double
+constant_number(const struct fieldexpr *fe, const char *src)
+{
+	xmlDocPtr		 doc = xmlNewDoc(XMLSTR("1.0"));
+	xmlXPathContextPtr	 ctx = fieldexpr_context(fe, doc);
+	xmlXPathObjectPtr	 res = NULL;
+	double			 v = NAN;
+
+	if (ctx != NULL && (res = xmlXPathEvalExpression(XMLSTR(src), ctx)) !=
+	    NULL)
+		v = xmlXPathCastToNumber(res);
+	xmlXPathFreeObject(res);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	return v;
+}
+
+/*
+ * A field that reads nothing of the row gives every row the same: said
+ * as a warning (options.h), the commonest cause first, a path in quotes
+ * in a -c file, whose rest of the line is the expression verbatim.
+ */
+static void
+note_constant(struct model *m, const struct model_spec *s, const char *what,
+    const char *src, const char *what_same)
+{
+	size_t	 n = strlen(src);
+
+	m->nconstant++;
+	buf_printf(&m->warnings, "xml2prom: %s%s '%s' reads nothing of the row: every "
+	    "row gets the same %s", s->origin, what, src, what_same);
+	if (n >= 2 && (src[0] == '"' || src[0] == '\'') && src[n - 1] == src[0])
+		buf_printf(&m->warnings, "; in quotes, %.*s is a string, not a "
+		    "path: write it without them", (int)(n - 2), src + 1);
+	buf_putc(&m->warnings, '\n');
+}
+
 static int
 add_label(struct model *m, const struct model_spec *s,
     const char *const *constants, size_t nconstants,
@@ -124,6 +168,9 @@ add_label(struct model *m, const struct model_spec *s,
 	l->what = buf_steal(&what);
 	if (compile(&l->expr, expr, l->what, 0, s, ns, nns, err) == -1)
 		return -1;
+	if (l->expr.constant)
+		note_constant(m, s, l->what, expr, "label (a constant label "
+		    "is -l NAME=VALUE)");
 	if (strcmp(name, "type") == 0)
 		m->type_label = (int)m->nlabels;
 	m->nlabels++;
@@ -244,7 +291,9 @@ add_value(struct model *m, const struct model_spec *s,
 	f->src = expr;
 	f->agg = strcmp(s->option, "sum") == 0 ? AGG_SUM :
 	    strcmp(s->option, "min") == 0 ? AGG_MIN :
-	    strcmp(s->option, "max") == 0 ? AGG_MAX : AGG_HISTOGRAM;
+	    strcmp(s->option, "max") == 0 ? AGG_MAX :
+	    strcmp(s->option, "first") == 0 ? AGG_FIRST :
+	    strcmp(s->option, "last") == 0 ? AGG_LAST : AGG_HISTOGRAM;
 	if (f->agg == AGG_HISTOGRAM) {
 		f->bounds = default_bounds;
 		f->nbounds = sizeof(default_bounds) / sizeof(*default_bounds);
@@ -253,6 +302,9 @@ add_value(struct model *m, const struct model_spec *s,
 	f->what = buf_steal(&what);
 	if (compile(&f->expr, expr, f->what, 1, s, ns, nns, err) == -1)
 		return -1;
+	if (f->expr.constant && !(f->agg == AGG_SUM &&
+	    isfinite(constant_number(&f->expr, expr))))
+		note_constant(m, s, f->what, expr, "value");
 	m->nvalues++;
 	return 0;
 }
@@ -299,11 +351,46 @@ set_buckets(struct model *m, const struct model_spec *s, struct buf *err)
 	return 0;
 }
 
+/*
+ * --where EXPR: read as boolean(EXPR), a value field of 0 or 1, streamed
+ * when that streams.  EXPR is compiled alone first, so that its errors
+ * quote it as given and only a whole expression is wrapped: '@a) or (@b'
+ * must not pass as boolean(@a) or (@b).
+ */
+static int
+set_where(struct model *m, const struct model_spec *s,
+    const struct nsbinding *ns, size_t nns, struct buf *err)
+{
+	struct fieldexpr	 alone;
+	struct buf		 wrapped = { 0 };
+	int			 rc;
+
+	if (m->where.src != NULL)
+		return spec_error(err, s, "given twice in one set ('%s', then "
+		    "'%s'): join them with 'and'", m->where.src, s->arg);
+	if (compile(&alone, s->arg, "--where", 0, s, ns, nns, err) == -1)
+		return -1;
+	fieldexpr_free(&alone);
+	buf_printf(&wrapped, "boolean(%s)", s->arg);
+	rc = compile(&m->where.expr, wrapped.data, "--where", 1, s, ns, nns,
+	    err);
+	buf_free(&wrapped);
+	if (rc == -1)
+		return -1;
+	m->where.src = s->arg;
+	m->where.origin = s->origin;
+	if (m->where.expr.constant)
+		note_constant(m, s, "--where", s->arg, "answer: all rows or "
+		    "none");
+	return 0;
+}
+
 static int
 is_value_option(const char *o)
 {
 	return strcmp(o, "sum") == 0 || strcmp(o, "min") == 0 ||
-	    strcmp(o, "max") == 0 || strcmp(o, "histogram") == 0;
+	    strcmp(o, "max") == 0 || strcmp(o, "histogram") == 0 ||
+	    strcmp(o, "first") == 0 || strcmp(o, "last") == 0;
 }
 
 /*
@@ -345,6 +432,9 @@ model_build(struct model *m, const struct model_spec *given, size_t nspecs,
 		    add_value(m, &specs[i], ns, nns, err) == -1)
 			return -1;
 	for (i = 0; i < nspecs; i++) {
+		if (strcmp(specs[i].option, "where") == 0 &&
+		    set_where(m, &specs[i], ns, nns, err) == -1)
+			return -1;
 		if (strcmp(specs[i].option, "buckets") == 0 &&
 		    set_buckets(m, &specs[i], err) == -1)
 			return -1;
@@ -375,6 +465,8 @@ model_free(struct model *m)
 		free(m->values[i].what);
 		free(m->bounds_storage[i]);
 	}
+	fieldexpr_free(&m->where.expr);
+	buf_free(&m->warnings);
 	for (i = 0; i < m->nspecs; i++)
 		free(m->specs[i].arg);
 	free(m->specs);

@@ -34,11 +34,17 @@ static const struct optdef optable[] = {
 	  "gauge: smallest EXPR in a group" },
 	{ "max", OPT_MAX, REQ, SCOPE_SET, "FAMILY[:L,...]=EXPR",
 	  "gauge: largest EXPR in a group" },
+	{ "first", OPT_FIRST, REQ, SCOPE_SET, "FAMILY[:L,...]=EXPR",
+	  "gauge: EXPR of a group's first row in document order" },
+	{ "last", OPT_LAST_ROW, REQ, SCOPE_SET, "FAMILY[:L,...]=EXPR",
+	  "gauge: EXPR of a group's last row in document order" },
 	{ "histogram", OPT_HISTOGRAM, REQ, SCOPE_SET, "FAMILY[:L,...]=EXPR",
 	  "histogram of EXPR in a group" },
 	{ "buckets", OPT_BUCKETS, REQ, SCOPE_SET, "FAMILY=B1,B2,...",
 	  "a histogram's upper bounds\n"
 	  "(a group: every --by label, or those after ':')" },
+	{ "where", OPT_WHERE, REQ, SCOPE_SET, "EXPR",
+	  "count only the rows where XPath boolean(EXPR) holds" },
 	{ "include-type", 'i', REQ, SCOPE_SET, "TYPE",
 	  "report only these types (repeatable)" },
 	{ "exclude-type", 'x', REQ, SCOPE_SET, "TYPE",
@@ -263,6 +269,7 @@ optable_usage(FILE *out)
 		if (optable[i].help != NULL)
 			usage_line(out, &optable[i]);
 	fputs("\nExit status: 0 all read; 1 a FILE failed; 2 usage; 3 output "
-	    "not written;\n4 another run holds the lock.  See xml2prom(1).\n",
-	    out);
+	    "not written;\n4 another run holds the lock; 5 --check: a set "
+	    "matched no row, or a field\nreads nothing of the row.  See "
+	    "xml2prom(1).\n", out);
 }

@@ -548,6 +548,10 @@ check_model(struct config *c, const struct set_options *so, struct model *m,
 		return -1;
 	}
 	buf_free(&msg);
+	/* said before any store is read; --check fails on them (run.h) */
+	if (m->nconstant > 0 && !c->quiet)
+		fputs(m->warnings.data, err);
+	c->constant_fields += m->nconstant;
 	m->include = so->include;
 	m->ninclude = so->ninclude;
 	m->exclude = so->exclude;

@@ -4,8 +4,9 @@
  * libxml2's XPath on the row's tree (rowtree.h); a label's string is its
  * value (or the label's missing value when empty), a value's string
  * becomes its number as XPath's number() or EXSLT's date:seconds() would
- * make it.  A row whose type -i/-x leave out is counted in total_rows
- * only; a value that is no finite number is skipped, and --dump says why.
+ * make it.  A row --where leaves out is in no count; one whose type -i/-x
+ * leave out is counted in total_rows only; a value that is no finite
+ * number is skipped, and --dump says why.
  */
 #include <math.h>
 #include <stdlib.h>
@@ -47,6 +48,12 @@ rowread_init(struct scanner *s, struct set_reader *set, size_t index)
 		f->expr = &m->values[i].expr;
 		f->label = m->values[i].what + 2;	/* "sum x" */
 		f->option = m->values[i].what;
+	}
+	if ((set->has_where = m->where.src != NULL)) {
+		f = &set->field[set->nfields++];
+		f->expr = &m->where.expr;
+		f->label = "where";
+		f->option = "--where";
 	}
 	for (i = 0; i < set->nfields; i++) {
 		f = &set->field[i];
@@ -306,14 +313,46 @@ take_values(struct scanner *s, struct set_reader *set,
 	}
 }
 
+/* Does boolean(EXPR) of --where, its set's last field, hold for the row? */
+static int
+passes_where(const struct set_reader *set, const struct row_strings *rs)
+{
+	size_t	 w = set->nfields - 1;
+
+	/* boolean() gives a number: 0 or 1, streamed or on the tree */
+	return rs->is_number[w] ? rs->number[w] != 0 : rs->text[w].len > 0;
+}
+
+/*
+ * --max-series is the output's, every set's together: past it the whole
+ * store fails, said with the set whose row passed it.
+ */
+static void
+stop_over_limit(struct scanner *s, const struct set_reader *set)
+{
+	const char	*name = s->p->sets[set->index].name;
+
+	scanner_stop(s, FAILURE_LIMIT, "%s%s%s%s", name != NULL ? "set " : "",
+	    name != NULL ? name : "", name != NULL ? ": " : "", s->why.data);
+}
+
 /* Counts the row whose fields' strings (or numbers) are in `rs`. */
 static void
 finish_row(struct scanner *s, struct set_reader *set,
-    const struct row_strings *rs, unsigned long line)
+    const struct row_strings *rs, unsigned long line, uint64_t seq)
 {
 	struct row		 r;
 	struct row_report	 rep;
 
+	r.seq = seq;
+	if (set->has_where && !passes_where(set, rs)) {
+		set->tally->not_where++;
+		rep.left_out = 1;
+		if (s->p->dump)
+			s->p->on_row(s->p->on_row_arg, &s->p->sets[set->index],
+			    line, &r, &rep);
+		return;
+	}
 	take_labels(set, rs, &r);
 	rep.reported = !set->filtering || type_reported(set, &r);
 	if (!rep.reported)
@@ -321,13 +360,15 @@ finish_row(struct scanner *s, struct set_reader *set,
 	else {
 		take_values(s, set, rs, &r, &rep);
 		if (tally_add(set->tally, &r, &s->why) == -1) {
-			scanner_stop(s, FAILURE_LIMIT, "%s", s->why.data);
+			stop_over_limit(s, set);
 			return;
 		}
 	}
-	if (s->p->dump)
+	if (s->p->dump) {
+		rep.left_out = 0;
 		s->p->on_row(s->p->on_row_arg, &s->p->sets[set->index], line,
 		    &r, &rep);
+	}
 }
 
 /* Every path of the set complete at the row's start tag: so is the row. */
@@ -367,7 +408,7 @@ rowread_start_tag(struct scanner *s, struct set_reader *set,
 		if (stream_field(s, set, i, leaves, &rs) == -1)
 			return;
 	}
-	finish_row(s, set, &rs, line);
+	finish_row(s, set, &rs, line, s->rows_started);
 }
 
 /* An open row ends: read its fields, count it. */
@@ -394,5 +435,5 @@ rowread_close(struct scanner *s, struct open_row *r)
 	}
 	if (read_fields(s, r->set, r->cap, tree_row, &rs) == -1)
 		return;
-	finish_row(s, r->set, &rs, r->line);
+	finish_row(s, r->set, &rs, r->line, r->seq);
 }

@@ -55,11 +55,11 @@ whose(struct buf *b, const char *file, const struct rowset *set)
 }
 
 /*
- * -v: the counts.  With them, and in the journal always, the ways a wrong
- * option reads as success: no element matches --rows, a label is empty
- * for every row, a value skipped for every row.  (Not by default
- * elsewhere: a store may legitimately be empty, and cron mails stderr
- * every minute.)
+ * -v: the counts.  With them, in the journal and under --check always,
+ * the ways a wrong option reads as success: no element matches --rows,
+ * none passes --where, a label is empty for every row, a value skipped
+ * for every row.  (Not by default elsewhere: a store may legitimately be
+ * empty, and cron mails stderr every minute.)
  */
 static void
 say_what_set_read(const struct config *c, const char *file,
@@ -78,7 +78,15 @@ say_what_set_read(const struct config *c, const char *file,
 	else
 		fprintf(stderr, "xml2prom: %s%llu rows, %zu groups\n", who.data,
 		    (unsigned long long)t->total_rows, t->rows.n);
-	if (t->total_rows == 0)
+	if (c->verbose && t->total_rows > 0 && t->not_where > 0)
+		fprintf(stderr, "xml2prom: %s%llu more left out by --where\n",
+		    who.data, (unsigned long long)t->not_where);
+	if (t->total_rows == 0 && t->not_where > 0)
+		fprintf(stderr, "xml2prom: %s%llu elements match --rows '%s', "
+		    "none passes --where '%s'\n", who.data,
+		    (unsigned long long)t->not_where, set->rows_src,
+		    m->where.src);
+	else if (t->total_rows == 0)
 		fprintf(stderr, "xml2prom: %sno element matches --rows '%s' "
 		    "(--dump shows what the rows hold)\n", who.data,
 		    set->rows_src);
@@ -263,7 +271,8 @@ scan_all(const struct config *c, struct scan_result *results,
 	struct scan_params	 p;
 	struct dump		 d;
 	size_t			 i, failed = 0;
-	int			 warn_journal = !c->quiet && stderr_is_journal();
+	int			 warn = !c->quiet && (c->check ||
+				    stderr_is_journal());
 
 	memset(&p, 0, sizeof(p));
 	p.sets = c->sets;
@@ -285,7 +294,7 @@ scan_all(const struct config *c, struct scan_result *results,
 		if (!results[i].ok) {
 			failed++;
 			complain(c, results[i].error);
-		} else if (c->verbose || warn_journal)
+		} else if (c->verbose || warn)
 			say_what_was_read(c, c->files[i], &results[i]);
 		if (c->dump)
 			dump_counts(&d, &results[i]);
@@ -313,6 +322,38 @@ render_after(const struct config *c, const char *previous,
 	for (i = 0; i < c->nfiles; i++)
 		free(files[i].carried_success);
 	free(files);
+}
+
+/*
+ * --check's own verdict, once the stores were read and the output could
+ * be written: a row set that matched no element of a store would count
+ * nothing, every minute; a field that reads nothing of the row
+ * (options.h) gives every row the same.  A label empty for every row, a
+ * value never a number, or no row passing --where are said, not failed:
+ * a status label is empty while every test passes, and no port may be
+ * open today.
+ */
+static int
+check_verdict(const struct config *c, const struct scan_result *results)
+{
+	size_t	 i, k, unmatched = 0;
+
+	for (i = 0; i < c->nfiles; i++)
+		for (k = 0; results[i].ok && k < c->nsets; k++)
+			if (results[i].tally[k].total_rows == 0 &&
+			    results[i].tally[k].not_where == 0)
+				unmatched++;
+	if (unmatched == 0 && c->constant_fields == 0)
+		return EXIT_OK;
+	printf("xml2prom: check: failed:");
+	if (unmatched > 0)
+		printf(" %zu row set%s matched no row%s", unmatched,
+		    unmatched == 1 ? "" : "s", c->constant_fields > 0 ? "," : "");
+	if (c->constant_fields > 0)
+		printf(" %zu field%s nothing of the row", c->constant_fields,
+		    c->constant_fields == 1 ? " reads" : "s read");
+	printf(" (said above)\n");
+	return EXIT_CHECK;
 }
 
 static void
@@ -482,6 +523,8 @@ run_once(const struct config *c, struct run_memory *mem)
 			status = EXIT_OUTPUT;
 	} else if (replace_output(c, &tf, &text) != EXIT_OK)
 		status = EXIT_OUTPUT;
+	if (c->check && status == EXIT_OK)
+		status = check_verdict(c, results);
 out:
 	if (locked)
 		textfile_close(&tf);

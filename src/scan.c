@@ -135,6 +135,7 @@ push_row(struct scanner *s, struct set_reader *set)
 	r->set = set;
 	r->depth = s->depth;
 	r->line = firstrow_line(s);
+	r->seq = s->rows_started;
 	return r;
 }
 
@@ -147,6 +148,7 @@ start_rows(struct scanner *s, uint64_t rows, const struct start_tag *tag)
 	/* row bits rise with the sets' order (rowpath.c) */
 	for (; rows != 0 && s->rd.error.len == 0; rows &= rows - 1) {
 		set = &s->sets[s->set_of_bit[__builtin_ctzll(rows)]];
+		s->rows_started++;
 		if (set->attributes_only)
 			rowread_start_tag(s, set, tag, firstrow_line(s));
 		else if (capture_open(s, push_row(s, set), tag) == -1)

@@ -311,6 +311,22 @@ aggregate(struct group *g, const struct value_family *f, double v)
 		}
 }
 
+/*
+ * First and last go by the rows' document order, not the order they are
+ * counted in: a row read at its end tag is counted after the rows inside
+ * it, though it comes before them.
+ */
+static void
+pick_in_order(struct group *g, const struct value_family *f, double v,
+    uint64_t seq)
+{
+	if (g->picked_seq != 0 && (f->agg == AGG_FIRST ? seq > g->picked_seq :
+	    seq < g->picked_seq))
+		return;
+	g->picked = v;
+	g->picked_seq = seq;
+}
+
 static size_t
 buckets_of(const struct value_family *f)
 {
@@ -376,9 +392,12 @@ tally_add(struct tally *t, const struct row *r, struct buf *why)
 	t->total_rows++;
 	for (i = 0; i < m->nvalues; i++) {
 		v = value_group(t, g, r, i);	/* made even when skipped */
-		if (r->has_value[i])
+		if (r->has_value[i]) {
+			if (m->values[i].agg >= AGG_FIRST)
+				pick_in_order(v, &m->values[i], r->value[i],
+				    r->seq);
 			aggregate(v, &m->values[i], r->value[i]);
-		else
+		} else
 			t->skipped[i]++;
 	}
 	return 0;

@@ -599,3 +599,40 @@ xpexpr_is_call(const struct xp_node *n, const char *name, size_t nargs)
 	return n->op == XP_CALL && strcmp(n->text, name) == 0 &&
 	    n->nargs == nargs;
 }
+
+/*
+ * Can the expression's value depend on the node it is evaluated on?  No
+ * when it is made of literals, numbers and operators, and calls whose
+ * every argument is so: '"state/@state"', 'concat("a", 1 + 2)', 'true()'.
+ * Any path, variable, or call without arguments but true() and false()
+ * (string(), name(), position(), EXSLT's date:seconds() of now) may.
+ * lang() reads the context node whatever its argument.
+ */
+int
+xpexpr_reads_node(const struct xp_node *n)
+{
+	size_t	 i;
+
+	switch (n->op) {
+	case XP_NUMBER:
+	case XP_LITERAL:
+		return 0;
+	case XP_CALL:
+		if (n->nargs == 0)
+			return strcmp(n->text, "true") != 0 &&
+			    strcmp(n->text, "false") != 0;
+		if (strcmp(n->text, "lang") == 0)
+			return 1;
+		break;
+	case XP_PATH:
+	case XP_UNION:
+	case XP_VARIABLE:
+		return 1;
+	default:
+		break;
+	}
+	for (i = 0; i < n->nargs; i++)
+		if (xpexpr_reads_node(n->args[i]))
+			return 1;
+	return 0;
+}

@@ -1029,6 +1029,41 @@ test_promread(void)
 	CHECK(!promread_next(&text, &l));
 }
 
+/* Does the expression read anything of the node it is evaluated on? */
+static int
+reads_node(const char *expr)
+{
+	struct buf	 why = { 0 };
+	struct xp_node	*tree = xpexpr_parse(expr, &why);
+	int		 reads = tree == NULL ? -1 : xpexpr_reads_node(tree);
+
+	xpexpr_free(tree);
+	buf_free(&why);
+	return reads;
+}
+
+static void
+test_constant(void)
+{
+	static const char *const constants[] = {
+		"\"state/@state\"", "'@type'", "3", "-1 + 2 * 3", "true()",
+		"false()", "concat(\"a\", 1 + 2)", "not(\"\")",
+		"string-length(\"abc\") > 2", "number(\"5\")",
+	};
+	static const char *const readers[] = {
+		"@type", ".", "string()", "name()", "position()", "last()",
+		"normalize-space()", "number()", "string-length()",
+		"concat(\"a\", @b)", "lang(\"en\")", "a | b", "/", "..",
+		"count(*) + 1", "not(x)", "\"a\" = @b", "-@n",
+	};
+	size_t	 i;
+
+	for (i = 0; i < sizeof(constants) / sizeof(*constants); i++)
+		CHECK(reads_node(constants[i]) == 0);
+	for (i = 0; i < sizeof(readers) / sizeof(*readers); i++)
+		CHECK(reads_node(readers[i]) == 1);
+}
+
 int
 main(void)
 {
@@ -1046,6 +1081,7 @@ main(void)
 	test_expressions();
 	test_boundaries();
 	test_demand();
+	test_constant();
 	test_previous_success();
 	test_promread();
 	xmlCleanupParser();
