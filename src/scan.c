@@ -139,6 +139,7 @@ push_row(struct scanner *s, struct set_reader *set)
 	r->set = set;
 	r->depth = s->depth;
 	r->line = firstrow_line(s);
+	rowread_open(s, r);
 	return r;
 }
 
