@@ -187,7 +187,7 @@ stream_field(struct scanner *s, struct set_reader *set, size_t i,
 	xpstream_eval(prog, leaves, &f->scratch);
 	text->p = f->scratch.data;
 	text->len = f->scratch.len;
-	if (text->len > SCAN_MAX_FIELD_LEN) {
+	if (i < set->m->nlabels && text->len > SCAN_MAX_FIELD_LEN) {
 		scanner_too_long(s, set, i);
 		return -1;
 	}
@@ -224,7 +224,8 @@ read_fields(struct scanner *s, struct set_reader *set,
 		rs->is_number[i] = rc;
 		rs->text[i].p = f->scratch.data;
 		rs->text[i].len = f->scratch.len;
-		if (!rc && rs->text[i].len > SCAN_MAX_FIELD_LEN) {
+		if (i < set->m->nlabels &&
+		    rs->text[i].len > SCAN_MAX_FIELD_LEN) {
 			scanner_too_long(s, set, i);
 			return -1;
 		}
