@@ -22,7 +22,11 @@
 #include "tally.h"
 #include "fieldexpr.h"
 
-/* A field longer than this is bad data, not a label value. */
+/*
+ * A label longer than this is bad data, not a label value.  A value is
+ * read as a number however long it is (number() allows blanks around
+ * it), within what a row may hold.
+ */
 #define SCAN_MAX_FIELD_LEN	1024
 
 /*

@@ -75,6 +75,12 @@ struct set_reader {
 	int		 attributes_only; /* its rows end at their start */
 	int		 filtering;	/* -i or -x */
 	int		 has_where;	/* its last field is --where's */
+	size_t		 open;		/* its rows open, nested */
+	struct tally_addend *pending;	/* the sums of rows inside the
+					   outermost open one, in document
+					   order (rowread_open) */
+	size_t		 npending;
+	size_t		 pending_cap;
 };
 
 /* An open element's name, as the parser's dictionary holds it. */
@@ -109,6 +115,8 @@ struct open_row {
 	struct capture	*cap;		/* one per leaf of its set */
 	size_t		 pending;	/* leaves not done: the events
 					   inside it are theirs to read */
+	int		 nested;	/* inside an open row of its set */
+	size_t		 sums;		/* nested: its place in set->pending */
 };
 
 /*
@@ -218,6 +226,7 @@ void	rowread_init(struct scanner *, struct set_reader *, size_t index);
 void	rowread_free(struct set_reader *);
 void	rowread_start_tag(struct scanner *, struct set_reader *,
 	    const struct start_tag *, unsigned long line);
+void	rowread_open(struct scanner *, struct open_row *);
 void	rowread_close(struct scanner *, struct open_row *);
 
 /* firstrow.c */

@@ -66,10 +66,19 @@ struct tally {
 	struct buf	 key;		/* scratch: a new group's key */
 };
 
+/* A value's addition to its group's sum, held back (tally_add_later). */
+struct tally_addend {
+	struct group	*g;	/* NULL: none (skipped, not reported) */
+	double		 v;
+};
+
 void	tally_init(struct tally *, const struct model *);
 void	tally_share_series(struct tally *, size_t *);
 void	tally_free(struct tally *);
 int	tally_add(struct tally *, const struct row *, struct buf *why);
+int	tally_add_later(struct tally *, const struct row *,
+	    struct tally_addend *later, struct buf *why);
+void	tally_add_sums(const struct tally_addend *, size_t);
 void	tally_filtered(struct tally *);
 uint64_t tally_rows(const struct tally *, const char *const *labels);
 const struct group **tally_sorted(const struct groups *);

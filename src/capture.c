@@ -36,10 +36,11 @@ reads_ancestor_attribute(const struct xpstream_leaf *def)
 #define ANCESTOR_HAS_ATTR	2
 
 /*
- * A streamed field's paths.  One that is the whole expression is held to
- * a field's limit as it is read (the rest may be gigabytes of entities);
- * one inside functions may be longer, as on the row's tree, where only
- * the result is held to it.
+ * A streamed field's paths.  One that is a label's whole expression is
+ * held to a label's limit as it is read (the rest may be gigabytes of
+ * entities); one inside functions may be longer, as on the row's tree,
+ * where only the result is held to it; a value's is a number whatever its
+ * length (blanks around it), held to what a row may hold.
  */
 static void
 add_leaves(struct scanner *s, struct set_reader *set, size_t f,
@@ -54,8 +55,8 @@ add_leaves(struct scanner *s, struct set_reader *set, size_t f,
 		l = &set->leaf[set->nleaves++];
 		l->def = &prog->leaf[k];
 		l->field = f;
-		l->limit = xpstream_is_leaf(prog) ? SCAN_MAX_FIELD_LEN :
-		    SCAN_MAX_ROW_BYTES;
+		l->limit = xpstream_is_leaf(prog) && f < set->m->nlabels ?
+		    SCAN_MAX_FIELD_LEN : SCAN_MAX_ROW_BYTES;
 		if (reads_ancestor_attribute(l->def))
 			l->lineage = s->lineage.nattrs++;
 		else if (l->def->up > 0)	/* 'name(..)' */

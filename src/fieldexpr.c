@@ -93,10 +93,13 @@ dry_run(const struct fieldexpr *te, xmlXPathCompExprPtr comp)
 		res = xmlXPathCompiledEval(comp, ctx);
 		xmlXPathFreeContext(ctx);
 	}
-	xmlFreeDoc(doc);
-	if (res == NULL)
+	if (res == NULL) {
+		xmlFreeDoc(doc);
 		return -1;
+	}
+	/* a node-set result points into the document: freed before it */
 	xmlXPathFreeObject(res);
+	xmlFreeDoc(doc);
 	return 0;
 }
 

@@ -81,6 +81,7 @@ rowread_free(struct set_reader *set)
 		buf_free(&set->field[i].scratch);
 		buf_free(&set->field[i].date_text);
 	}
+	free(set->pending);
 }
 
 /*
@@ -193,7 +194,7 @@ stream_field(struct scanner *s, struct set_reader *set, size_t i,
 	xpstream_eval(prog, leaves, &f->scratch);
 	text->p = f->scratch.data;
 	text->len = f->scratch.len;
-	if (text->len > SCAN_MAX_FIELD_LEN) {
+	if (i < set->m->nlabels && text->len > SCAN_MAX_FIELD_LEN) {
 		scanner_too_long(s, set, i);
 		return -1;
 	}
@@ -230,7 +231,8 @@ read_fields(struct scanner *s, struct set_reader *set,
 		rs->is_number[i] = rc;
 		rs->text[i].p = f->scratch.data;
 		rs->text[i].len = f->scratch.len;
-		if (!rc && rs->text[i].len > SCAN_MAX_FIELD_LEN) {
+		if (i < set->m->nlabels &&
+		    rs->text[i].len > SCAN_MAX_FIELD_LEN) {
 			scanner_too_long(s, set, i);
 			return -1;
 		}
@@ -336,10 +338,15 @@ stop_over_limit(struct scanner *s, const struct set_reader *set)
 	    name != NULL ? name : "", name != NULL ? ": " : "", s->why.data);
 }
 
-/* Counts the row whose fields' strings (or numbers) are in `rs`. */
+/*
+ * Counts the row whose fields' strings (or numbers) are in `rs`, its
+ * place among the rows `seq`; its sums into `later` when not now
+ * (tally_add_later).
+ */
 static void
 finish_row(struct scanner *s, struct set_reader *set,
-    const struct row_strings *rs, unsigned long line, uint64_t seq)
+    const struct row_strings *rs, unsigned long line, uint64_t seq,
+    struct tally_addend *later)
 {
 	struct row		 r;
 	struct row_report	 rep;
@@ -359,7 +366,7 @@ finish_row(struct scanner *s, struct set_reader *set,
 		tally_filtered(set->tally);
 	else {
 		take_values(s, set, rs, &r, &rep);
-		if (tally_add(set->tally, &r, &s->why) == -1) {
+		if (tally_add_later(set->tally, &r, later, &s->why) == -1) {
 			stop_over_limit(s, set);
 			return;
 		}
@@ -408,19 +415,51 @@ rowread_start_tag(struct scanner *s, struct set_reader *set,
 		if (stream_field(s, set, i, leaves, &rs) == -1)
 			return;
 	}
-	finish_row(s, set, &rs, line, s->rows_started);
+	finish_row(s, set, &rs, line, s->rows_started, NULL);
+}
+
+/*
+ * A row opens.  Rows read at their end tag end in the order of their end
+ * tags, after the rows of their set inside them; document order is that
+ * of start tags.  Sums are added in document order (see tally.c), so a
+ * row inside an open row of its set has the place of its sums reserved
+ * now, in that order, and filled when it ends; the outermost adds its
+ * own sums when it ends, then theirs.  What is held is bounded as a
+ * row's tree is (SCAN_MAX_ROW_BYTES).
+ */
+void
+rowread_open(struct scanner *s, struct open_row *r)
+{
+	struct set_reader	*set = r->set;
+	size_t			 n = set->m->nvalues;
+
+	r->nested = set->open++ > 0;
+	if (!r->nested || n == 0)
+		return;
+	if (set->npending + n > set->pending_cap) {
+		set->pending_cap = set->pending_cap > n ?
+		    set->pending_cap * 2 : 16 * n;
+		set->pending = xreallocarray(set->pending, set->pending_cap,
+		    sizeof(*set->pending));
+	}
+	r->sums = set->npending;
+	memset(&set->pending[r->sums], 0, n * sizeof(*set->pending));
+	set->npending += n;
+	if (set->npending * sizeof(*set->pending) > SCAN_MAX_ROW_BYTES)
+		scanner_holds_too_much(s);
 }
 
 /* An open row ends: read its fields, count it. */
 void
 rowread_close(struct scanner *s, struct open_row *r)
 {
+	struct set_reader	*set = r->set;
 	struct row_strings	 rs;
 	xmlNodePtr		 tree_row = NULL;
 
 	if (s->rd.error.len > 0)
 		return;
-	if (r->set->row_bit & s->tree_rows) {
+	if (set->row_bit & s->tree_rows) {
 		if ((tree_row = rowtree_current(&s->tree)) == NULL) {
 			scanner_stop(s, FAILURE_LIMIT, "%s",
 			    "out of memory building a row");
@@ -435,5 +474,10 @@ rowread_close(struct scanner *s, struct open_row *r)
 	}
 	if (read_fields(s, r->set, r->cap, tree_row, &rs) == -1)
 		return;
-	finish_row(s, r->set, &rs, r->line, r->seq);
+	finish_row(s, r->set, &rs, r->line, r->seq,
+	    r->nested && set->m->nvalues > 0 ? &set->pending[r->sums] : NULL);
+	if (--set->open == 0 && set->npending > 0) {
+		tally_add_sums(set->pending, set->npending);
+		set->npending = 0;
+	}
 }

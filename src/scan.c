@@ -136,6 +136,7 @@ push_row(struct scanner *s, struct set_reader *set)
 	r->depth = s->depth;
 	r->line = firstrow_line(s);
 	r->seq = s->rows_started;
+	rowread_open(s, r);
 	return r;
 }
 

@@ -291,6 +291,14 @@ guard(struct tally *t, const struct row *r, const struct tuple *full,
 	return -1;
 }
 
+/*
+ * A value into its group, but for its sum.  Counts, buckets, the smallest
+ * and the largest do not depend on the order values come in (of 0 and -0,
+ * which compare equal, the one kept is written "0" alike); a sum does:
+ * floating-point addition is not associative (0.1 + 0.2 + 0.3 is not
+ * 0.1 + (0.2 + 0.3)), and XPath's sum() adds in document order, so the
+ * sums are added apart, in that order (see tally_add_later).
+ */
 static void
 aggregate(struct group *g, const struct value_family *f, double v)
 {
@@ -300,7 +308,6 @@ aggregate(struct group *g, const struct value_family *f, double v)
 		g->min = v;
 	if (g->n == 0 || v > g->max)
 		g->max = v;
-	g->sum += v;
 	g->n++;
 	if (f->agg != AGG_HISTOGRAM)
 		return;
@@ -371,10 +378,13 @@ value_group(struct tally *t, const struct group *rows, const struct row *r,
 
 /*
  * Counts a reported row.  Returns -1, counting nothing, when its groups
- * would take the output past --max-series; `why` says how.
+ * would take the output past --max-series; `why` says how.  With `later`
+ * (one per family), its sums are not added but left there for
+ * tally_add_sums(), for a row read before rows that precede it.
  */
 int
-tally_add(struct tally *t, const struct row *r, struct buf *why)
+tally_add_later(struct tally *t, const struct row *r,
+    struct tally_addend *later, struct buf *why)
 {
 	const struct model	*m = t->model;
 	struct tuple		 full;
@@ -392,15 +402,36 @@ tally_add(struct tally *t, const struct row *r, struct buf *why)
 	t->total_rows++;
 	for (i = 0; i < m->nvalues; i++) {
 		v = value_group(t, g, r, i);	/* made even when skipped */
-		if (r->has_value[i]) {
-			if (m->values[i].agg >= AGG_FIRST)
-				pick_in_order(v, &m->values[i], r->value[i],
-				    r->seq);
-			aggregate(v, &m->values[i], r->value[i]);
-		} else
+		if (later != NULL)
+			later[i].g = r->has_value[i] ? v : NULL;
+		if (!r->has_value[i]) {
 			t->skipped[i]++;
+			continue;
+		}
+		if (m->values[i].agg >= AGG_FIRST)
+			pick_in_order(v, &m->values[i], r->value[i], r->seq);
+		aggregate(v, &m->values[i], r->value[i]);
+		if (later != NULL)
+			later[i].v = r->value[i];
+		else
+			v->sum += r->value[i];
 	}
 	return 0;
+}
+
+int
+tally_add(struct tally *t, const struct row *r, struct buf *why)
+{
+	return tally_add_later(t, r, NULL, why);
+}
+
+/* Sums left for later, added now in the order given. */
+void
+tally_add_sums(const struct tally_addend *a, size_t n)
+{
+	for (; n > 0; a++, n--)
+		if (a->g != NULL)
+			a->g->sum += a->v;
 }
 
 /* A row -i/-x leave out: in total_rows, in no family. */

@@ -69,4 +69,16 @@ for store in "${stores[@]}"; do
 	    \( "${compared:-0}" -gt 0 -o "${libxml2:-}" = other \) ||
 	    grep -A5 -F "$store: not ok" "$scratch/report"
 done
+# Values (sums, min, max, histograms; number()'s edge cases, dates) of
+# generated stores against lxml and xsltproc, for a bounded time from a
+# printed seed: CONSISTENCY_VALUES_SECONDS (15; 5 under
+# CONSISTENCY_QUICK) and CONSISTENCY_VALUES_SEED=N to replay.
+seed=${CONSISTENCY_VALUES_SEED:-$(date +%s)}
+seconds=${CONSISTENCY_VALUES_SECONDS:-$([ "${CONSISTENCY_QUICK:-0}" = 1 ] && echo 5 || echo 15)}
+/usr/bin/python3 "$top/tests/consistency-values.py" "$XML2PROM" "$scratch" \
+    "$seed" "$seconds" >"$scratch/values"
+echo "# $(head -n 1 "$scratch/values")"
+check "values of generated row sets equal lxml's, dates xsltproc's (seed $seed)" \
+    grep -q ' runs, .* 0 disagreements' "$scratch/values" ||
+    cat "$scratch/values"
 finish consistency

@@ -53,6 +53,7 @@ an unchanged store judged by its size alone	src/run.c	s/\Qsame_time(st.st_mtim, 
 SIGTERM waits for a read to end	src/resident.c	s/\Qif (seen || calls++ % 16 != 0)\E/if (1)/	resident
 --watch blind to a store replaced by rename	src/resident.c	s/\Q(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM\E/(IN_CLOSE_WRITE | IN_MOVED_FROM/	resident
 a change to the store moves the period	src/resident.c	s/\Qif (now >= r->next_run)\E\s+//	resident
+the dry run's document freed before its result	src/fieldexpr.c	s/\QxmlXPathFreeObject(res);\E\n\s+\QxmlFreeDoc(doc);\E/xmlFreeDoc(doc);\n\txmlXPathFreeObject(res);/	sh: tests/memory.sh expressions
 a value seen twice counted as two distinct	src/survey.c	s/\Qif (lo < f->nsketch && f->sketch[lo] == h)\E/if (0)/	survey
 an element path counted once per parent	src/survey.c	s/\Qsp->count++;\E/sp->count += sp->run == 0;/	survey
 the survey's guess at a number ten times too small	src/survey.c	s/\Q*d = (double)m \/ tens[fraction];\E/*d = (double)m \/ tens[fraction + 1];/	survey
