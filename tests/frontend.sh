@@ -106,8 +106,12 @@ for store in "$stores"/*; do
 	one check "$store"
 	check "$name: --check exits as the run ($status, $run_status)" \
 	    test "$status" = "$run_status"
-	check "$name: --check says what the run says" \
-	    test "$line" = "$run_line"
+	# A store read whole: --check says more than the run (issue 31.3:
+	# a label empty on every row), so only a refusal's line is compared.
+	if [ "$run_status" != 0 ]; then
+		check "$name: --check says what the run says" \
+		    test "$line" = "$run_line"
+	fi
 	one resident "$store"
 	check "$name: the resident mode's reason is the run's ($reason)" \
 	    test "$reason" = "$run_reason"
