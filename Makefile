@@ -201,7 +201,7 @@ build/asan/unit: tests/unit.c build/expressions.h $(LIB_SRCS) $(HEADERS)
 # The reference (libxml2's XPath on the whole tree) is linked into every
 # harness; only fuzz_diff uses it.
 FUZZ_SRCS	 = $(LIB_SRCS) tests/fuzz/reference.c
-FUZZ_DEPS	 = $(FUZZ_SRCS) $(HEADERS) tests/fuzz/reference.h build/expressions.h
+FUZZ_DEPS	 = $(FUZZ_SRCS) $(HEADERS) tests/fuzz/reference.h tests/fuzz/storefile.h build/expressions.h
 
 build/fuzz/%: tests/fuzz/fuzz_%.c $(FUZZ_DEPS)
 	@mkdir -p build/fuzz

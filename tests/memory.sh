@@ -85,8 +85,9 @@ if [ "${1:-}" = expressions ]; then
 fi
 check "sanitizer and fuzzer builds succeed, warning-free" \
     build_clean "$scratch/build" build/asan/xml2prom build/asan/unit \
-    build/fuzz/scan build/fuzz/options build/fuzz/diff \
-    build/fuzz/replay-scan build/fuzz/replay-options build/fuzz/replay-diff
+    build/fuzz/scan build/fuzz/options build/fuzz/diff build/fuzz/web \
+    build/fuzz/replay-scan build/fuzz/replay-options build/fuzz/replay-diff \
+    build/fuzz/replay-web
 
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
@@ -114,6 +115,8 @@ done
 
 check "fuzz corpus replay: scan" replay_corpus scan
 check "fuzz corpus replay: options" replay_corpus options
+check "fuzz corpus replay: web (routing, headers, web config)" \
+    replay_corpus web
 check "fuzz corpus replay: diff (streamed = row trees = XPath on the whole tree)" \
     replay_corpus diff
 check "fuzzing ${seconds}s per harness finds nothing" tests/fuzz/run "$seconds"

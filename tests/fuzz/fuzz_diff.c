@@ -29,6 +29,7 @@
 #include <math.h>
 
 #include "reference.h"
+#include "storefile.h"
 #include "expo.h"
 #include "scan.h"
 
@@ -149,12 +150,11 @@ make_model(struct model *m, const char *expr, const char *value,
 
 /* The sets (the first `n` of them) read in one pass. */
 static void
-scan_bytes(int fd, const struct rowset *sets, size_t n, struct scan_result *r)
+scan_bytes(const char *path, const struct rowset *sets, size_t n,
+    struct scan_result *r)
 {
 	struct scan_params	 p;
-	char			 path[64];
 
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	memset(&p, 0, sizeof(p));
 	p.sets = sets;
 	p.nsets = n;
@@ -202,9 +202,9 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct rowset		 sets[2];
 	struct tally		 ref, ref2;
 	struct buf		 err = { 0 }, forced = { 0 }, vforced = { 0 };
-	const char		*expr, *value;
+	const char		*expr, *value, *path;
 	size_t			 i, pick, pick2;
-	int			 fd, ref_ok, ref2_ok;
+	int			 ref_ok, ref2_ok;
 
 	if (!ready) {
 		for (i = 0; i < NPATTERNS; i++)
@@ -243,13 +243,12 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	must(tree.labels[0].expr.kind == FIELD_ROW_TREE &&
 	    tree.values[0].expr.kind == FIELD_ROW_TREE, "a wrapped field took a "
 	    "fast path", patterns[pick], expr);
-	if ((fd = memfd_create("store", 0)) != -1 &&
-	    write(fd, data, size) == (ssize_t)size) {
+	if ((path = storefile_write(data, size)) != NULL) {
 		set_of(&sets[0], &rows[pick], patterns[pick], &fast);
 		set_of(&sets[1], &rows[pick2], patterns[pick2], &tree);
-		scan_bytes(fd, &sets[0], 1, &r_fast);
-		scan_bytes(fd, &sets[1], 1, &r_tree);
-		scan_bytes(fd, sets, 2, &r_both);
+		scan_bytes(path, &sets[0], 1, &r_fast);
+		scan_bytes(path, &sets[1], 1, &r_tree);
+		scan_bytes(path, sets, 2, &r_both);
 		tally_init(&ref, &fast);
 		tally_init(&ref2, &tree);
 		ref_ok = reference_count((const char *)data, size, &rows[pick],
@@ -273,8 +272,6 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		scan_result_free(&r_tree);
 		scan_result_free(&r_both);
 	}
-	if (fd != -1)
-		close(fd);
 	model_free(&tree);
 	model_free(&fast);
 out:

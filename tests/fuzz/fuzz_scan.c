@@ -19,6 +19,7 @@
 #include "expo.h"
 #include "names.h"
 #include "scan.h"
+#include "storefile.h"
 
 int LLVMFuzzerTestOneInput(const unsigned char *, size_t);
 
@@ -77,8 +78,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	struct expo_params	 ep = { .prefix = "store" };
 	struct expo_file	 f;
 	struct buf		 out = { 0 }, err = { 0 };
-	char			 path[64];
-	int			 fd;
+	const char		*path;
 	unsigned		 pick;
 
 	if (!ready) {
@@ -93,13 +93,8 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		return 0;
 	pick = data[0];
 	data++, size--;
-	if ((fd = memfd_create("store", 0)) == -1)
+	if ((path = storefile_write(data, size)) == NULL)
 		return 0;
-	if (write(fd, data, size) != (ssize_t)size) {
-		close(fd);
-		return 0;
-	}
-	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
 	/* One set, or two sharing the pass (the second named 'b'). */
 	memset(&p, 0, sizeof(p));
 	memset(sets, 0, sizeof(sets));
@@ -126,6 +121,5 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	must(strlen(out.data) == out.len, "no NUL in the output");
 	buf_free(&out);
 	scan_result_free(&r);
-	close(fd);
 	return 0;
 }

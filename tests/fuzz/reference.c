@@ -47,15 +47,10 @@ count(struct walk *w, xmlNodePtr row)
 		}
 		if (i >= m->nlabels) {
 			r.value[i - m->nlabels] = xmlXPathCastToNumber(res);
+			/* a value is a number however long its text (only
+			   labels are limited) */
 			r.has_value[i - m->nlabels] =
 			    isfinite(r.value[i - m->nlabels]);
-			if (res->type == XPATH_NODESET || res->type ==
-			    XPATH_STRING) {
-				xmlChar *s = xmlXPathCastToString(res);
-				w->failed = strlen((const char *)s) >
-				    SCAN_MAX_FIELD_LEN;
-				xmlFree(s);
-			}
 		} else {
 			w->text[i] = xmlXPathCastToString(res);
 			r.label[i] = (const char *)w->text[i];
@@ -77,7 +72,11 @@ count(struct walk *w, xmlNodePtr row)
 	buf_free(&why);
 }
 
-/* Document order, like the scanner; a row is counted at its end. */
+/*
+ * Document order, as XPath's sum() adds: a row is counted before the rows
+ * inside it (the scanner holds the sums of rows it reads at their end tag
+ * to add them in this order).
+ */
 static void
 walk(struct walk *w, xmlNodePtr node, uint64_t parent)
 {
@@ -88,9 +87,9 @@ walk(struct walk *w, xmlNodePtr node, uint64_t parent)
 			continue;
 		set = rowmatch_step(&w->match, parent,
 		    (const char *)node->name);
-		walk(w, node->children, set);
 		if (set & w->match.rows)
 			count(w, node);
+		walk(w, node->children, set);
 	}
 }
 
