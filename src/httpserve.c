@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +44,64 @@ struct exporter {
  */
 static char	 with_query, without_query, query_read, plain_read;
 
+/*
+ * The scrape under way's deadline, from its X-Prometheus-Scrape-Timeout-
+ * Seconds (zero: none), polled by a re-read through scrape_interrupted:
+ * a read's callback takes no argument, and one scrape runs at a time.
+ */
+static struct timespec	 scrape_deadline;
+static int		 deadline_passed;
+static int		(*signalled)(void);
+
+static int
+scrape_interrupted(void)
+{
+	struct timespec	 t;
+
+	if (signalled != NULL && signalled())
+		return 1;
+	if (deadline_passed)
+		return 1;
+	if (scrape_deadline.tv_sec == 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (t.tv_sec > scrape_deadline.tv_sec ||
+	    (t.tv_sec == scrape_deadline.tv_sec &&
+	    t.tv_nsec >= scrape_deadline.tv_nsec))
+		deadline_passed = 1;
+	return deadline_passed;
+}
+
+/*
+ * The deadline of a scrape whose timeout header says SECONDS: its
+ * timeout less a margin for the answer to travel, 10% and at most 0.5 s.
+ * A header absent, unreadable or not above zero sets none.
+ */
+static void
+set_scrape_deadline(const char *header)
+{
+	double	 s;
+	char	*end;
+
+	memset(&scrape_deadline, 0, sizeof(scrape_deadline));
+	deadline_passed = 0;
+	if (header == NULL)
+		return;
+	errno = 0;
+	s = strtod(header, &end);
+	if (end == header || *end != '\0' || errno != 0 || !isfinite(s) ||
+	    s <= 0 || s > 86400)
+		return;
+	s -= s * 0.1 < 0.5 ? s * 0.1 : 0.5;
+	clock_gettime(CLOCK_MONOTONIC, &scrape_deadline);
+	scrape_deadline.tv_sec += (time_t)s;
+	scrape_deadline.tv_nsec += (long)((s - floor(s)) * 1e9);
+	if (scrape_deadline.tv_nsec >= 1000000000L) {
+		scrape_deadline.tv_sec++;
+		scrape_deadline.tv_nsec -= 1000000000L;
+	}
+}
+
 static const char landing[] =
     "<!DOCTYPE html>\n<html><head><title>xml2prom</title></head>\n"
     "<body><h1>xml2prom</h1>\n"
@@ -60,7 +119,7 @@ seconds_since(const struct timespec *t0)
 }
 
 static void
-own_series(struct buf *out, double took)
+own_series(struct buf *out, double took, int timed_out)
 {
 	buf_printf(out, "# HELP xml2prom_build_info xml2prom's version and "
 	    "libxml2's, as labels; always 1.\n"
@@ -72,7 +131,43 @@ own_series(struct buf *out, double took)
 	    "# TYPE xml2prom_scrape_duration_seconds gauge\n"
 	    "xml2prom_scrape_duration_seconds ");
 	expo_format_number(out, took);
-	buf_putc(out, '\n');
+	buf_printf(out, "\n# HELP xml2prom_scrape_timed_out 1 when this scrape's "
+	    "re-read was abandoned at its timeout "
+	    "(X-Prometheus-Scrape-Timeout-Seconds): the stores' series are "
+	    "then the last whole read's.\n"
+	    "# TYPE xml2prom_scrape_timed_out gauge\n"
+	    "xml2prom_scrape_timed_out %d\n", timed_out);
+}
+
+/*
+ * A re-read abandoned at the scrape's deadline, and no page served before:
+ * each store read whole as it was, every other one failed with reason
+ * "limit" (the scrape's time is a limit it went past).
+ */
+static void
+render_timed_out(struct exporter *e, struct buf *out)
+{
+	struct scan_result	*r;
+	struct expo_file	*files;
+	size_t			 i;
+	char			 why[] = "read abandoned at the scrape's timeout "
+				    "(X-Prometheus-Scrape-Timeout-Seconds)";
+
+	r = xcalloc(e->c->nfiles, sizeof(*r));
+	files = xcalloc(e->c->nfiles, sizeof(*files));
+	for (i = 0; i < e->c->nfiles; i++) {
+		files[i].path = e->c->files[i];
+		if (i < e->mem.nkept && e->mem.kept[i].ok) {
+			files[i].result = &e->mem.kept[i];
+			continue;
+		}
+		r[i].failure = FAILURE_LIMIT;
+		r[i].error = why;
+		files[i].result = &r[i];
+	}
+	expo_render(out, &e->c->expo, files, e->c->nfiles);
+	free(files);
+	free(r);
 }
 
 /* The page of /metrics into OUT; -1 when the run was abandoned. */
@@ -85,12 +180,24 @@ scrape(struct exporter *e, struct buf *out)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (run_render(e->c, &e->mem, e->page.data, &text) == -1) {
 		buf_free(&text);
-		return -1;
+		if (!deadline_passed)
+			return -1;	/* a signal: stopping */
+		if (!e->c->quiet)
+			fprintf(stderr, "xml2prom: a scrape's re-read was "
+			    "abandoned at its timeout: served the %s\n",
+			    e->page.data != NULL ? "last whole read" :
+			    "failure series (reason \"limit\")");
+		if (e->page.data != NULL)
+			buf_append(out, e->page.data, e->page.len);
+		else
+			render_timed_out(e, out);
+		own_series(out, seconds_since(&t0), 1);
+		return 0;
 	}
 	buf_free(&e->page);
 	e->page = text;
 	buf_append(out, e->page.data, e->page.len);
-	own_series(out, seconds_since(&t0));
+	own_series(out, seconds_since(&t0), 0);
 	return 0;
 }
 
@@ -163,9 +270,14 @@ send_metrics(struct exporter *e, struct MHD_Connection *conn)
 {
 	struct buf	 body = { 0 };
 	const char	*ae;
-	int		 gz = 0;
+	int		 gz = 0, abandoned;
 
-	if (scrape(e, &body) == -1) {
+	set_scrape_deadline(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "X-Prometheus-Scrape-Timeout-Seconds"));
+	abandoned = scrape(e, &body) == -1;
+	memset(&scrape_deadline, 0, sizeof(scrape_deadline));
+	deadline_passed = 0;
+	if (abandoned) {
 		buf_free(&body);
 		return send_message(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "xml2prom is stopping");
@@ -504,7 +616,8 @@ exporter_start(const struct config *c, int (*interrupted)(void),
 	}
 	make_room_for_connections();
 	e->c = c;
-	e->mem.interrupted = interrupted;
+	signalled = interrupted;
+	e->mem.interrupted = scrape_interrupted;
 	for (i = 0; i < n; i++) {
 		if ((e->d[e->nd] = serve_socket(e, fds[i])) == NULL) {
 			fprintf(stderr, "xml2prom: cannot serve HTTP (%s)\n",

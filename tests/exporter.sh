@@ -116,6 +116,35 @@ stores_part <"$scratch/c/2" >"$scratch/c/scraped"
 check "...equal to a one-shot run's text" cmp "$scratch/c/once" "$scratch/c/scraped"
 kill -TERM "$web"; wait "$web"
 
+# --- a re-read bounded by the scrape's X-Prometheus-Scrape-Timeout-Seconds
+# (a store of 2 000 000 rows: a whole read takes more than a second)
+"$top/build/genstore" "${EXPORTER_TIMEOUT_ROWS:-2000000}" >"$scratch/big.xml"
+p=$(port)
+start "$scratch/t.log" "$XML2PROM" --web.listen-address=127.0.0.1:"$p" "$scratch/big.xml"
+web=$pid
+wait_for 5 serving "$p"
+tmo() { curl -s -m 30 -H 'X-Prometheus-Scrape-Timeout-Seconds: 0.2' -o "$1" -w '%{time_total}' "http://127.0.0.1:$p/metrics"; }
+t_first=$(tmo "$scratch/t0")
+check "timeout 0.2 s, no read before: answered within 1 s" awk -v t="$t_first" 'BEGIN { exit !(t < 1) }'
+check "...the store's failure series, reason \"limit\"" grep -q '^store_read_failure{path=".*big.xml",reason="limit"} 1$' "$scratch/t0"
+check "...xml2prom_scrape_timed_out 1" grep -q '^xml2prom_scrape_timed_out 1$' "$scratch/t0"
+t_whole=$(curl -s -m 60 -o "$scratch/t1" -w '%{time_total}' "http://127.0.0.1:$p/metrics")
+check "no timeout header: the whole read served (success 1, timed_out 0)" \
+    sh -c "grep -q '^store_read_success{.*} 1$' '$scratch/t1' && grep -q '^xml2prom_scrape_timed_out 0$' '$scratch/t1'"
+echo '<!-- changed -->' >>"$scratch/big.xml"
+t_again=$(tmo "$scratch/t2")
+echo "# a scrape with timeout 0.2 s: ${t_first}s with no read before, ${t_again}s re-reading a changed store; a whole read ${t_whole}s"
+check "changed store, timeout 0.2 s: answered within 1 s" awk -v t="$t_again" 'BEGIN { exit !(t < 1) }'
+check "...faster than a whole read" awk -v a="$t_again" -v w="$t_whole" 'BEGIN { exit !(a < w) }'
+grep -v '^xml2prom_\|^# [A-Z]* xml2prom_' "$scratch/t1" >"$scratch/t1.stores"
+grep -v '^xml2prom_\|^# [A-Z]* xml2prom_' "$scratch/t2" >"$scratch/t2.stores"
+check "...the last whole read's series, byte for byte" cmp "$scratch/t1.stores" "$scratch/t2.stores"
+check "...xml2prom_scrape_timed_out 1" grep -q '^xml2prom_scrape_timed_out 1$' "$scratch/t2"
+check "...said on standard error" grep -q 'abandoned at its timeout: served the last whole read' "$scratch/t.log"
+check "...and the next scrape without a header reads it whole" sh -c "curl -s -m 60 'http://127.0.0.1:$p/metrics' | grep -q '^xml2prom_scrape_timed_out 0$'"
+kill -TERM "$web"; wait "$web"
+rm -f "$scratch/big.xml"
+
 # --- bounds: 1 000 idle connections, then many scrapes
 p=$(port)
 start "$scratch/b.log" "$XML2PROM" --web.listen-address=127.0.0.1:"$p" "$store"
