@@ -17,6 +17,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <gnutls/gnutls.h>
 #include <libxml/xmlversion.h>
 #include <microhttpd.h>
 #include <zlib.h>
@@ -36,6 +37,7 @@ struct exporter {
 	size_t			 nd;
 	struct webconfig	 wc;		/* --web.config.file's */
 	char			*cert, *key;	/* PEM, read at start */
+	char			*client_ca;	/* PEM, when certificates asked */
 };
 
 /*
@@ -311,6 +313,33 @@ authorized(const struct exporter *e, struct MHD_Connection *conn)
 	return ok;
 }
 
+/*
+ * client_auth_type's check, on the TLS session: GnuTLS asked for a
+ * certificate (MHD_OPTION_HTTPS_MEM_TRUST) but takes the handshake without
+ * one, or with one it cannot verify; so the request is refused here.
+ */
+static int
+client_cert_ok(const struct exporter *e, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo	*info;
+	const gnutls_datum_t		*peers;
+	unsigned int			 npeers = 0, status = 0;
+	enum client_auth		 want = e->wc.client_auth;
+
+	if (e->client_ca == NULL || want == CLIENT_CERT_NONE)
+		return 1;
+	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (info == NULL || info->tls_session == NULL)
+		return 0;
+	peers = gnutls_certificate_get_peers(info->tls_session, &npeers);
+	if (peers == NULL || npeers == 0)
+		return want == CLIENT_CERT_IF_GIVEN;
+	if (want == CLIENT_CERT_ANY)
+		return 1;
+	return gnutls_certificate_verify_peers2(info->tls_session,
+	    &status) == GNUTLS_E_SUCCESS && status == 0;
+}
+
 static enum MHD_Result
 refuse_unauthorized(struct MHD_Connection *conn)
 {
@@ -351,6 +380,9 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (!client_cert_ok(cls, conn))
+		return send_message(conn, MHD_HTTP_FORBIDDEN, "a client "
+		    "certificate from client_ca_file's authorities is needed");
 	if (!authorized(cls, conn))
 		return refuse_unauthorized(conn);
 	switch (web_route(method, url, *mark == &query_read)) {
@@ -475,32 +507,31 @@ systemd_sockets(int *fds, size_t max)
 /* GnuTLS' priorities: its defaults, from TLS 1.2 (or 1.3) up. */
 #define TLS12_UP	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define TLS13_UP	"NORMAL:-VERS-ALL:+VERS-TLS1.3"
+static char	 tls12_up[] = TLS12_UP, tls13_up[] = TLS13_UP;
 
 static struct MHD_Daemon *
 serve_socket(struct exporter *e, int fd)
 {
-	if (e->cert != NULL)
-		return MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_TLS, 0, NULL,
-		    NULL, answer, e, MHD_OPTION_LISTEN_SOCKET, fd,
-		    MHD_OPTION_HTTPS_MEM_CERT, e->cert,
-		    MHD_OPTION_HTTPS_MEM_KEY, e->key,
-		    MHD_OPTION_HTTPS_PRIORITIES,
-		    e->wc.tls13_only ? TLS13_UP : TLS12_UP,
-		    MHD_OPTION_CONNECTION_LIMIT,
-		    (unsigned)EXPORTER_MAX_CONNECTIONS,
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		    (size_t)EXPORTER_CONNECTION_MEMORY,
-		    MHD_OPTION_CONNECTION_TIMEOUT,
-		    (unsigned)EXPORTER_IDLE_SECONDS,
-		    MHD_OPTION_URI_LOG_CALLBACK, mark_query, NULL,
-		    MHD_OPTION_END);
-	return MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, answer, e,
+	struct MHD_OptionItem	 tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, e->cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, e->key },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0,
+		    e->wc.tls13_only ? tls13_up : tls12_up },
+		/* A trust makes GnuTLS ask the client for a certificate. */
+		{ e->client_ca != NULL ? MHD_OPTION_HTTPS_MEM_TRUST :
+		    MHD_OPTION_END, 0, e->client_ca },
+		{ MHD_OPTION_END, 0, NULL }
+	};
+
+	return MHD_start_daemon(MHD_USE_EPOLL |
+	    (e->cert != NULL ? MHD_USE_TLS : 0), 0, NULL, NULL, answer, e,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)EXPORTER_MAX_CONNECTIONS,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)EXPORTER_CONNECTION_MEMORY,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)EXPORTER_IDLE_SECONDS,
 	    MHD_OPTION_URI_LOG_CALLBACK, mark_query, NULL,
+	    MHD_OPTION_ARRAY, e->cert != NULL ? tls : tls + 4,
 	    MHD_OPTION_END);
 }
 
@@ -592,6 +623,10 @@ read_web_config(struct exporter *e, const char *path)
 	if (e->wc.cert_file != NULL &&
 	    ((e->cert = read_pem(e->wc.cert_file)) == NULL ||
 	    (e->key = read_pem(e->wc.key_file)) == NULL))
+		return -1;
+	if (e->wc.client_ca_file != NULL &&
+	    e->wc.client_auth != CLIENT_CERT_NONE &&
+	    (e->client_ca = read_pem(e->wc.client_ca_file)) == NULL)
 		return -1;
 	return 0;
 }
@@ -717,6 +752,7 @@ exporter_stop(struct exporter *e)
 	buf_free(&e->page);
 	webconfig_free(&e->wc);
 	free(e->cert);
+	free(e->client_ca);
 	if (e->key != NULL)
 		explicit_bzero(e->key, strlen(e->key));
 	free(e->key);
