@@ -15,6 +15,7 @@ XML_LIBS	!= $(PKG_CONFIG) --libs libxml-2.0 2>/dev/null || echo -lxml2
 Z_LIBS		!= $(PKG_CONFIG) --libs zlib 2>/dev/null || echo -lz
 MHD_LIBS	!= $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd
 YAML_LIBS	!= $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml
+TLS_LIBS	!= $(PKG_CONFIG) --libs gnutls 2>/dev/null || echo -lgnutls
 
 CFLAGS		?= -O2 -g
 WARNINGS	 = -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes \
@@ -23,7 +24,7 @@ WARNINGS	 = -Wall -Wextra -Wpedantic -Wshadow -Wmissing-prototypes \
 # libxml2 is included as a system header: its macros (BAD_CAST) cast away const.
 CPPFLAGS	+= -D_GNU_SOURCE -Iinclude $(XML_CFLAGS:-I%=-isystem %)
 ALL_CFLAGS	 = -std=c11 $(WARNINGS) $(CFLAGS)
-LDLIBS		+= $(XML_LIBS) $(Z_LIBS) $(MHD_LIBS) $(YAML_LIBS) -lcrypt -lm
+LDLIBS		+= $(XML_LIBS) $(Z_LIBS) $(MHD_LIBS) $(TLS_LIBS) $(YAML_LIBS) -lcrypt -lm
 
 LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
 		   src/rowpath.c src/trust.c src/entgraph.c src/promread.c src/collide.c \

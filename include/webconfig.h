@@ -18,11 +18,22 @@ struct web_user {
 	char	*hash;		/* bcrypt: $2y$, $2b$ or $2a$ */
 };
 
+/*
+ * client_auth_type: what a client's certificate must be.  All but none
+ * need client_ca_file (the CAs whose names the server's request carries).
+ */
+enum client_auth {
+	CLIENT_CERT_NONE,	/* NoClientCert: none asked */
+	CLIENT_CERT_ANY,	/* RequireAnyClientCert: one, not verified */
+	CLIENT_CERT_IF_GIVEN,	/* VerifyClientCertIfGiven */
+	CLIENT_CERT_VERIFIED	/* RequireAndVerifyClientCert */
+};
+
 struct webconfig {
 	char		*cert_file;	/* NULL: plain HTTP */
 	char		*key_file;
 	char		*client_ca_file;
-	int		 verify_client;	/* RequireAndVerifyClientCert */
+	enum client_auth client_auth;
 	int		 tls13_only;	/* min_version: TLS13 */
 	struct web_user	*users;		/* none: no authentication */
 	size_t		 nusers;

@@ -6,6 +6,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 
+#include <gnutls/gnutls.h>
 #include <libxml/xmlversion.h>
 #include <microhttpd.h>
 #include <zlib.h>
@@ -35,6 +37,7 @@ struct exporter {
 	size_t			 nd;
 	struct webconfig	 wc;		/* --web.config.file's */
 	char			*cert, *key;	/* PEM, read at start */
+	char			*client_ca;	/* PEM, when certificates asked */
 };
 
 /*
@@ -42,6 +45,64 @@ struct exporter {
  * once its headers were seen: was its body (ignored) read to the end?
  */
 static char	 with_query, without_query, query_read, plain_read;
+
+/*
+ * The scrape under way's deadline, from its X-Prometheus-Scrape-Timeout-
+ * Seconds (zero: none), polled by a re-read through scrape_interrupted:
+ * a read's callback takes no argument, and one scrape runs at a time.
+ */
+static struct timespec	 scrape_deadline;
+static int		 deadline_passed;
+static int		(*signalled)(void);
+
+static int
+scrape_interrupted(void)
+{
+	struct timespec	 t;
+
+	if (signalled != NULL && signalled())
+		return 1;
+	if (deadline_passed)
+		return 1;
+	if (scrape_deadline.tv_sec == 0)
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	if (t.tv_sec > scrape_deadline.tv_sec ||
+	    (t.tv_sec == scrape_deadline.tv_sec &&
+	    t.tv_nsec >= scrape_deadline.tv_nsec))
+		deadline_passed = 1;
+	return deadline_passed;
+}
+
+/*
+ * The deadline of a scrape whose timeout header says SECONDS: its
+ * timeout less a margin for the answer to travel, 10% and at most 0.5 s.
+ * A header absent, unreadable or not above zero sets none.
+ */
+static void
+set_scrape_deadline(const char *header)
+{
+	double	 s;
+	char	*end;
+
+	memset(&scrape_deadline, 0, sizeof(scrape_deadline));
+	deadline_passed = 0;
+	if (header == NULL)
+		return;
+	errno = 0;
+	s = strtod(header, &end);
+	if (end == header || *end != '\0' || errno != 0 || !isfinite(s) ||
+	    s <= 0 || s > 86400)
+		return;
+	s -= s * 0.1 < 0.5 ? s * 0.1 : 0.5;
+	clock_gettime(CLOCK_MONOTONIC, &scrape_deadline);
+	scrape_deadline.tv_sec += (time_t)s;
+	scrape_deadline.tv_nsec += (long)((s - floor(s)) * 1e9);
+	if (scrape_deadline.tv_nsec >= 1000000000L) {
+		scrape_deadline.tv_sec++;
+		scrape_deadline.tv_nsec -= 1000000000L;
+	}
+}
 
 static const char landing[] =
     "<!DOCTYPE html>\n<html><head><title>xml2prom</title></head>\n"
@@ -60,7 +121,7 @@ seconds_since(const struct timespec *t0)
 }
 
 static void
-own_series(struct buf *out, double took)
+own_series(struct buf *out, double took, int timed_out)
 {
 	buf_printf(out, "# HELP xml2prom_build_info xml2prom's version and "
 	    "libxml2's, as labels; always 1.\n"
@@ -72,7 +133,43 @@ own_series(struct buf *out, double took)
 	    "# TYPE xml2prom_scrape_duration_seconds gauge\n"
 	    "xml2prom_scrape_duration_seconds ");
 	expo_format_number(out, took);
-	buf_putc(out, '\n');
+	buf_printf(out, "\n# HELP xml2prom_scrape_timed_out 1 when this scrape's "
+	    "re-read was abandoned at its timeout "
+	    "(X-Prometheus-Scrape-Timeout-Seconds): the stores' series are "
+	    "then the last whole read's.\n"
+	    "# TYPE xml2prom_scrape_timed_out gauge\n"
+	    "xml2prom_scrape_timed_out %d\n", timed_out);
+}
+
+/*
+ * A re-read abandoned at the scrape's deadline, and no page served before:
+ * each store read whole as it was, every other one failed with reason
+ * "limit" (the scrape's time is a limit it went past).
+ */
+static void
+render_timed_out(struct exporter *e, struct buf *out)
+{
+	struct scan_result	*r;
+	struct expo_file	*files;
+	size_t			 i;
+	char			 why[] = "read abandoned at the scrape's timeout "
+				    "(X-Prometheus-Scrape-Timeout-Seconds)";
+
+	r = xcalloc(e->c->nfiles, sizeof(*r));
+	files = xcalloc(e->c->nfiles, sizeof(*files));
+	for (i = 0; i < e->c->nfiles; i++) {
+		files[i].path = e->c->files[i];
+		if (i < e->mem.nkept && e->mem.kept[i].ok) {
+			files[i].result = &e->mem.kept[i];
+			continue;
+		}
+		r[i].failure = FAILURE_LIMIT;
+		r[i].error = why;
+		files[i].result = &r[i];
+	}
+	expo_render(out, &e->c->expo, files, e->c->nfiles);
+	free(files);
+	free(r);
 }
 
 /* The page of /metrics into OUT; -1 when the run was abandoned. */
@@ -85,12 +182,24 @@ scrape(struct exporter *e, struct buf *out)
 	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (run_render(e->c, &e->mem, e->page.data, &text) == -1) {
 		buf_free(&text);
-		return -1;
+		if (!deadline_passed)
+			return -1;	/* a signal: stopping */
+		if (!e->c->quiet)
+			fprintf(stderr, "xml2prom: a scrape's re-read was "
+			    "abandoned at its timeout: served the %s\n",
+			    e->page.data != NULL ? "last whole read" :
+			    "failure series (reason \"limit\")");
+		if (e->page.data != NULL)
+			buf_append(out, e->page.data, e->page.len);
+		else
+			render_timed_out(e, out);
+		own_series(out, seconds_since(&t0), 1);
+		return 0;
 	}
 	buf_free(&e->page);
 	e->page = text;
 	buf_append(out, e->page.data, e->page.len);
-	own_series(out, seconds_since(&t0));
+	own_series(out, seconds_since(&t0), 0);
 	return 0;
 }
 
@@ -163,9 +272,14 @@ send_metrics(struct exporter *e, struct MHD_Connection *conn)
 {
 	struct buf	 body = { 0 };
 	const char	*ae;
-	int		 gz = 0;
+	int		 gz = 0, abandoned;
 
-	if (scrape(e, &body) == -1) {
+	set_scrape_deadline(MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
+	    "X-Prometheus-Scrape-Timeout-Seconds"));
+	abandoned = scrape(e, &body) == -1;
+	memset(&scrape_deadline, 0, sizeof(scrape_deadline));
+	deadline_passed = 0;
+	if (abandoned) {
 		buf_free(&body);
 		return send_message(conn, MHD_HTTP_SERVICE_UNAVAILABLE,
 		    "xml2prom is stopping");
@@ -197,6 +311,33 @@ authorized(const struct exporter *e, struct MHD_Connection *conn)
 	if (user != NULL)
 		MHD_free(user);
 	return ok;
+}
+
+/*
+ * client_auth_type's check, on the TLS session: GnuTLS asked for a
+ * certificate (MHD_OPTION_HTTPS_MEM_TRUST) but takes the handshake without
+ * one, or with one it cannot verify; so the request is refused here.
+ */
+static int
+client_cert_ok(const struct exporter *e, struct MHD_Connection *conn)
+{
+	const union MHD_ConnectionInfo	*info;
+	const gnutls_datum_t		*peers;
+	unsigned int			 npeers = 0, status = 0;
+	enum client_auth		 want = e->wc.client_auth;
+
+	if (e->client_ca == NULL || want == CLIENT_CERT_NONE)
+		return 1;
+	info = MHD_get_connection_info(conn, MHD_CONNECTION_INFO_GNUTLS_SESSION);
+	if (info == NULL || info->tls_session == NULL)
+		return 0;
+	peers = gnutls_certificate_get_peers(info->tls_session, &npeers);
+	if (peers == NULL || npeers == 0)
+		return want == CLIENT_CERT_IF_GIVEN;
+	if (want == CLIENT_CERT_ANY)
+		return 1;
+	return gnutls_certificate_verify_peers2(info->tls_session,
+	    &status) == GNUTLS_E_SUCCESS && status == 0;
 }
 
 static enum MHD_Result
@@ -239,6 +380,9 @@ answer(void *cls, struct MHD_Connection *conn, const char *url,
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	if (!client_cert_ok(cls, conn))
+		return send_message(conn, MHD_HTTP_FORBIDDEN, "a client "
+		    "certificate from client_ca_file's authorities is needed");
 	if (!authorized(cls, conn))
 		return refuse_unauthorized(conn);
 	switch (web_route(method, url, *mark == &query_read)) {
@@ -363,32 +507,31 @@ systemd_sockets(int *fds, size_t max)
 /* GnuTLS' priorities: its defaults, from TLS 1.2 (or 1.3) up. */
 #define TLS12_UP	"NORMAL:-VERS-ALL:+VERS-TLS1.3:+VERS-TLS1.2"
 #define TLS13_UP	"NORMAL:-VERS-ALL:+VERS-TLS1.3"
+static char	 tls12_up[] = TLS12_UP, tls13_up[] = TLS13_UP;
 
 static struct MHD_Daemon *
 serve_socket(struct exporter *e, int fd)
 {
-	if (e->cert != NULL)
-		return MHD_start_daemon(MHD_USE_EPOLL | MHD_USE_TLS, 0, NULL,
-		    NULL, answer, e, MHD_OPTION_LISTEN_SOCKET, fd,
-		    MHD_OPTION_HTTPS_MEM_CERT, e->cert,
-		    MHD_OPTION_HTTPS_MEM_KEY, e->key,
-		    MHD_OPTION_HTTPS_PRIORITIES,
-		    e->wc.tls13_only ? TLS13_UP : TLS12_UP,
-		    MHD_OPTION_CONNECTION_LIMIT,
-		    (unsigned)EXPORTER_MAX_CONNECTIONS,
-		    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
-		    (size_t)EXPORTER_CONNECTION_MEMORY,
-		    MHD_OPTION_CONNECTION_TIMEOUT,
-		    (unsigned)EXPORTER_IDLE_SECONDS,
-		    MHD_OPTION_URI_LOG_CALLBACK, mark_query, NULL,
-		    MHD_OPTION_END);
-	return MHD_start_daemon(MHD_USE_EPOLL, 0, NULL, NULL, answer, e,
+	struct MHD_OptionItem	 tls[] = {
+		{ MHD_OPTION_HTTPS_MEM_CERT, 0, e->cert },
+		{ MHD_OPTION_HTTPS_MEM_KEY, 0, e->key },
+		{ MHD_OPTION_HTTPS_PRIORITIES, 0,
+		    e->wc.tls13_only ? tls13_up : tls12_up },
+		/* A trust makes GnuTLS ask the client for a certificate. */
+		{ e->client_ca != NULL ? MHD_OPTION_HTTPS_MEM_TRUST :
+		    MHD_OPTION_END, 0, e->client_ca },
+		{ MHD_OPTION_END, 0, NULL }
+	};
+
+	return MHD_start_daemon(MHD_USE_EPOLL |
+	    (e->cert != NULL ? MHD_USE_TLS : 0), 0, NULL, NULL, answer, e,
 	    MHD_OPTION_LISTEN_SOCKET, fd,
 	    MHD_OPTION_CONNECTION_LIMIT, (unsigned)EXPORTER_MAX_CONNECTIONS,
 	    MHD_OPTION_CONNECTION_MEMORY_LIMIT,
 	    (size_t)EXPORTER_CONNECTION_MEMORY,
 	    MHD_OPTION_CONNECTION_TIMEOUT, (unsigned)EXPORTER_IDLE_SECONDS,
 	    MHD_OPTION_URI_LOG_CALLBACK, mark_query, NULL,
+	    MHD_OPTION_ARRAY, e->cert != NULL ? tls : tls + 4,
 	    MHD_OPTION_END);
 }
 
@@ -481,6 +624,10 @@ read_web_config(struct exporter *e, const char *path)
 	    ((e->cert = read_pem(e->wc.cert_file)) == NULL ||
 	    (e->key = read_pem(e->wc.key_file)) == NULL))
 		return -1;
+	if (e->wc.client_ca_file != NULL &&
+	    e->wc.client_auth != CLIENT_CERT_NONE &&
+	    (e->client_ca = read_pem(e->wc.client_ca_file)) == NULL)
+		return -1;
 	return 0;
 }
 
@@ -504,7 +651,8 @@ exporter_start(const struct config *c, int (*interrupted)(void),
 	}
 	make_room_for_connections();
 	e->c = c;
-	e->mem.interrupted = interrupted;
+	signalled = interrupted;
+	e->mem.interrupted = scrape_interrupted;
 	for (i = 0; i < n; i++) {
 		if ((e->d[e->nd] = serve_socket(e, fds[i])) == NULL) {
 			fprintf(stderr, "xml2prom: cannot serve HTTP (%s)\n",
@@ -604,6 +752,7 @@ exporter_stop(struct exporter *e)
 	buf_free(&e->page);
 	webconfig_free(&e->wc);
 	free(e->cert);
+	free(e->client_ca);
 	if (e->key != NULL)
 		explicit_bzero(e->key, strlen(e->key));
 	free(e->key);

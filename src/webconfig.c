@@ -113,6 +113,29 @@ each_key(struct reader *r, const char *what,
 	return -1;
 }
 
+/* The toolkit's names (Go's tls.ClientAuthType) that xml2prom honours. */
+static int
+client_auth_named(const char *name, enum client_auth *auth)
+{
+	static const struct {
+		const char		*name;
+		enum client_auth	 auth;
+	} names[] = {
+		{ "NoClientCert", CLIENT_CERT_NONE },
+		{ "RequireAnyClientCert", CLIENT_CERT_ANY },
+		{ "VerifyClientCertIfGiven", CLIENT_CERT_IF_GIVEN },
+		{ "RequireAndVerifyClientCert", CLIENT_CERT_VERIFIED }
+	};
+	size_t	 i;
+
+	for (i = 0; name != NULL && i < sizeof(names) / sizeof(names[0]); i++)
+		if (strcmp(name, names[i].name) == 0) {
+			*auth = names[i].auth;
+			return 0;
+		}
+	return -1;
+}
+
 static int
 take_tls(struct reader *r, const char *key, size_t line, struct webconfig *wc)
 {
@@ -126,10 +149,11 @@ take_tls(struct reader *r, const char *key, size_t line, struct webconfig *wc)
 	if (strcmp(key, "client_ca_file") == 0)
 		return scalar_value(r, key, &wc->client_ca_file);
 	if (strcmp(key, "client_auth_type") == 0) {
-		if ((rc = scalar_value(r, key, &v)) == 0 && v != NULL &&
-		    strcmp(v, "NoClientCert") != 0)
-			rc = say(r, line, "client_auth_type '%s': only "
-			    "NoClientCert is supported", v);
+		if ((rc = scalar_value(r, key, &v)) == 0 &&
+		    client_auth_named(v, &wc->client_auth) == -1)
+			rc = say(r, line, "client_auth_type '%s': NoClientCert, "
+			    "RequireAnyClientCert, VerifyClientCertIfGiven or "
+			    "RequireAndVerifyClientCert", v != NULL ? v : "");
 		free(v);
 		return rc;
 	}
@@ -182,9 +206,12 @@ check_tls(struct reader *r, const struct webconfig *wc)
 	if ((wc->cert_file == NULL) != (wc->key_file == NULL))
 		return say(r, 1, "%s", "tls_server_config: give both "
 		    "cert_file and key_file");
-	if (wc->client_ca_file != NULL)
-		return say(r, 1, "%s", "tls_server_config: client_ca_file: "
-		    "client certificates are not supported");
+	if (wc->client_auth != CLIENT_CERT_NONE && wc->client_ca_file == NULL)
+		return say(r, 1, "%s", "tls_server_config: client_auth_type "
+		    "other than NoClientCert: give client_ca_file");
+	if (wc->client_ca_file != NULL && wc->cert_file == NULL)
+		return say(r, 1, "%s", "tls_server_config: client_ca_file "
+		    "needs cert_file and key_file");
 	return 0;
 }
 

@@ -34,7 +34,8 @@ restore_textfile() {
 	[ "$(readlink "$textfile/apt.prom" 2>/dev/null)" = "$victim/apt.prom" ] &&
 	    rm -f "$textfile/apt.prom"
 	rm -rf "$textfile"/debtest* "$textfile"/.debtest*
-	rm -f /etc/xml2prom/debtest*.conf /etc/systemd/system/timers.target.wants/xml2prom@debtest.timer
+	rm -f /etc/xml2prom/debtest*.conf /etc/systemd/system/timers.target.wants/xml2prom@debtest.timer \
+	    /etc/systemd/system/sockets.target.wants/xml2prom-exporter.socket
 	[ -d "$textfile.moved" ] && rm -rf "$textfile" && mv "$textfile.moved" "$textfile"
 	dpkg-statoverride --remove "$textfile" >/dev/null 2>&1
 	mkdir -p "$textfile"
@@ -68,6 +69,8 @@ dpkg-deb -c "$deb" | awk '$1 !~ /^d/ { sub(/^\./, "", $6); print $6 }' >"$scratc
 dpkg-deb -f "$deb" Depends >"$scratch/depends"
 check "it depends on the libraries the binary links" \
     sh -c "grep -q 'libxml2' '$scratch/depends' && grep -q 'zlib1g' '$scratch/depends' && grep -q 'libc6' '$scratch/depends'"
+check "...the exporter mode's: libmicrohttpd12, libgnutls30 (client certificates), libyaml-0-2" \
+    sh -c "grep -q 'libmicrohttpd12' '$scratch/depends' && grep -q 'libgnutls30' '$scratch/depends' && grep -q 'libyaml-0-2' '$scratch/depends'"
 check "it recommends node_exporter" \
     sh -c "dpkg-deb -f '$deb' Recommends | grep -qx prometheus-node-exporter"
 check "the cron file and example.conf are conffiles" \
@@ -146,14 +149,24 @@ status=$?
 check "dpkg -i installs it" test $status -eq 0
 [ $status -eq 0 ] || cat "$scratch/dpkg"
 check "the binary runs" sh -c "/usr/bin/xml2prom --version | grep -q '^xml2prom '"
-for u in xml2prom.service xml2prom.timer xml2prom@.service xml2prom@.timer; do
+for u in xml2prom.service xml2prom.timer xml2prom@.service xml2prom@.timer \
+    xml2prom-exporter.service xml2prom-exporter.socket; do
 	check "$u is installed" test -f "/lib/systemd/system/$u"
 done
 check "the units start /usr/bin/xml2prom" \
-    sh -c "for u in xml2prom.service xml2prom@.service; do
+    sh -c "for u in xml2prom.service xml2prom@.service xml2prom-exporter.service; do
         grep -q '^ExecStart=/usr/bin/xml2prom ' /lib/systemd/system/\$u || exit 1
         ! grep '^ExecStart=' /lib/systemd/system/\$u | grep -vq '^ExecStart=/usr/bin/xml2prom ' || exit 1
     done"
+check "the exporter's units pass systemd-analyze verify" \
+    systemd-analyze verify --man=no /lib/systemd/system/xml2prom-exporter.socket /lib/systemd/system/xml2prom-exporter.service
+# The installed binary under socket activation, as the socket unit runs it.
+ep=$(python3 -c 'import random; print(random.randint(21850, 21899))')
+systemd-socket-activate -l 127.0.0.1:"$ep" /usr/bin/xml2prom --web.systemd-socket examples/store.xml 2>"$scratch/exporter.log" &
+epid=$!
+check "the installed exporter serves /metrics on systemd's socket" \
+    wait_for 10 sh -c "curl -sf 'http://127.0.0.1:$ep/metrics' | grep -q '^store_read_success{.*} 1$'"
+kill -TERM "$epid"; wait "$epid"
 check "the cron file is installed" test -f /etc/cron.d/xml2prom
 check "...shipped disabled: its line commented out" \
     sh -c "grep -q '^#\\* \\* \\* \\* \\* root ' /etc/cron.d/xml2prom &&
@@ -217,6 +230,8 @@ stop_ne
 wants=/etc/systemd/system/timers.target.wants
 mkdir -p "$wants"
 ln -sf /lib/systemd/system/xml2prom@.timer "$wants/xml2prom@debtest.timer"
+mkdir -p /etc/systemd/system/sockets.target.wants
+ln -sf /lib/systemd/system/xml2prom-exporter.socket /etc/systemd/system/sockets.target.wants/
 printf 'STORE=/nonexistent\n' >/etc/xml2prom/debtest-foreign.conf
 printf 'node_load1 1\n' >"$textfile/debtest-foreign.prom"
 xml2prom -o "$textfile/debtest-manual.prom" "$scratch/srv/store.xml"
@@ -230,6 +245,9 @@ check "...an instance's output and its lock, saying so" \
         grep -qF 'removed $textfile/debtest.prom, the output of xml2prom@debtest' '$scratch/dpkg'"
 check "...the link systemctl enable made" \
     sh -c "test ! -L '$wants/xml2prom@debtest.timer' && grep -qF 'removed $wants/xml2prom@debtest.timer' '$scratch/dpkg'"
+check "...and the exporter's socket enabled" \
+    sh -c "test ! -L /etc/systemd/system/sockets.target.wants/xml2prom-exporter.socket &&
+        grep -qF 'removed /etc/systemd/system/sockets.target.wants/xml2prom-exporter.socket' '$scratch/dpkg'"
 check "...keeps an instance's file that is not only xml2prom's, saying so" \
     sh -c "test -f '$textfile/debtest-foreign.prom' &&
         grep -qF 'kept $textfile/debtest-foreign.prom: not a file only xml2prom wrote' '$scratch/dpkg'"

@@ -116,6 +116,35 @@ stores_part <"$scratch/c/2" >"$scratch/c/scraped"
 check "...equal to a one-shot run's text" cmp "$scratch/c/once" "$scratch/c/scraped"
 kill -TERM "$web"; wait "$web"
 
+# --- a re-read bounded by the scrape's X-Prometheus-Scrape-Timeout-Seconds
+# (a store of 2 000 000 rows: a whole read takes more than a second)
+"$top/build/genstore" "${EXPORTER_TIMEOUT_ROWS:-2000000}" >"$scratch/big.xml"
+p=$(port)
+start "$scratch/t.log" "$XML2PROM" --web.listen-address=127.0.0.1:"$p" "$scratch/big.xml"
+web=$pid
+wait_for 5 serving "$p"
+tmo() { curl -s -m 30 -H 'X-Prometheus-Scrape-Timeout-Seconds: 0.2' -o "$1" -w '%{time_total}' "http://127.0.0.1:$p/metrics"; }
+t_first=$(tmo "$scratch/t0")
+check "timeout 0.2 s, no read before: answered within 1 s" awk -v t="$t_first" 'BEGIN { exit !(t < 1) }'
+check "...the store's failure series, reason \"limit\"" grep -q '^store_read_failure{path=".*big.xml",reason="limit"} 1$' "$scratch/t0"
+check "...xml2prom_scrape_timed_out 1" grep -q '^xml2prom_scrape_timed_out 1$' "$scratch/t0"
+t_whole=$(curl -s -m 60 -o "$scratch/t1" -w '%{time_total}' "http://127.0.0.1:$p/metrics")
+check "no timeout header: the whole read served (success 1, timed_out 0)" \
+    sh -c "grep -q '^store_read_success{.*} 1$' '$scratch/t1' && grep -q '^xml2prom_scrape_timed_out 0$' '$scratch/t1'"
+echo '<!-- changed -->' >>"$scratch/big.xml"
+t_again=$(tmo "$scratch/t2")
+echo "# a scrape with timeout 0.2 s: ${t_first}s with no read before, ${t_again}s re-reading a changed store; a whole read ${t_whole}s"
+check "changed store, timeout 0.2 s: answered within 1 s" awk -v t="$t_again" 'BEGIN { exit !(t < 1) }'
+check "...faster than a whole read" awk -v a="$t_again" -v w="$t_whole" 'BEGIN { exit !(a < w) }'
+grep -v '^xml2prom_\|^# [A-Z]* xml2prom_' "$scratch/t1" >"$scratch/t1.stores"
+grep -v '^xml2prom_\|^# [A-Z]* xml2prom_' "$scratch/t2" >"$scratch/t2.stores"
+check "...the last whole read's series, byte for byte" cmp "$scratch/t1.stores" "$scratch/t2.stores"
+check "...xml2prom_scrape_timed_out 1" grep -q '^xml2prom_scrape_timed_out 1$' "$scratch/t2"
+check "...said on standard error" grep -q 'abandoned at its timeout: served the last whole read' "$scratch/t.log"
+check "...and the next scrape without a header reads it whole" sh -c "curl -s -m 60 'http://127.0.0.1:$p/metrics' | grep -q '^xml2prom_scrape_timed_out 0$'"
+kill -TERM "$web"; wait "$web"
+rm -f "$scratch/big.xml"
+
 # --- bounds: 1 000 idle connections, then many scrapes
 p=$(port)
 start "$scratch/b.log" "$XML2PROM" --web.listen-address=127.0.0.1:"$p" "$store"
@@ -207,8 +236,12 @@ check "web config: an unknown key refused with file:line" \
 check "web config: an unknown top key refused" webconf_refused "http_server_config: {}" "1: unknown key"
 check "web config: a password not a bcrypt hash refused" \
     webconf_refused "$(printf 'basic_auth_users:\n  u: secret')" "2: basic_auth_users: u: expected a bcrypt hash"
-check "web config: client certificates refused, not ignored" \
-    webconf_refused "$(printf 'tls_server_config:\n  client_auth_type: RequireAndVerifyClientCert')" "2: client_auth_type"
+check "web config: client certificates asked with no client_ca_file refused" \
+    webconf_refused "$(printf 'tls_server_config:\n  cert_file: a\n  key_file: b\n  client_auth_type: RequireAndVerifyClientCert')" "1: tls_server_config: client_auth_type other than NoClientCert: give client_ca_file"
+check "web config: RequestClientCert (not verified, not required) refused" \
+    webconf_refused "$(printf 'tls_server_config:\n  client_auth_type: RequestClientCert')" "2: client_auth_type 'RequestClientCert'"
+check "web config: client_ca_file without a certificate of its own refused" \
+    webconf_refused "$(printf 'tls_server_config:\n  client_ca_file: ca.pem')" "1: tls_server_config: client_ca_file needs cert_file"
 check "web config: TLS 1.1 refused" \
     webconf_refused "$(printf 'tls_server_config:\n  min_version: TLS11')" "2: min_version"
 check "web config: bad YAML refused with its file" webconf_refused "basic_auth_users: {a: [" ""
@@ -230,6 +263,50 @@ printf '\026\003\001\000\377garbage' | timeout 3 python3 -c "import socket,sys; 
 try: s.recv(100)
 except Exception: pass" >/dev/null 2>&1
 check "...a bad handshake, then the next scrape: 200" test "$(status_of --cacert "$w/cert.pem" -u prom:s3cret "$su/metrics")" = 200
+
+# --- client certificates (client_ca_file, client_auth_type): a CA, the
+# server's and a client's certificates, and a stranger's from another CA
+pki="$scratch/pki"
+mkdir -p "$pki"
+mkca() { openssl req -x509 -newkey rsa:2048 -nodes -keyout "$pki/$1.key" -out "$pki/$1.pem" -days 2 -subj "/CN=$1" >/dev/null 2>&1; }
+mkcert() {	# mkcert NAME CA [openssl x509 options]
+	openssl req -newkey rsa:2048 -nodes -keyout "$pki/$1.key" -out "$pki/$1.csr" -subj "/CN=$1" >/dev/null 2>&1
+	_n=$1 _ca=$2
+	shift 2
+	openssl x509 -req -in "$pki/$_n.csr" -CA "$pki/$_ca.pem" -CAkey "$pki/$_ca.key" -CAcreateserial \
+	    -out "$pki/$_n.pem" -days 2 "$@" >/dev/null 2>&1
+}
+mkca ca; mkca other
+printf 'subjectAltName=IP:127.0.0.1\n' >"$pki/san.ext"
+mkcert server ca -extfile "$pki/san.ext"; mkcert client ca; mkcert stranger other
+mtls() {	# mtls AUTH_TYPE PORT: an exporter asking for client certificates
+	printf 'tls_server_config:\n  cert_file: %s\n  key_file: %s\n  client_ca_file: %s\n  client_auth_type: %s\n' \
+	    "$pki/server.pem" "$pki/server.key" "$pki/ca.pem" "$1" >"$pki/$1.yml"
+	start "$pki/$1.log" "$XML2PROM" --web.listen-address=127.0.0.1:"$2" --web.config.file="$pki/$1.yml" "$store"
+	wait_for 5 curl -s --cacert "$pki/ca.pem" -o /dev/null "https://127.0.0.1:$2/"
+}
+as() {	# as WHO PORT: the status of /metrics with WHO's certificate (none: none)
+	if [ "$1" = none ]; then status_of --cacert "$pki/ca.pem" "https://127.0.0.1:$2/metrics"
+	else status_of --cacert "$pki/ca.pem" --cert "$pki/$1.pem" --key "$pki/$1.key" "https://127.0.0.1:$2/metrics"; fi
+}
+mp=$(port)
+mtls RequireAndVerifyClientCert "$mp"
+mtlspid=$pid
+check "RequireAndVerifyClientCert: a client certificate from client_ca_file's CA: 200" test "$(as client "$mp")" = 200
+check "...no client certificate: 403" test "$(as none "$mp")" = 403
+check "...a certificate from another CA: 403" test "$(as stranger "$mp")" = 403
+check "...and the next scrape with the right one: 200" test "$(as client "$mp")" = 200
+ip=$(port)
+mtls VerifyClientCertIfGiven "$ip"
+check "VerifyClientCertIfGiven: none: 200" test "$(as none "$ip")" = 200
+check "...the right one: 200" test "$(as client "$ip")" = 200
+check "...another CA's: 403" test "$(as stranger "$ip")" = 403
+kill -TERM "$pid"; wait "$pid"
+ap=$(port)
+mtls RequireAnyClientCert "$ap"
+check "RequireAnyClientCert: none: 403" test "$(as none "$ap")" = 403
+check "...another CA's (not verified): 200" test "$(as stranger "$ap")" = 200
+kill -TERM "$pid"; wait "$pid"
 
 # --- SIGHUP reads the users again; with --every and -o, the file written too
 hash2=$(htpasswd -nbBC 5 prom other | cut -d: -f2)
@@ -275,6 +352,14 @@ scrape_configs:
     tls_config: { ca_file: $w/cert.pem }
     basic_auth: { username: prom, password: wrong }
     static_configs: [ { targets: ['127.0.0.1:$sp'] } ]
+  - job_name: mtls
+    scheme: https
+    tls_config: { ca_file: $pki/ca.pem, cert_file: $pki/client.pem, key_file: $pki/client.key }
+    static_configs: [ { targets: ['127.0.0.1:$mp'] } ]
+  - job_name: mtls-none
+    scheme: https
+    tls_config: { ca_file: $pki/ca.pem }
+    static_configs: [ { targets: ['127.0.0.1:$mp'] } ]
 EOF
 start "$scratch/prom/log" prometheus --config.file="$scratch/prom/prometheus.yml" \
     --storage.tsdb.path="$scratch/prom/data" --web.listen-address=127.0.0.1:"$pp" \
@@ -298,6 +383,9 @@ check "Prometheus over HTTPS with basic auth: up" wait_for 20 up tls
 down() { q "up{job=\"$1\"}" | grep -q '"value":\[[0-9.]*,"0"\]'; }
 check "...with a wrong password: down" wait_for 20 down tls-wrong
 check "...for 401" sh -c "curl -s 'http://127.0.0.1:$pp/api/v1/targets' | grep -q '401 Unauthorized'"
+check "Prometheus with a client certificate (tls_config cert_file, key_file): up" wait_for 20 up mtls
+check "...without one: down" wait_for 20 down mtls-none
+check "...for 403" sh -c "curl -s 'http://127.0.0.1:$pp/api/v1/targets' | grep -q '403 Forbidden'"
 check "vmagent: its scrape of it reached Prometheus" wait_for 20 sh -c \
     "curl -s 'http://127.0.0.1:$pp/api/v1/query' --data-urlencode 'query=store_rows{job=\"vmagent\",type=\"book\"}' | grep -q '\"4\"\\]'" ||
     tail -5 "$scratch/prom/vm.log"
@@ -321,7 +409,7 @@ print(v if len(r) == 1 and float(r[0]["value"][1]) == float(v) else
 check "Prometheus: every series of the one-shot file, same value" same_series xml2prom
 check "vmagent: every series of the one-shot file, same value" same_series vmagent
 check "Prometheus over HTTPS: every series of the one-shot file, same value" same_series tls
-kill -TERM "$vm" "$prom" "$web" "$tls"; wait "$vm" "$prom" "$web" "$tls" 2>/dev/null
+kill -TERM "$vm" "$prom" "$web" "$tls" "$mtlspid"; wait "$vm" "$prom" "$web" "$tls" "$mtlspid" 2>/dev/null
 
 # --- the Pushgateway recipe (README): a one-shot run pushed
 gp=$(port)
