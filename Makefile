@@ -30,13 +30,16 @@ LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
 		   src/rowpath.c src/trust.c src/entgraph.c src/promread.c src/collide.c \
 		   src/xmlcompat.c src/xpexpr.c src/xpscope.c src/xplower.c src/xpstream.c src/rowtree.c \
 		   src/fieldexpr.c src/xmlerr.c src/input.c src/rowset.c \
-		   src/capture.c src/rowread.c src/entities.c src/storeread.c src/firstrow.c \
-		   src/scan.c \
+		   src/entities.c src/storeread.c \
+		   src/scan/services.c src/scan/capture.c src/scan/rowread.c \
+		   src/scan/firstrow.c src/scan/scan.c \
 		   src/expo.c src/textfile.c src/dump.c src/own.c src/optable.c src/options.c \
 		   src/run.c src/resident.c src/survey.c src/surveyout.c \
 		   src/httproute.c src/httpserve.c src/webconfig.c
 LIB_OBJS	 = $(LIB_SRCS:.c=.o)
-HEADERS		 = $(wildcard include/*.h)
+# The scanner's files (src/scan/) include their private scanner.h from
+# beside them; only include/ is on the include path.
+HEADERS		 = $(wildcard include/*.h) src/scan/scanner.h
 
 all: xml2prom
 
@@ -108,7 +111,7 @@ uninstall:
 		rmdir $(DESTDIR)$$d 2>/dev/null || true; done
 
 clean:
-	rm -f xml2prom src/*.o
+	rm -f xml2prom src/*.o src/scan/*.o
 	rm -rf build
 
 # make deb: build/xml2prom_VERSION_ARCH.deb (examples/deb/build).

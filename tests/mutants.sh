@@ -16,15 +16,15 @@ mutants() {
 --max-series off by one (< for <=)	src/tally.c	s/\Qif (held + added <= m->max_series)\E/if (held + added < m->max_series)/	unit
 --max-series plus one	src/tally.c	s/\Qif (held + added <= m->max_series)\E/if (held + added <= m->max_series + 1)/	unit
 --max-series per set, not per output	src/tally.c	s/\Qt->output = output;\E/(void)output;/	golden
-an element a row of its first set only	src/scan.c	s/\Qrows &= rows - 1)\E/rows = 0)/	golden
-a row of the second set read as the first's	src/scan.c	s/\Qset = &s->sets[s->set_of_bit[__builtin_ctzll(rows)]];\E/set = \&s->sets[0];/	golden
-a matcher's step remembered by the name alone	src/scan.c	s/\Q ^\E\s+\Q(parent * 0xc2b2ae3d27d4eb4fULL);\E(.*?)\Q || e->parent != parent) {\E/;$1) {/s	golden
-text not heard again once a read ends	src/scan.c	s/\Qs->reading_text > 0 ? on_text : NULL;\E/NULL;/	golden
-a date remembered by its length	src/rowread.c	s/\Qmemcmp(f->date_text.data, p, len) != 0) {\E/0) {/	golden
+an element a row of its first set only	src/scan/scan.c	s/\Qrows &= rows - 1)\E/rows = 0)/	golden
+a row of the second set read as the first's	src/scan/scan.c	s/\Qset = &s->sets[s->set_of_bit[__builtin_ctzll(rows)]];\E/set = \&s->sets[0];/	golden
+a matcher's step remembered by the name alone	src/scan/scan.c	s/\Q ^\E\s+\Q(parent * 0xc2b2ae3d27d4eb4fULL);\E(.*?)\Q || e->parent != parent) {\E/;$1) {/s	golden
+text not heard again once a read ends	src/scan/scan.c	s/\Qs->reading_text > 0 ? on_text : NULL;\E/NULL;/	golden
+a date remembered by its length	src/scan/rowread.c	s/\Qmemcmp(f->date_text.data, p, len) != 0) {\E/0) {/	golden
 a decimal scaled by a rounded reciprocal	src/xpstream.c	s/\Qv += (double)fraction \/ exact_ten[zeros + places];\E/v += (double)fraction * (1.0 \/ exact_ten[zeros + places]);/	unit
 every family linked to the first's group	src/tally.c	s/\Qreturn rows->same[i];\E/return rows->same[0];/	golden
-a row's own attribute read past its limit	src/rowread.c	s/\Qif (rs.text[i].len > l->limit) {\E/if (0) {/	golden
-only one set's row closed at a depth	src/scan.c	s/\Qwhile (first > 0 && s->rows[first - 1].depth == s->depth)\E/if (first > 0 \&\& s->rows[first - 1].depth == s->depth)/	consistency
+a row's own attribute read past its limit	src/scan/rowread.c	s/\Qif (rs.text[i].len > l->limit) {\E/if (0) {/	golden
+only one set's row closed at a depth	src/scan/scan.c	s/\Qwhile (first > 0 && s->rows[first - 1].depth == s->depth)\E/if (first > 0 \&\& s->rows[first - 1].depth == s->depth)/	consistency
 another run's sets overwritten under -d	src/run.c	s/\Qfound = foreign_set(c, line, len);\E/found = 0;/	operator
 another prefix's file overwritten under -d	src/run.c	s/\Q|| writes_family(c, line, n))\E/|| n != strlen(c->expo.prefix) + 13)/	operator
 the temp file's fsync skipped	src/textfile.c	s/\Qif (fsync(fd) == -1)\E/if (0)/	faults
@@ -36,9 +36,9 @@ a non-regular output replaced	src/textfile.c	s/\Qif (fstatat(tf->dir_fd, tf->bas
 the lock's mode set through a hard link	src/textfile.c	s/\Q&& st.st_nlink == 1 &&\E/\&\&/	security
 a root run writes into another user's directory	src/textfile.c	s/\Qif (st.st_uid != 0 || ((st.st_mode\E/if (0 \&\& ((st.st_mode/	security
 a root run reads through another user's link	src/trust.c	s/\Qif (geteuid() != 0 || (st->st_mode & S_IROTH) != 0)\E/if (1)/	security
-a row's tree unbounded	src/scan.c	s/\Qif (s->tree.held <= SCAN_MAX_ROW_BYTES)\E/if (1)/	security
+a row's tree unbounded	src/scan/scan.c	s/\Qif (s->tree.held <= SCAN_MAX_ROW_BYTES)\E/if (1)/	security
 a backslash not escaped in a label	src/expo.c	s/\Q*s != '\\' && *s != '"'\E/*s != '"'/	golden
-a leak on the scan path	src/scan.c	s/\n\s+buf_free\(&s->why\);//	sh: make -s build/fuzz/replay-scan >/dev/null 2>&1 && . tests/lib.sh && replay_corpus scan
+a leak on the scan path	src/scan/scan.c	s/\n\s+buf_free\(&s->why\);//	sh: make -s build/fuzz/replay-scan >/dev/null 2>&1 && . tests/lib.sh && replay_corpus scan
 a run writes series another file holds	src/run.c	s/\Q> 0 && !c->check)\E/> 0 \&\& 0)/	operator
 a wrong --rows not said in the journal	src/run.c	s/(warn_journal = )!c->quiet && stderr_is_journal\(\);/${1}0;/	operator
 an entity loop left to libxml2	src/entgraph.c	s/\Qif (e-- == 0)\E/if (1)/	golden
@@ -46,8 +46,8 @@ the entity budget as loose as before	include/scan.h	s/(define SCAN_ENTITY_FACTOR
 date:seconds() refuses a five-digit year	src/datetime.c	s/\Qif (c->p - first < 4 ||\E/if (c->p - first != 4 ||/	datetime
 substring() rounding a half down	src/xpstream.c	s/\Qi = (int)in + (in - floor(in) >= 0.5);\E/i = (int)in + (in - floor(in) > 0.5);/	unit
 contains() of an empty string false	src/xpstream.c	s/\Qif (needle == 0)\E(\s+)return 1;/if (needle == 0)${1}return 0;/	unit
-count() of the first node only	src/capture.c	s/\Qc->count += l->attr == NULL\E/c->count = l->attr == NULL/	consistency
-ancestor::T[k] counted from the outermost	src/capture.c	s/\Qn + 1 - (size_t)def->position;\E/(size_t)def->position;/	consistency
+count() of the first node only	src/scan/capture.c	s/\Qc->count += l->attr == NULL\E/c->count = l->attr == NULL/	consistency
+ancestor::T[k] counted from the outermost	src/scan/capture.c	s/\Qn + 1 - (size_t)def->position;\E/(size_t)def->position;/	consistency
 a path compared as a string	src/xplower.c	s/\Qif (is_node_set(x->args[k]))\E\s+return -1;/(void)0;/	unit
 an unchanged store judged by its size alone	src/run.c	s/\Qsame_time(st.st_mtim, id->mtime) &&\E\s+\Qsame_time(st.st_ctim, id->ctime) &&\E//	resident
 SIGTERM waits for a read to end	src/resident.c	s/\Qif (seen || calls++ % 16 != 0)\E/if (1)/	resident

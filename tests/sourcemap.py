@@ -1,7 +1,7 @@
 #!/usr/bin/python3
 """sourcemap.py: the README's list of sources against src/ (tests/kit.sh).
 
-Every src/*.c is listed once, nothing else is, and each is described by
+Every src/*.c and src/*/*.c is listed once, nothing else is, and each is described by
 its header's first sentence ("/* NAME.c: ... ." up to the first period
 that ends a sentence).  Each failure says the exact README line to write.
 Run from the top of the tree; exit 1 on any difference.
@@ -50,7 +50,8 @@ def readme_items(path):
 def main():
     items = readme_items("README.md")
     bad = 0
-    for path in sorted(glob.glob("src/*.c")):
+    paths = sorted(glob.glob("src/*.c") + glob.glob("src/*/*.c"))
+    for path in paths:
         name = os.path.basename(path)
         want = first_sentence(path)
         if want is None:
@@ -66,7 +67,7 @@ def main():
                   "'  - `%s`: %s'" % (name, items[name], name, want))
             bad += 1
     for name in sorted(items):
-        if not os.path.exists(os.path.join("src", name)):
+        if name not in [os.path.basename(p) for p in paths]:
             print("README.md: lists %s, which is not in src/: remove its "
                   "line" % name)
             bad += 1

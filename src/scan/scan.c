@@ -10,7 +10,6 @@
  * (storeread.h); the SAX user data is the scanner itself, whose first
  * member is that read.
  */
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -21,46 +20,6 @@
 
 #include "scanner.h"
 #include "xmlcompat.h"
-
-/* Names are compared as the parser's dictionary's pointers first. */
-const char *
-scanner_intern(void *ctxt, const char *name)
-{
-	return (const char *)xmlDictLookup(xmlcompat_dict(ctxt), XMLSTR(name),
-	    -1);
-}
-
-unsigned long
-scanner_line(const struct scanner *s)
-{
-	return xmlcompat_document_line(s->ctxt);
-}
-
-/* Stops the parse for a reason of ours; the first reason is the one told. */
-void
-scanner_stop(struct scanner *s, enum failure f, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	storeread_vstop(&s->rd, f, fmt, ap);
-	va_end(ap);
-}
-
-void
-scanner_too_long(struct scanner *s, const struct set_reader *set,
-    size_t field)
-{
-	scanner_stop(s, FAILURE_LIMIT, "a row's %s is longer than %d bytes",
-	    set->field[field].label, SCAN_MAX_FIELD_LEN);
-}
-
-void
-scanner_holds_too_much(struct scanner *s)
-{
-	scanner_stop(s, FAILURE_LIMIT, "a row holds more than %u MiB",
-	    SCAN_MAX_ROW_BYTES >> 20);
-}
 
 /* The rows being built hold too much: the store fails, said once. */
 static int
@@ -158,6 +117,38 @@ start_rows(struct scanner *s, uint64_t rows, const struct start_tag *tag)
 }
 
 static void
+on_text(void *user, const xmlChar *ch, int len)
+{
+	struct scanner	*s = user;
+
+	if (s->tree_rows != 0 && (rowtree_text(&s->tree, ch, len),
+	    row_too_big(s)))
+		return;
+	if (s->reading_text > 0)
+		capture_text(s, ch, len);
+}
+
+/*
+ * Text is heard only while some capture reads it (reading_text): the
+ * whitespace between elements and the text no path reads are most of a
+ * store's text events, a call each.  libxml2 reads the parse's handlers
+ * at every event (characters, CDATA, character and predefined entity
+ * references, on every release), so they may change as the parse goes.
+ * The captures count the readers; the handler is flipped here, after
+ * them, when the count leaves or comes back to 0.
+ */
+static void
+hear_text(struct scanner *s)
+{
+	xmlSAXHandlerPtr	 sax = xmlcompat_sax(s->ctxt);
+
+	if (s->hears_all_text)
+		return;
+	sax->characters = sax->ignorableWhitespace =
+	    s->reading_text > 0 ? on_text : NULL;
+}
+
+static void
 on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri, int nb_namespaces, const xmlChar **namespaces,
     int nb_attributes, int nb_defaulted, const xmlChar **attributes)
@@ -165,6 +156,7 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 	struct scanner	*s = user;
 	struct start_tag tag;
 	uint64_t	 rows;
+	int		 was_reading;
 
 	if (storeread_start_tag(&s->rd, nb_namespaces, nb_attributes,
 	    nb_defaulted) == -1)
@@ -180,22 +172,14 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 	    uri, nb_namespaces, namespaces, nb_attributes, attributes,
 	    (rows & s->tree_rows) != 0), row_too_big(s)))
 		return;
-	if (s->reads_inside && s->nrows > 0)
+	if (s->reads_inside && s->nrows > 0) {
+		was_reading = s->reading_text > 0;
 		capture_step_in(s, &tag, uri);
+		if (!was_reading && s->reading_text > 0)
+			hear_text(s);
+	}
 	if (rows != 0)
 		start_rows(s, rows, &tag);
-}
-
-static void
-on_text(void *user, const xmlChar *ch, int len)
-{
-	struct scanner	*s = user;
-
-	if (s->tree_rows != 0 && (rowtree_text(&s->tree, ch, len),
-	    row_too_big(s)))
-		return;
-	if (s->reading_text > 0)
-		capture_text(s, ch, len);
 }
 
 static void
@@ -234,33 +218,20 @@ on_end(void *user, const xmlChar *localname, const xmlChar *prefix,
     const xmlChar *uri)
 {
 	struct scanner	*s = user;
+	int		 was_reading;
 
 	(void)localname, (void)prefix, (void)uri;
-	if (s->reads_inside)
+	if (s->reads_inside) {
+		was_reading = s->reading_text > 0;
 		capture_step_out(s);
+		if (was_reading && s->reading_text == 0)
+			hear_text(s);
+	}
 	if (s->nrows > 0 && s->rows[s->nrows - 1].depth == s->depth)
 		close_rows(s);
 	if (s->tree_rows != 0)
 		rowtree_end(&s->tree, (s->states[s->depth] & s->tree_rows) != 0);
 	s->depth--;
-}
-
-/*
- * Text is heard only while some capture reads it (reading_text): the
- * whitespace between elements and the text no path reads are most of a
- * store's text events, a call each.  libxml2 reads the parse's handlers
- * at every event (characters, CDATA, character and predefined entity
- * references, on every release), so they may change as the parse goes.
- */
-void
-scanner_hear_text(struct scanner *s)
-{
-	xmlSAXHandlerPtr	 sax = xmlcompat_sax(s->ctxt);
-
-	if (s->hears_all_text)
-		return;
-	sax->characters = sax->ignorableWhitespace =
-	    s->reading_text > 0 ? on_text : NULL;
 }
 
 /*

@@ -417,8 +417,7 @@ take_node(struct scanner *s, struct open_row *r, size_t k,
 		v = element_name(l, &tag->name, &len);
 	else if (l->attr == NULL) {
 		c->depth = s->depth;
-		if (s->reading_text++ == 0)
-			scanner_hear_text(s);
+		s->reading_text++;	/* heard from now: see scan.c */
 		return 0;
 	} else if ((v = capture_tag_attribute(l, tag, &len)) == NULL)
 		return 0;
@@ -489,7 +488,6 @@ capture_step_out(struct scanner *s)
 	struct open_row	*r;
 	struct capture	*c;
 	size_t		 i, k, step;
-	int		 was_reading = s->reading_text > 0;
 
 	for (i = 0; i < s->nrows; i++) {
 		r = &s->rows[i];
@@ -508,6 +506,4 @@ capture_step_out(struct scanner *s)
 				c->matched--;
 		}
 	}
-	if (s->reading_text == 0 && was_reading)
-		scanner_hear_text(s);
 }

@@ -12,6 +12,11 @@
  *                or by XPath on the row's tree, then its numbers, then its
  *                sample in the set's tally (or why a value was skipped)
  *   firstrow.c   --dump: what the first row holds
+ *   services.c   what every file above calls: stopping with a reason,
+ *                the limits, the line, interned names
+ * Calls go one way, down: scan.c -> rowread.c -> capture.c, firstrow.c
+ * -> services.c (tests/callgraph.sh shows it); scan.c alone sets the
+ * parser's handlers.
  */
 #ifndef XML2PROM_SCANNER_H
 #define XML2PROM_SCANNER_H
@@ -193,9 +198,8 @@ struct scanner {
 	struct first_row	 first;
 };
 
-/* scan.c */
+/* services.c: the bottom, called by every stage */
 const char *scanner_intern(void *ctxt, const char *name);
-void	scanner_hear_text(struct scanner *);
 void	scanner_stop(struct scanner *, enum failure, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 unsigned long scanner_line(const struct scanner *);
