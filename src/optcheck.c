@@ -12,7 +12,7 @@
 #include "names.h"
 #include "optint.h"
 #include "own.h"
-#include "scan.h"
+#include "bounds.h"
 
 /* Where an option was last given: "FILE:LINE: ", or "" for the command line. */
 static const char *
