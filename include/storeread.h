@@ -27,7 +27,7 @@
 #include "entgraph.h"
 #include "failure.h"
 #include "input.h"
-#include "scan.h"
+#include "bounds.h"
 #include "xmlerr.h"
 
 /* The work entities and defaults make the parser do (entities.c). */

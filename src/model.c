@@ -13,7 +13,7 @@
 #include "model.h"
 #include "names.h"
 #include "own.h"
-#include "scan.h"
+#include "bounds.h"
 #include "xmlcompat.h"
 
 /* Prometheus' default histogram buckets (client_golang DefBuckets). */
