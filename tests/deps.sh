@@ -47,6 +47,9 @@ vmagent			victoria-metrics
 pushgateway		prometheus-pushgateway
 wrk			wrk
 ab			apache2-utils
+nmap			nmap
+oscap			openscap-scanner
+sadf			sysstat
 '
 
 present() {
