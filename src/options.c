@@ -9,6 +9,7 @@
 
 #include <libxml/xmlversion.h>
 
+#include "bounds.h"
 #include "buf.h"
 #include "optint.h"
 #include "own.h"
