@@ -13,6 +13,7 @@
 #include "optint.h"
 #include "own.h"
 #include "bounds.h"
+#include "scan.h"
 
 /* Where an option was last given: "FILE:LINE: ", or "" for the command line. */
 static const char *
