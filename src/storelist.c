@@ -136,7 +136,8 @@ static int
 glob_error(const char *path, int e)
 {
 	(void)path;
-	if (glob_errno == 0)
+	/* A directory of the pattern that is not there: no match. */
+	if (glob_errno == 0 && e != ENOENT && e != ENOTDIR)
 		glob_errno = e;
 	return 0;	/* go on: other directories may match */
 }
@@ -322,7 +323,8 @@ find_conflicts(struct gather *g, const struct store_naming *naming)
 	v = xcalloc(l->nfiles + 1, sizeof(*v));
 	for (i = 0; i < l->nfiles; i++)
 		v[i] = &l->files[i];
-	qsort(v, l->nfiles, sizeof(*v), by_label);
+	if (l->nfiles > 0)
+		qsort(v, l->nfiles, sizeof(*v), by_label);
 	for (i = 0; i + 1 < l->nfiles; i++) {
 		if (strcmp(v[i]->label, v[i + 1]->label) != 0)
 			continue;
@@ -351,7 +353,8 @@ storelist_expand(struct store_list *l, char *const *args, size_t nargs,
 		l->patterns[i].arg = args[i];
 		expand_one(&g, i);
 	}
-	qsort(l->files, l->nfiles, sizeof(*l->files), by_path);
+	if (l->nfiles > 0)
+		qsort(l->files, l->nfiles, sizeof(*l->files), by_path);
 	for (i = 0; i < l->nfiles; i++)
 		l->files[i].label = label_of(l, &l->files[i], naming);
 	find_conflicts(&g, naming);
