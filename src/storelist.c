@@ -361,6 +361,42 @@ storelist_expand(struct store_list *l, char *const *args, size_t nargs,
 	return g.problems;
 }
 
+/*
+ * Could ARG find PATH (its last run's files are not known here)?  A path:
+ * itself; a glob: fnmatch as glob(3) matches; a directory: a name in it
+ * not starting with '.'.
+ */
+static int
+could_find(const char *arg, const char *path)
+{
+	size_t		 n = strlen(arg);
+	const char	*name;
+	struct stat	 st;
+
+	if (strcmp(arg, path) == 0)
+		return 1;
+	if (storelist_is_glob(arg))
+		return fnmatch(arg, path, FNM_PATHNAME | FNM_PERIOD) == 0;
+	while (n > 1 && arg[n - 1] == '/')
+		n--;
+	if (strncmp(arg, path, n) != 0 || path[n] != '/')
+		return 0;
+	name = path + n + 1;
+	return *name != '\0' && *name != '.' && strchr(name, '/') == NULL &&
+	    stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+storelist_could_find(char *const *args, size_t nargs, const char *path)
+{
+	size_t	 i;
+
+	for (i = 0; i < nargs; i++)
+		if (could_find(args[i], path))
+			return 1;
+	return 0;
+}
+
 const struct store_file *
 storelist_find(const struct store_list *l, const char *path)
 {

@@ -79,6 +79,12 @@ check "...one line on stderr naming the pattern" \
 check "...and a series saying it" \
     grep -qxF "store_store_files{store=\"$scratch/none/*.xml\"} 0" "$scratch/none.prom"
 
+mkdir -p "$scratch/tf"
+"$XML2PROM" -d "$scratch/tf" -r //testcase "$reports/run-*.xml" 2>"$scratch/err" &&
+    "$XML2PROM" -d "$scratch/tf" -r //testcase "$reports/run-*.xml" 2>>"$scratch/err"
+check "-d with a glob: named after its directory, and the next run replaces it (its files are its own)" \
+    sh -c "[ $? -eq 0 ] && [ -f '$scratch/tf/reports.prom' ] && [ ! -s '$scratch/err' ]" || cat "$scratch/err"
+
 # --- what a directory may hold besides stores
 d="$scratch/mixed"
 mkdir -p "$d/sub"
