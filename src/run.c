@@ -527,14 +527,53 @@ replace_output(const struct config *c, struct textfile *tf,
 	return status;
 }
 
+/* Did this cycle find what the last found, to the byte? */
+static int
+same_files(const struct store_list *a, const struct store_list *b)
+{
+	const struct store_pattern *pa, *pb;
+	size_t			 i;
+
+	if (a->nfiles != b->nfiles || a->npatterns != b->npatterns)
+		return 0;
+	for (i = 0; i < a->npatterns; i++) {
+		pa = &a->patterns[i];
+		pb = &b->patterns[i];
+		if (pa->kind != pb->kind || pa->found != pb->found ||
+		    pa->conflicts != pb->conflicts || pa->error != pb->error)
+			return 0;
+	}
+	for (i = 0; i < a->nfiles; i++)
+		if (strcmp(a->files[i].path, b->files[i].path) != 0 ||
+		    strcmp(a->files[i].label, b->files[i].label) != 0 ||
+		    a->files[i].pattern != b->files[i].pattern ||
+		    a->files[i].conflict != b->files[i].conflict)
+			return 0;
+	return 1;
+}
+
 /*
  * The reads a resident run keeps for the next: this run's, in place of
  * the last's (those taken again were moved out; the others, of files
- * read again or gone, are freed).  The cycle's files become the memory's.
+ * read again or gone, are freed).  When the same files were found, the
+ * memory's list and array stay where they are and this cycle's go, last
+ * made first freed: a resident run's heap is then the same after 10 000
+ * cycles as after 10.  Otherwise the cycle's files become the memory's.
  */
 static void
 keep_reads(struct run_memory *mem, struct cycle *cy)
 {
+	size_t	 i;
+
+	if (mem->kept != NULL && same_files(&mem->files, &cy->list)) {
+		for (i = 0; i < mem->nkept; i++) {
+			scan_result_free(&mem->kept[i]);
+			mem->kept[i] = cy->results[i];
+		}
+		free(cy->results);
+		cy->results = NULL;
+		return;		/* cy->list freed by cycle_free() */
+	}
 	run_memory_forget(mem);
 	mem->files = cy->list;
 	mem->kept = cy->results;
