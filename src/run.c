@@ -527,31 +527,6 @@ replace_output(const struct config *c, struct textfile *tf,
 	return status;
 }
 
-/* Did this cycle find what the last found, to the byte? */
-static int
-same_files(const struct store_list *a, const struct store_list *b)
-{
-	const struct store_pattern *pa, *pb;
-	size_t			 i;
-
-	if (a->nfiles != b->nfiles || a->npatterns != b->npatterns)
-		return 0;
-	for (i = 0; i < a->npatterns; i++) {
-		pa = &a->patterns[i];
-		pb = &b->patterns[i];
-		if (pa->kind != pb->kind || pa->found != pb->found ||
-		    pa->conflicts != pb->conflicts || pa->error != pb->error)
-			return 0;
-	}
-	for (i = 0; i < a->nfiles; i++)
-		if (strcmp(a->files[i].path, b->files[i].path) != 0 ||
-		    strcmp(a->files[i].label, b->files[i].label) != 0 ||
-		    a->files[i].pattern != b->files[i].pattern ||
-		    a->files[i].conflict != b->files[i].conflict)
-			return 0;
-	return 1;
-}
-
 /*
  * The reads a resident run keeps for the next: this run's, in place of
  * the last's (those taken again were moved out; the others, of files
@@ -565,7 +540,7 @@ keep_reads(struct run_memory *mem, struct cycle *cy)
 {
 	size_t	 i;
 
-	if (mem->kept != NULL && same_files(&mem->files, &cy->list)) {
+	if (mem->kept != NULL && storelist_same(&mem->files, &cy->list)) {
 		for (i = 0; i < mem->nkept; i++) {
 			scan_result_free(&mem->kept[i]);
 			mem->kept[i] = cy->results[i];
