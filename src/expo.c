@@ -86,7 +86,7 @@ tally_of(const struct scope *sc, const struct expo_file *f)
  * labels, and a histogram bucket's le last.
  */
 struct series {
-	const char		*path;
+	const char		*path;		/* the file's label value */
 	const struct group	*group;		/* NULL: none */
 	uint32_t		 mask;
 	const char		*own_name;	/* NULL: none */
@@ -114,7 +114,8 @@ series_labels(struct buf *out, const struct scope *sc,
 	size_t			 i, nth = 0;
 	int			 first = 1;
 
-	label_pair(out, &first, "path", se->path, strlen(se->path));
+	label_pair(out, &first, ep->file_label != NULL ? ep->file_label :
+	    "path", se->path, strlen(se->path));
 	for (i = 0; se->group != NULL && i < sc->set->model.nlabels; i++) {
 		if ((se->mask & (UINT32_C(1) << i)) == 0)
 			continue;
@@ -167,7 +168,7 @@ render_listed_rows(struct buf *out, const struct scope *sc,
     const struct expo_file *f)
 {
 	const struct model *m = &sc->set->model;
-	struct series	 se = { f->path, NULL, 0, "type", NULL, 0, NULL };
+	struct series	 se = { EXPO_FILE_LABEL(f), NULL, 0, "type", NULL, 0, NULL };
 	const char	**wanted;
 	size_t		 i;
 
@@ -194,7 +195,7 @@ render_rows(struct buf *out, const struct scope *sc,
     const struct expo_file *f)
 {
 	const struct model	*m = &sc->set->model;
-	struct series		 se = { f->path, NULL, UINT32_MAX, NULL, NULL,
+	struct series		 se = { EXPO_FILE_LABEL(f), NULL, UINT32_MAX, NULL, NULL,
 				    0, NULL };
 	const struct group	**sorted, **g;
 
@@ -243,7 +244,7 @@ render_skipped(struct buf *out, const struct scope *sc,
     const struct expo_file *f)
 {
 	const struct model *m = &sc->set->model;
-	struct series	 se = { f->path, NULL, 0, "family", NULL, 0, NULL };
+	struct series	 se = { EXPO_FILE_LABEL(f), NULL, 0, "family", NULL, 0, NULL };
 	size_t		 i;
 
 	for (i = 0; i < m->nvalues; i++) {
@@ -294,7 +295,7 @@ render_family(struct buf *out, const struct scope *sc, size_t nth,
     const struct expo_file *f)
 {
 	const struct value_family *vf = &sc->set->model.values[nth];
-	struct series		 se = { f->path, NULL, vf->labels, NULL, NULL,
+	struct series		 se = { EXPO_FILE_LABEL(f), NULL, vf->labels, NULL, NULL,
 				    0, NULL };
 	const struct group	**sorted, **g;
 	double			 v;
@@ -369,7 +370,7 @@ render_set_family(struct buf *out, const struct scope *sc, enum family fam,
 		return;
 	switch (fam) {
 	case TOTAL_ROWS:
-		sample(out, sc, fam, f->path);
+		sample(out, sc, fam, EXPO_FILE_LABEL(f));
 		buf_printf(out, "%" PRIu64 "\n", tally_of(sc, f)->total_rows);
 		break;
 	case ROWS:
@@ -389,11 +390,11 @@ render_store_family(struct buf *out, const struct scope *sc,
     enum family fam, const struct expo_file *f)
 {
 	const struct scan_result *r = f->result;
-	struct series		 se = { f->path, NULL, 0, NULL, NULL, 0, NULL };
+	struct series		 se = { EXPO_FILE_LABEL(f), NULL, 0, NULL, NULL, 0, NULL };
 
 	switch (fam) {
 	case READ_SUCCESS:
-		sample(out, sc, fam, f->path);
+		sample(out, sc, fam, EXPO_FILE_LABEL(f));
 		buf_putc(out, r->ok ? '1' : '0');
 		break;
 	case READ_FAILURE:
@@ -408,7 +409,7 @@ render_store_family(struct buf *out, const struct scope *sc,
 	case LAST_SUCCESS:
 		if (!r->ok && f->carried_success == NULL)
 			return;
-		sample(out, sc, fam, f->path);
+		sample(out, sc, fam, EXPO_FILE_LABEL(f));
 		if (r->ok)
 			expo_format_seconds(out, r->finished);
 		else
@@ -417,17 +418,17 @@ render_store_family(struct buf *out, const struct scope *sc,
 	case FILE_SIZE:
 		if (!r->have_stat)
 			return;
-		sample(out, sc, fam, f->path);
+		sample(out, sc, fam, EXPO_FILE_LABEL(f));
 		buf_printf(out, "%" PRIu64, r->size);
 		break;
 	case FILE_MODIFIED:
 		if (!r->have_stat)
 			return;
-		sample(out, sc, fam, f->path);
+		sample(out, sc, fam, EXPO_FILE_LABEL(f));
 		expo_format_seconds(out, r->mtime);
 		break;
 	case READ_DURATION:
-		sample(out, sc, fam, f->path);
+		sample(out, sc, fam, EXPO_FILE_LABEL(f));
 		expo_format_seconds(out, r->duration);
 		break;
 	default:
@@ -488,14 +489,58 @@ render_family_of_files(struct buf *out, const struct scope *sc,
 static int
 compare_files(const void *a, const void *b)
 {
-	return strcmp(((const struct expo_file *)a)->path,
-	    ((const struct expo_file *)b)->path);
+	return strcmp(EXPO_FILE_LABEL((const struct expo_file *)a),
+	    EXPO_FILE_LABEL((const struct expo_file *)b));
+}
+
+/* A glob's or a directory's count, one series per such argument. */
+static void
+render_store_count(struct buf *out, const struct expo_params *ep,
+    const struct store_list *stores, int conflicts)
+{
+	const struct store_pattern *sp;
+	size_t			 i, k;
+	int			 first;
+
+	for (i = 0; i < stores->npatterns; i++) {
+		sp = &stores->patterns[i];
+		if (sp->kind == STORE_PLAIN)
+			continue;
+		first = 1;
+		buf_printf(out, "%s_%s", ep->prefix, conflicts ?
+		    "store_label_conflicts" : "store_files");
+		label_pair(out, &first, "store", sp->arg, strlen(sp->arg));
+		for (k = 0; k < ep->nlabels; k++)
+			label_pair(out, &first, ep->labels[k].name,
+			    ep->labels[k].value, strlen(ep->labels[k].value));
+		buf_printf(out, "} %zu\n", conflicts ? sp->conflicts : sp->found);
+	}
+}
+
+static void
+render_store_counts(struct buf *out, const struct expo_params *ep,
+    const struct store_list *stores, struct buf *body)
+{
+	buf_reset(body);
+	if (stores != NULL)
+		render_store_count(body, ep, stores, 0);
+	if (body->len == 0)
+		return;
+	family_header(out, ep->prefix, "store_files", "gauge", "Files a glob "
+	    "or a directory of stores found at the last run", NULL);
+	buf_append(out, body->data, body->len);
+	buf_reset(body);
+	render_store_count(body, ep, stores, 1);
+	family_header(out, ep->prefix, "store_label_conflicts", "gauge",
+	    "Files of a glob or a directory not read: another file gave "
+	    "the same label", NULL);
+	buf_append(out, body->data, body->len);
 }
 
 /* Sorts `files` by path, then writes every family that has samples. */
 void
 expo_render(struct buf *out, const struct expo_params *ep,
-    struct expo_file *files, size_t nfiles)
+    struct expo_file *files, size_t nfiles, const struct store_list *stores)
 {
 	struct buf	 body = { 0 }, help = { 0 };
 	struct scope	 sc = { ep, NULL, 0, NULL };
@@ -519,6 +564,7 @@ expo_render(struct buf *out, const struct expo_params *ep,
 	for (fam = READ_SUCCESS; fam < NFAMILIES; fam++)
 		render_family_of_files(out, &sc, (enum family)fam, files,
 		    nfiles, &body, &help);
+	render_store_counts(out, ep, stores, &body);
 	buf_free(&body);
 	buf_free(&help);
 }
@@ -596,6 +642,8 @@ expo_check_names(const struct expo_params *ep, struct buf *err)
 	for (fam = READ_SUCCESS; fam < NFAMILIES; fam++)
 		add_name(&w, ep->prefix, own_families[fam].suffix, "",
 		    "xml2prom's own");
+	add_name(&w, ep->prefix, "store_files", "", "xml2prom's own");
+	add_name(&w, ep->prefix, "store_label_conflicts", "", "xml2prom's own");
 	for (i = 0; i < ep->nsets; i++)
 		set_names(&w, &ep->sets[i]);
 	for (i = 0; i < w.n && rc == 0; i++)
@@ -636,7 +684,7 @@ is_plain_number(const char *s, size_t len)
  * series with exactly the same labels counts.
  */
 char *
-expo_previous_success(const struct expo_params *ep, const char *path,
+expo_previous_success(const struct expo_params *ep, const char *label,
     const char *previous)
 {
 	struct scope	 sc = { ep, NULL, 0, ep->prefix };
@@ -645,7 +693,7 @@ expo_previous_success(const struct expo_params *ep, const char *path,
 	const char	*cursor = previous, *value, *eol;
 	char		*found = NULL;
 
-	sample(&key, &sc, LAST_SUCCESS, path);	/* 'name{labels} ' */
+	sample(&key, &sc, LAST_SUCCESS, label);	/* 'name{labels} ' */
 	while (promread_next(&cursor, &l)) {
 		if (l.kind != PROM_SAMPLE || l.len <= key.len ||
 		    memcmp(l.text, key.data, key.len) != 0)
