@@ -81,6 +81,10 @@ int	tally_add_later(struct tally *, const struct row *,
 void	tally_add_sums(const struct tally_addend *, size_t);
 void	tally_filtered(struct tally *);
 uint64_t tally_rows(const struct tally *, const char *const *labels);
+struct group *tally_group(struct groups *, const char *key, size_t len,
+	    size_t nbuckets);
+const struct group *tally_find(const struct groups *, const char *key,
+	    size_t len);
 const struct group **tally_sorted(const struct groups *);
 const char *tally_key_label(const struct group *, size_t nth);
 
