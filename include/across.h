@@ -43,10 +43,11 @@ enum file_order {
 	FILE_ORDER_MTIME	/* modification time, then name */
 };
 
-/* One file of a pattern, as the run read it. */
+/* One file of a run, as it read it, and the store pattern it came from. */
 struct across_file {
 	const char		*path;
 	const struct scan_result *result;
+	size_t			 pattern;
 };
 
 struct across_failed {
@@ -65,6 +66,12 @@ struct across {
 	size_t			 nfailed;
 };
 
+/* A run's aggregates: one per store pattern. */
+struct across_stores {
+	struct across		*v;
+	size_t			 n;
+};
+
 /* The pure part: one tally into another of the same model. */
 size_t	across_new_series(const struct tally *agg, const struct tally *file);
 void	across_merge(struct tally *agg, const struct tally *file,
@@ -77,5 +84,10 @@ int	across_add(struct across *, const struct rowset *, size_t nsets,
 	    const struct across_file *, uint64_t rank, struct buf *why);
 void	across_free(struct across *);
 int	across_any(const struct rowset *, size_t nsets);
+size_t	across_build(struct across_stores *, const struct rowset *,
+	    size_t nsets, enum file_order, const char *const *patterns,
+	    size_t npatterns, struct across_file *, size_t nfiles,
+	    struct buf *said);
+void	across_stores_free(struct across_stores *);
 
 #endif

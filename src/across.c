@@ -236,6 +236,54 @@ across_add(struct across *a, const struct rowset *sets, size_t nsets,
 	return 0;
 }
 
+/*
+ * A run's aggregates: its files (sorted here into the file order) merged
+ * into their patterns'.  Returns how many files the series guard failed,
+ * each said as a line in `said`.  Nothing without an --across-files set.
+ */
+size_t
+across_build(struct across_stores *st, const struct rowset *sets,
+    size_t nsets, enum file_order order, const char *const *patterns,
+    size_t npatterns, struct across_file *files, size_t nfiles,
+    struct buf *said)
+{
+	struct buf	 why = { 0 };
+	size_t		 p, i, over = 0;
+	uint64_t	 rank;
+
+	memset(st, 0, sizeof(*st));
+	if (!across_any(sets, nsets))
+		return 0;
+	st->v = xcalloc(npatterns + 1, sizeof(*st->v));
+	st->n = npatterns;
+	across_sort(files, nfiles, order);
+	for (p = 0; p < npatterns; p++) {
+		across_init(&st->v[p], patterns[p], sets, nsets);
+		for (i = 0, rank = 1; i < nfiles; i++) {
+			if (files[i].pattern != p)
+				continue;
+			if (across_add(&st->v[p], sets, nsets, &files[i],
+			    rank++, &why) == -1) {
+				buf_printf(said, "%s\n", why.data);
+				over++;
+			}
+		}
+	}
+	buf_free(&why);
+	return over;
+}
+
+void
+across_stores_free(struct across_stores *st)
+{
+	size_t	 i;
+
+	for (i = 0; i < st->n; i++)
+		across_free(&st->v[i]);
+	free(st->v);
+	memset(st, 0, sizeof(*st));
+}
+
 void
 across_free(struct across *a)
 {

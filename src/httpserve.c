@@ -167,7 +167,7 @@ render_timed_out(struct exporter *e, struct buf *out)
 		r[i].error = why;
 		files[i].result = &r[i];
 	}
-	expo_render(out, &e->c->expo, files, e->c->nfiles);
+	(void)run_render_files(e->c, files, e->c->nfiles, out);
 	free(files);
 	free(r);
 }

@@ -489,6 +489,7 @@ check_set(struct config *c, const struct set_options *so,
 	int		 rc = 0;
 
 	set->name = so->name;
+	set->across = so->across;
 	buf_puts(&prefix, c->expo.prefix);
 	if (so->name != NULL)
 		buf_printf(&prefix, "_%s", so->name);
@@ -543,6 +544,31 @@ check_sets(struct config *c, FILE *err)
 	return rc;
 }
 
+/*
+ * --file-order: name or mtime, and only where some set is summed across
+ * files (it would change nothing else: a silent no-op is a wrong option).
+ */
+static int
+check_file_order(struct config *c, const struct raw *raw, FILE *err)
+{
+	const char	*o = raw->file_order;
+
+	if (o == NULL)
+		return 0;
+	if (strcmp(o, "name") == 0)
+		c->expo.file_order = FILE_ORDER_NAME;
+	else if (strcmp(o, "mtime") == 0)
+		c->expo.file_order = FILE_ORDER_MTIME;
+	else
+		return usage_error(err, "%s--file-order '%s': expected name or "
+		    "mtime", where(raw, OPT_FILE_ORDER), o);
+	if (!across_any(c->sets, c->nsets))
+		return usage_error(err, "%s--file-order %s: orders the files of "
+		    "an --across-files set, and no set is given --across-files",
+		    where(raw, OPT_FILE_ORDER), o);
+	return 0;
+}
+
 int
 check_config(struct config *c, struct raw *raw, FILE *err)
 {
@@ -565,5 +591,7 @@ check_config(struct config *c, struct raw *raw, FILE *err)
 		    "'%s' are node_exporter's own (as are node_, go_, "
 		    "process_ and promhttp_): choose another prefix",
 		    where(raw, 'p'), c->expo.prefix, owned);
-	return check_sets(c, err);
+	if (check_sets(c, err) == -1)
+		return -1;
+	return check_file_order(c, raw, err);
 }

@@ -302,11 +302,48 @@ scan_all(const struct config *c, struct scan_result *results,
 	return failed;
 }
 
-/* A failed store keeps the last-success time found in PREVIOUS. */
-static void
+/*
+ * The metrics of FILES (in the order of c->files) into OUT, with the
+ * --across-files sets' aggregates of each store; returns how many files
+ * those aggregates failed (--max-series), said here.
+ */
+size_t
+run_render_files(const struct config *c, struct expo_file *files,
+    size_t nfiles, struct buf *out)
+{
+	struct across_stores	 stores;
+	struct across_file	*af;
+	struct buf		 said = { 0 };
+	size_t			 i, over;
+
+	af = xcalloc(nfiles + 1, sizeof(*af));
+	for (i = 0; i < nfiles; i++) {
+		af[i].path = files[i].path;
+		af[i].result = files[i].result;
+		af[i].pattern = i;	/* each FILE its own store */
+	}
+	over = across_build(&stores, c->sets, c->nsets, c->expo.file_order,
+	    (const char *const *)c->files, c->nfiles, af, nfiles, &said);
+	if (over > 0 && !c->quiet) {
+		fflush(stdout);
+		fprintf(stderr, "xml2prom: %s", said.data);
+	}
+	expo_render(out, &c->expo, files, nfiles, &stores);
+	across_stores_free(&stores);
+	buf_free(&said);
+	free(af);
+	return over;
+}
+
+/*
+ * A failed store keeps the last-success time found in PREVIOUS; returns
+ * how many files the --across-files aggregates failed.
+ */
+static size_t
 render_after(const struct config *c, const char *previous,
     struct scan_result *results, struct buf *out)
 {
+	size_t			 over;
 	struct expo_file	*files;
 	size_t			 i;
 
@@ -318,10 +355,11 @@ render_after(const struct config *c, const char *previous,
 			files[i].carried_success = expo_previous_success(
 			    &c->expo, c->files[i], previous);
 	}
-	expo_render(out, &c->expo, files, c->nfiles);
+	over = run_render_files(c, files, c->nfiles, out);
 	for (i = 0; i < c->nfiles; i++)
 		free(files[i].carried_success);
 	free(files);
+	return over;
 }
 
 /*
@@ -356,17 +394,20 @@ check_verdict(const struct config *c, const struct scan_result *results)
 	return EXIT_CHECK;
 }
 
-static void
+/* Returns how many files the --across-files aggregates failed. */
+static size_t
 render(const struct config *c, const struct textfile *tf,
     struct scan_result *results, size_t failed, struct buf *out)
 {
 	char	*previous = NULL;
+	size_t	 over;
 
 	/* A failed store keeps the last-success time of the previous run. */
 	if (failed > 0 && tf != NULL)
 		previous = textfile_previous(tf);
-	render_after(c, previous, results, out);
+	over = render_after(c, previous, results, out);
 	free(previous);
+	return over;
 }
 
 /*
@@ -514,7 +555,7 @@ run_once(const struct config *c, struct run_memory *mem)
 		status = EXIT_OK;
 		goto out;
 	}
-	render(c, locked ? &tf : NULL, results, failed, &text);
+	failed += render(c, locked ? &tf : NULL, results, failed, &text);
 	status = failed > 0 ? EXIT_FILE : EXIT_OK;
 	if (c->dump)
 		dump_heading(stdout, c->output_path);
@@ -566,7 +607,7 @@ run_render(const struct config *c, struct run_memory *mem,
 			buf_puts(out, previous);
 		status = EXIT_OK;
 	} else {
-		render_after(c, previous, results, out);
+		failed += render_after(c, previous, results, out);
 		status = failed > 0 ? EXIT_FILE : EXIT_OK;
 	}
 	keep_reads(mem, results, c->nfiles);

@@ -373,8 +373,8 @@ test_across(void)
 	struct model	*m = &set.model;
 	struct tally	 ta, tb, tc, agg;
 	struct scan_result ra, rb, rc, rf;
-	struct across_file fa = { "a.xml", &ra }, fb = { "b.xml", &rb },
-			 fc = { "c.xml", &rc }, ff = { "f.xml", &rf };
+	struct across_file fa = { "a.xml", &ra, 0 }, fb = { "b.xml", &rb, 0 },
+			 fc = { "c.xml", &rc, 0 }, ff = { "f.xml", &rf, 0 };
 	struct across	 ac;
 	struct buf	 why = { 0 };
 	const struct group *g;
