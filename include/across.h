@@ -46,12 +46,13 @@ enum file_order {
 /* One file of a run, as it read it, and the store pattern it came from. */
 struct across_file {
 	const char		*path;
+	const char		*label;		/* its label's value (expo.h) */
 	const struct scan_result *result;
 	size_t			 pattern;
 };
 
 struct across_failed {
-	const char	*path;
+	const char	*label;		/* the file's label value */
 	enum failure	 failure;
 };
 
@@ -84,6 +85,8 @@ int	across_add(struct across *, const struct rowset *, size_t nsets,
 	    const struct across_file *, uint64_t rank, struct buf *why);
 void	across_free(struct across *);
 int	across_any(const struct rowset *, size_t nsets);
+size_t	across_own_series(const struct rowset *, size_t nsets,
+	    const struct scan_result *);
 size_t	across_build(struct across_stores *, const struct rowset *,
 	    size_t nsets, enum file_order, const char *const *patterns,
 	    size_t npatterns, struct across_file *, size_t nfiles,

@@ -19,6 +19,7 @@
 #include "buf.h"
 #include "rowset.h"
 #include "scan.h"
+#include "storelist.h"
 
 struct label {
 	const char	*name;
@@ -32,22 +33,41 @@ struct expo_params {
 	const struct label	*labels;	/* constant, after the others */
 	size_t			 nlabels;
 	enum file_order		 file_order;	/* --across-files' */
+	const char		*file_label;	/* --file-label's NAME; NULL:
+						   path */
 };
 
-
+/*
+ * A file's series: labelled with `label` (its --file-label value), or
+ * with path="PATH" when label is NULL; files are written in byte order of
+ * that value.  `pattern` is the store argument it was found by (an index
+ * in storelist.h's patterns).
+ */
 struct expo_file {
 	const char		*path;
+	const char		*label;		/* NULL: path */
+	size_t			 pattern;
 	const struct scan_result *result;
 	char			*carried_success; /* from the previous output */
 };
 
+/* The value of a file's own label: its path, or its --file-label's. */
+#define EXPO_FILE_LABEL(f)	((f)->label != NULL ? (f)->label : (f)->path)
+
+/*
+ * The files' families; then, for each glob or directory of STORES (NULL:
+ * none), PREFIX_store_files{store="ARG"} (how many files it found) and
+ * PREFIX_store_label_conflicts{store="ARG"} (how many of them were left
+ * out: their label was another file's too, storelist.h).
+ */
 void	expo_render(struct buf *, const struct expo_params *,
-	    struct expo_file *, size_t, struct across_stores *);
+	    struct expo_file *, size_t, const struct store_list *stores,
+	    struct across_stores *);
 int	expo_check_names(const struct expo_params *, struct buf *err);
 void	expo_escape_label_value(struct buf *, const char *, size_t);
 void	expo_format_seconds(struct buf *, struct timespec);
 void	expo_format_number(struct buf *, double);
-char	*expo_previous_success(const struct expo_params *, const char *path,
+char	*expo_previous_success(const struct expo_params *, const char *label,
 	    const char *previous);
 
 #endif

@@ -25,6 +25,9 @@ struct raw {
 	const char	*file_order;
 	const char	**labels;
 	size_t		 nlabels;
+	const char	**stores;	/* --store, in order */
+	size_t		 nstores;
+	const char	*file_label;	/* --file-label NAME=WHAT */
 	const char	**ns;
 	const char	**ns_origin;	/* where each --namespace was given */
 	size_t		 nns_origin;

@@ -14,6 +14,7 @@
 #include "expo.h"
 #include "model.h"
 #include "rowset.h"
+#include "storelist.h"
 #include "fieldexpr.h"
 
 
@@ -56,8 +57,9 @@ struct config {
 	size_t			 nlisten;
 	int			 systemd_socket; /* --web.systemd-socket */
 	const char		*web_config;	/* --web.config.file */
-	char *const		*files;
+	char *const		*files;		/* the store arguments */
 	size_t			 nfiles;
+	struct store_naming	 naming;	/* --file-label */
 	/* storage behind the pointers above */
 	struct set_options	*given;		/* the sets, as given */
 	size_t			 ngiven;
@@ -65,6 +67,7 @@ struct config {
 	struct nsbinding	*ns;
 	size_t			 nns;
 	char			**argv;		/* with --config's options */
+	char			**file_args;	/* behind files */
 	char			**config_strings;
 	size_t			 nconfig_strings;
 };

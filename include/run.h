@@ -12,10 +12,12 @@
 
 #include "options.h"
 #include "scan.h"
+#include "storelist.h"
 
 /*
  * What a resident xml2prom keeps from one run to the next: the last read
- * of each FILE.  A store that stat() shows unchanged since a whole read
+ * of each file, by its path (a glob's files come and go: a file that
+ * vanished has its read freed at the next run, and its series are gone).  A store that stat() shows unchanged since a whole read
  * (same device, inode, size, modification and change times), whose times
  * were at least RUN_SETTLED_SECONDS older than that read's start, is not
  * read again: the run writes that read's counts with a fresh last-success
@@ -36,7 +38,9 @@
  */
 
 struct run_memory {
-	struct scan_result	*kept;		/* one per FILE, or NULL */
+	struct store_list	 files;		/* the last run's (storelist.h) */
+	struct scan_result	*kept;		/* kept[i]: the last read of
+						   files.files[i], or NULL */
 	size_t			 nkept;
 	int			(*interrupted)(void);	/* 1: abandon the run */
 	long long		 settle_wait_ms; /* >0: a store not read yet
@@ -54,6 +58,6 @@ void	run_memory_forget(struct run_memory *);
 int	run_render(const struct config *, struct run_memory *,
 	    const char *previous, struct buf *out);
 size_t	run_render_files(const struct config *, struct expo_file *,
-	    size_t, struct buf *out);
+	    size_t, const struct store_list *, struct buf *out);
 
 #endif

@@ -164,6 +164,22 @@ across_sort(struct across_file *files, size_t n, enum file_order order)
 	    compare_mtimes : compare_names);
 }
 
+/*
+ * The series a file writes itself: its --across-files sets' groups are
+ * written in their store's aggregates, not per file.
+ */
+size_t
+across_own_series(const struct rowset *sets, size_t nsets,
+    const struct scan_result *r)
+{
+	size_t	 k, n = r->series;
+
+	for (k = 0; k < nsets && k < r->ntally; k++)
+		if (sets[k].across)
+			n -= r->tally[k].series;
+	return n;
+}
+
 int
 across_any(const struct rowset *sets, size_t nsets)
 {
@@ -191,11 +207,11 @@ across_init(struct across *a, const char *store, const struct rowset *sets,
 }
 
 static void
-add_failed(struct across *a, const char *path, enum failure why)
+add_failed(struct across *a, const char *label, enum failure why)
 {
 	a->failed = xreallocarray(a->failed, a->nfailed + 1,
 	    sizeof(*a->failed));
-	a->failed[a->nfailed].path = path;
+	a->failed[a->nfailed].label = label;
 	a->failed[a->nfailed++].failure = why;
 }
 
@@ -211,7 +227,7 @@ across_add(struct across *a, const struct rowset *sets, size_t nsets,
 	size_t	 k, added = 0, limit = 0;
 
 	if (!f->result->ok) {
-		add_failed(a, f->path, f->result->failure);
+		add_failed(a, f->label, f->result->failure);
 		return 0;
 	}
 	for (k = 0; k < nsets; k++)
@@ -226,7 +242,7 @@ across_add(struct across *a, const struct rowset *sets, size_t nsets,
 		    "(see --max-series): this file's groups would make %zu; "
 		    "counted as failed", f->path, a->store, limit,
 		    a->series + added);
-		add_failed(a, f->path, FAILURE_LIMIT);
+		add_failed(a, f->label, FAILURE_LIMIT);
 		return -1;
 	}
 	for (k = 0; k < nsets; k++)

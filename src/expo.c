@@ -75,6 +75,10 @@ struct scope {
 	const char		*where;		/* "path", or "store" */
 };
 
+/* The name of a file's own label: path, or --file-label's NAME. */
+#define FILE_LABEL_NAME(ep)	((ep)->file_label != NULL ? (ep)->file_label : \
+				    "path")
+
 /* One set's counts of one file (path=), or of a store's files (store=). */
 struct source {
 	const char		*where;
@@ -87,7 +91,7 @@ struct source {
  * constant labels, and a histogram bucket's le last.
  */
 struct series {
-	const char		*path;
+	const char		*path;		/* the file's label value */
 	const struct group	*group;		/* NULL: none */
 	uint32_t		 mask;
 	const char		*own_name;	/* NULL: none */
@@ -403,11 +407,11 @@ render_store_family(struct buf *out, const struct scope *sc,
     enum family fam, const struct expo_file *f)
 {
 	const struct scan_result *r = f->result;
-	struct series		 se = { f->path, NULL, 0, NULL, NULL, 0, NULL };
+	struct series		 se = { EXPO_FILE_LABEL(f), NULL, 0, NULL, NULL, 0, NULL };
 
 	switch (fam) {
 	case READ_SUCCESS:
-		sample(out, sc, fam, f->path);
+		sample(out, sc, fam, EXPO_FILE_LABEL(f));
 		buf_putc(out, r->ok ? '1' : '0');
 		break;
 	case READ_FAILURE:
@@ -422,7 +426,7 @@ render_store_family(struct buf *out, const struct scope *sc,
 	case LAST_SUCCESS:
 		if (!r->ok && f->carried_success == NULL)
 			return;
-		sample(out, sc, fam, f->path);
+		sample(out, sc, fam, EXPO_FILE_LABEL(f));
 		if (r->ok)
 			expo_format_seconds(out, r->finished);
 		else
@@ -431,17 +435,17 @@ render_store_family(struct buf *out, const struct scope *sc,
 	case FILE_SIZE:
 		if (!r->have_stat)
 			return;
-		sample(out, sc, fam, f->path);
+		sample(out, sc, fam, EXPO_FILE_LABEL(f));
 		buf_printf(out, "%" PRIu64, r->size);
 		break;
 	case FILE_MODIFIED:
 		if (!r->have_stat)
 			return;
-		sample(out, sc, fam, f->path);
+		sample(out, sc, fam, EXPO_FILE_LABEL(f));
 		expo_format_seconds(out, r->mtime);
 		break;
 	case READ_DURATION:
-		sample(out, sc, fam, f->path);
+		sample(out, sc, fam, EXPO_FILE_LABEL(f));
 		expo_format_seconds(out, r->duration);
 		break;
 	default:
@@ -496,8 +500,8 @@ render_file_failures(struct buf *out, const struct scope *sc,
 		first = 1;
 		reason = failure_name(a->failed[i].failure);
 		label_pair(out, &first, "store", a->store, strlen(a->store));
-		label_pair(out, &first, "path", a->failed[i].path,
-		    strlen(a->failed[i].path));
+		label_pair(out, &first, FILE_LABEL_NAME(ep), a->failed[i].label,
+		    strlen(a->failed[i].label));
 		label_pair(out, &first, "reason", reason, strlen(reason));
 		for (k = 0; k < ep->nlabels; k++)
 			label_pair(out, &first, ep->labels[k].name,
@@ -571,8 +575,52 @@ render_store_families(struct buf *out, const struct scope *sc,
 static int
 compare_files(const void *a, const void *b)
 {
-	return strcmp(((const struct expo_file *)a)->path,
-	    ((const struct expo_file *)b)->path);
+	return strcmp(EXPO_FILE_LABEL((const struct expo_file *)a),
+	    EXPO_FILE_LABEL((const struct expo_file *)b));
+}
+
+/* A glob's or a directory's count, one series per such argument. */
+static void
+render_store_count(struct buf *out, const struct expo_params *ep,
+    const struct store_list *stores, int conflicts)
+{
+	const struct store_pattern *sp;
+	size_t			 i, k;
+	int			 first;
+
+	for (i = 0; i < stores->npatterns; i++) {
+		sp = &stores->patterns[i];
+		if (sp->kind == STORE_PLAIN)
+			continue;
+		first = 1;
+		buf_printf(out, "%s_%s", ep->prefix, conflicts ?
+		    "store_label_conflicts" : "store_files");
+		label_pair(out, &first, "store", sp->arg, strlen(sp->arg));
+		for (k = 0; k < ep->nlabels; k++)
+			label_pair(out, &first, ep->labels[k].name,
+			    ep->labels[k].value, strlen(ep->labels[k].value));
+		buf_printf(out, "} %zu\n", conflicts ? sp->conflicts : sp->found);
+	}
+}
+
+static void
+render_store_counts(struct buf *out, const struct expo_params *ep,
+    const struct store_list *stores, struct buf *body)
+{
+	buf_reset(body);
+	if (stores != NULL)
+		render_store_count(body, ep, stores, 0);
+	if (body->len == 0)
+		return;
+	family_header(out, ep->prefix, "store_files", "gauge", "Files a glob "
+	    "or a directory of stores found at the last run", NULL);
+	buf_append(out, body->data, body->len);
+	buf_reset(body);
+	render_store_count(body, ep, stores, 1);
+	family_header(out, ep->prefix, "store_label_conflicts", "gauge",
+	    "Files of a glob or a directory not read: another file gave "
+	    "the same label", NULL);
+	buf_append(out, body->data, body->len);
 }
 
 /*
@@ -595,7 +643,7 @@ sources_of(const struct scope *sc, const struct expo_file *files,
 	}
 	for (i = 0; !sc->set->across && i < nfiles; i++)
 		if (files[i].result->ok) {
-			src[*n].where = files[i].path;
+			src[*n].where = EXPO_FILE_LABEL(&files[i]);
 			src[(*n)++].tally = &files[i].result->tally[sc->nth];
 		}
 	return src;
@@ -611,7 +659,7 @@ render_set(struct buf *out, struct scope *sc, const struct expo_file *files,
 	size_t		 nsrc;
 	int		 fam;
 
-	sc->where = sc->set->across ? "store" : "path";
+	sc->where = sc->set->across ? "store" : FILE_LABEL_NAME(sc->ep);
 	src = sources_of(sc, files, nfiles, stores, &nsrc);
 	render_set_families(out, sc, TOTAL_ROWS, src, nsrc, stores, body,
 	    help);
@@ -639,29 +687,31 @@ compare_stores(const void *a, const void *b)
  */
 void
 expo_render(struct buf *out, const struct expo_params *ep,
-    struct expo_file *files, size_t nfiles, struct across_stores *stores)
+    struct expo_file *files, size_t nfiles, const struct store_list *stores,
+    struct across_stores *agg)
 {
 	struct buf		 body = { 0 }, help = { 0 };
-	struct scope		 sc = { ep, NULL, 0, NULL, "path" };
+	struct scope		 sc = { ep, NULL, 0, NULL, NULL };
 	struct across_stores	 none = { NULL, 0 };
 	int			 fam;
 
-	if (stores == NULL)
-		stores = &none;
+	if (agg == NULL)
+		agg = &none;
 	qsort(files, nfiles, sizeof(*files), compare_files);
-	if (stores->n > 0)
-		qsort(stores->v, stores->n, sizeof(*stores->v), compare_stores);
+	if (agg->n > 0)
+		qsort(agg->v, agg->n, sizeof(*agg->v), compare_stores);
 	for (sc.nth = 0; sc.nth < ep->nsets; sc.nth++) {
 		sc.set = &ep->sets[sc.nth];
 		sc.prefix = sc.set->prefix;
-		render_set(out, &sc, files, nfiles, stores, &body, &help);
+		render_set(out, &sc, files, nfiles, agg, &body, &help);
 	}
 	sc.set = NULL;
 	sc.prefix = ep->prefix;
-	sc.where = "path";
+	sc.where = FILE_LABEL_NAME(ep);
 	for (fam = READ_SUCCESS; fam < NFAMILIES; fam++)
 		render_store_families(out, &sc, (enum family)fam, files,
 		    nfiles, &body);
+	render_store_counts(out, ep, stores, &body);
 	buf_free(&body);
 	buf_free(&help);
 }
@@ -741,6 +791,8 @@ expo_check_names(const struct expo_params *ep, struct buf *err)
 	for (fam = READ_SUCCESS; fam < NFAMILIES; fam++)
 		add_name(&w, ep->prefix, own_families[fam].suffix, "",
 		    "xml2prom's own");
+	add_name(&w, ep->prefix, "store_files", "", "xml2prom's own");
+	add_name(&w, ep->prefix, "store_label_conflicts", "", "xml2prom's own");
 	for (i = 0; i < ep->nsets; i++)
 		set_names(&w, &ep->sets[i]);
 	for (i = 0; i < w.n && rc == 0; i++)
@@ -781,16 +833,16 @@ is_plain_number(const char *s, size_t len)
  * series with exactly the same labels counts.
  */
 char *
-expo_previous_success(const struct expo_params *ep, const char *path,
+expo_previous_success(const struct expo_params *ep, const char *label,
     const char *previous)
 {
-	struct scope	 sc = { ep, NULL, 0, ep->prefix, "path" };
+	struct scope	 sc = { ep, NULL, 0, ep->prefix, FILE_LABEL_NAME(ep) };
 	struct buf	 key = { 0 };
 	struct prom_line l;
 	const char	*cursor = previous, *value, *eol;
 	char		*found = NULL;
 
-	sample(&key, &sc, LAST_SUCCESS, path);	/* 'name{labels} ' */
+	sample(&key, &sc, LAST_SUCCESS, label);	/* 'name{labels} ' */
 	while (promread_next(&cursor, &l)) {
 		if (l.kind != PROM_SAMPLE || l.len <= key.len ||
 		    memcmp(l.text, key.data, key.len) != 0)

@@ -149,25 +149,31 @@ own_series(struct buf *out, double took, int timed_out)
 static void
 render_timed_out(struct exporter *e, struct buf *out)
 {
+	const struct store_list	*l = &e->mem.files;
 	struct scan_result	*r;
 	struct expo_file	*files;
-	size_t			 i;
+	size_t			 i, n = 0;
 	char			 why[] = "read abandoned at the scrape's timeout "
 				    "(X-Prometheus-Scrape-Timeout-Seconds)";
 
-	r = xcalloc(e->c->nfiles, sizeof(*r));
-	files = xcalloc(e->c->nfiles, sizeof(*files));
-	for (i = 0; i < e->c->nfiles; i++) {
-		files[i].path = e->c->files[i];
-		if (i < e->mem.nkept && e->mem.kept[i].ok) {
-			files[i].result = &e->mem.kept[i];
+	r = xcalloc(l->nfiles + 1, sizeof(*r));
+	files = xcalloc(l->nfiles + 1, sizeof(*files));
+	for (i = 0; i < l->nfiles; i++) {
+		if (l->files[i].conflict)
 			continue;
+		files[n].path = l->files[i].path;
+		if (e->c->naming.label_name != NULL)
+			files[n].label = l->files[i].label;
+		files[n].pattern = l->files[i].pattern;
+		if (i < e->mem.nkept && e->mem.kept[i].ok)
+			files[n++].result = &e->mem.kept[i];
+		else {
+			r[i].failure = FAILURE_LIMIT;
+			r[i].error = why;
+			files[n++].result = &r[i];
 		}
-		r[i].failure = FAILURE_LIMIT;
-		r[i].error = why;
-		files[i].result = &r[i];
 	}
-	(void)run_render_files(e->c, files, e->c->nfiles, out);
+	(void)run_render_files(e->c, files, n, l, out);
 	free(files);
 	free(r);
 }

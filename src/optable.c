@@ -54,6 +54,12 @@ static const struct optdef optable[] = {
 	  "do not report this type (repeatable)" },
 	{ "missing-type", OPT_MISSING_TYPE, REQ, SCOPE_SET, "NAME",
 	  "the same as --missing type=NAME" },
+	{ "store", OPT_STORE, REQ, SCOPE_RUN, "PATTERN",
+	  "read this store too: a path, a glob or a directory\n"
+	  "(repeatable; expanded at every run)" },
+	{ "file-label", OPT_FILE_LABEL, REQ, SCOPE_RUN, "NAME=WHAT",
+	  "label each store's series NAME, from its file's name\n"
+	  "(base, stem or capture of the glob's '*'), not path" },
 	{ "prefix", 'p', REQ, SCOPE_RUN, "NAME",
 	  "metric name prefix (default '" DEFAULT_PREFIX "')" },
 	{ "label", 'l', REQ, SCOPE_RUN, "NAME=VALUE",

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <sys/stat.h>
+
 #include "buf.h"
 #include "names.h"
 #include "optint.h"
@@ -120,7 +122,8 @@ check_labels(struct config *c, const struct raw *raw, FILE *err)
 			    "label name", c->labels[i].name);
 		/* 'type' too: the type label of a run without --by */
 		if (own_label(c->labels[i].name) ||
-		    strcmp(c->labels[i].name, "type") == 0)
+		    strcmp(c->labels[i].name, "type") == 0 ||
+		    strcmp(c->labels[i].name, "store") == 0)
 			return usage_error(err, "--label: '%s' is xml2prom's own "
 			    "label", c->labels[i].name);
 		if (!names_is_utf8(eq + 1, strlen(eq + 1)))
@@ -224,6 +227,12 @@ derive_output(struct config *c, const char *dir, FILE *err)
 	struct buf	 path = { 0 };
 
 	end = file + strlen(file);
+	if (storelist_is_glob(file)) {
+		/* Named after the directory its files are found in. */
+		end = strpbrk(file, "*?[");
+		while (end > file && end[-1] != '/')
+			end--;
+	}
 	while (end > file + 1 && end[-1] == '/')
 		end--;
 	for (name = end; name > file && name[-1] != '/'; name--)
@@ -366,6 +375,8 @@ check_resident(struct config *c, const struct raw *raw, FILE *err)
 static int
 check_survey(struct config *c, const struct raw *raw, FILE *err)
 {
+	struct stat	 st;
+
 	if (c->dump || c->check || raw->every != NULL || c->watch)
 		return usage_error(err, "--survey says what a store holds: not "
 		    "with --%s", c->dump ? "dump" : c->check ? "check" :
@@ -373,8 +384,10 @@ check_survey(struct config *c, const struct raw *raw, FILE *err)
 	if (raw->output != NULL || raw->textfile_dir != NULL)
 		return usage_error(err, "%s", "--survey prints to standard "
 		    "output: no --output or --textfile-dir");
-	if (c->nfiles != 1)
-		return usage_error(err, "%s", "--survey reads one store");
+	if (c->nfiles != 1 || storelist_is_glob(c->files[0]) ||
+	    (stat(c->files[0], &st) == 0 && S_ISDIR(st.st_mode)))
+		return usage_error(err, "%s", "--survey reads one store (not "
+		    "a glob or a directory)");
 	if (c->ngiven > 1 || c->given[0].name != NULL ||
 	    c->given[0].nspecs > 0)
 		return usage_error(err, "%s", "--survey takes --rows, and "
@@ -569,6 +582,50 @@ check_file_order(struct config *c, const struct raw *raw, FILE *err)
 	return 0;
 }
 
+/* Is NAME a label some series of the run already carries? */
+static const char *
+label_taken(const struct config *c, const char *name)
+{
+	size_t	 i, k;
+
+	if (own_label(name) || strcmp(name, "store") == 0)
+		return "xml2prom's own label";
+	for (i = 0; i < c->expo.nlabels; i++)
+		if (strcmp(c->labels[i].name, name) == 0)
+			return "a --label's name";
+	for (i = 0; i < c->nsets; i++)
+		for (k = 0; k < c->sets[i].model.nlabels; k++)
+			if (strcmp(c->sets[i].model.labels[k].name, name) == 0)
+				return "a --by label's name";
+	return NULL;
+}
+
+/* --file-label NAME=WHAT: a label no other series holds; WHAT known. */
+static int
+check_file_label(struct config *c, const struct raw *raw, FILE *err)
+{
+	const char	*eq, *taken;
+	char		*name;
+
+	if (raw->file_label == NULL)
+		return 0;
+	if ((eq = strchr(raw->file_label, '=')) == NULL ||
+	    storelist_label_kind(eq + 1, &c->naming.kind) == -1)
+		return usage_error(err, "%s--file-label '%s': expected NAME=base, "
+		    "NAME=stem or NAME=capture", where(raw, OPT_FILE_LABEL),
+		    raw->file_label);
+	name = own_copy(c, raw->file_label, (size_t)(eq - raw->file_label));
+	if (!names_is_label(name))
+		return usage_error(err, "%s--file-label: '%s' is not a valid "
+		    "label name", where(raw, OPT_FILE_LABEL), name);
+	if ((taken = label_taken(c, name)) != NULL)
+		return usage_error(err, "%s--file-label: '%s' is %s",
+		    where(raw, OPT_FILE_LABEL), name, taken);
+	c->naming.label_name = name;
+	c->expo.file_label = name;
+	return 0;
+}
+
 int
 check_config(struct config *c, struct raw *raw, FILE *err)
 {
@@ -592,6 +649,8 @@ check_config(struct config *c, struct raw *raw, FILE *err)
 		    "process_ and promhttp_): choose another prefix",
 		    where(raw, 'p'), c->expo.prefix, owned);
 	if (check_sets(c, err) == -1)
+		return -1;
+	if (check_file_label(c, raw, err) == -1)
 		return -1;
 	return check_file_order(c, raw, err);
 }

@@ -4,6 +4,7 @@
  */
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -235,6 +236,8 @@ take_run_option(struct config *c, struct raw *raw, int ch,
 	case 'c': break;	/* read by expand_configs() */
 	case 'p': raw->prefix = optarg; break;
 	case 'l': push(&raw->labels, &raw->nlabels, optarg); break;
+	case OPT_STORE: push(&raw->stores, &raw->nstores, optarg); break;
+	case OPT_FILE_LABEL: raw->file_label = optarg; break;
 	case 'n':
 		push(&raw->ns_origin, &raw->nns_origin, origin);
 		push(&raw->ns, &c->nns, optarg);
@@ -271,6 +274,24 @@ take_run_option(struct config *c, struct raw *raw, int ch,
 	}
 }
 
+/*
+ * The store arguments: the FILE operands, then each --store in order.
+ * They point into the command line and the config strings.
+ */
+static void
+take_files(struct config *c, const struct raw *raw)
+{
+	size_t	 n = (size_t)(raw->argc - optind), i;
+
+	c->file_args = xcalloc(n + raw->nstores + 1, sizeof(*c->file_args));
+	for (i = 0; i < n; i++)
+		c->file_args[i] = raw->argv[optind + (int)i];
+	for (i = 0; i < raw->nstores; i++)
+		c->file_args[n + i] = (char *)(uintptr_t)raw->stores[i];
+	c->files = c->file_args;
+	c->nfiles = n + raw->nstores;
+}
+
 /* Reads argv into `raw` and the sets; -1 on a usage error. */
 static int
 collect(struct config *c, struct raw *raw, FILE *err,
@@ -293,8 +314,7 @@ collect(struct config *c, struct raw *raw, FILE *err,
 		else if (take_set_option(c, ch, origin, err) == -1)
 			return -1;
 	}
-	c->files = raw->argv + optind;
-	c->nfiles = (size_t)(raw->argc - optind);
+	take_files(c, raw);
 	(void)current_set(c);	/* none given: the unnamed one, defaults */
 	return 0;
 }
@@ -315,6 +335,7 @@ options_parse(struct config *c, int argc, char **argv, FILE *err)
 	if (result == OPTIONS_RUN && check_config(c, &raw, err) == -1)
 		result = OPTIONS_USAGE;
 	free(raw.labels);
+	free(raw.stores);
 	free(raw.ns);
 	free(raw.ns_origin);
 	c->argv = raw.argv;		/* c->files points into it */
@@ -344,6 +365,7 @@ config_free(struct config *c)
 		free(c->config_strings[i]);
 	free(c->config_strings);
 	free(c->argv);
+	free(c->file_args);
 	free(c->labels);
 	free(c->ns);
 	memset(c, 0, sizeof(*c));

@@ -16,8 +16,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <fnmatch.h>
+
 #include <sys/inotify.h>
 #include <sys/signalfd.h>
+#include <sys/stat.h>
 #include <sys/statfs.h>
 
 #include "buf.h"
@@ -25,6 +28,7 @@
 #include "httpserve.h"
 #include "resident.h"
 #include "run.h"
+#include "storelist.h"
 
 /* What a change to a store's directory looks like. */
 #define WATCH_EVENTS	(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM | \
@@ -32,11 +36,17 @@
 /* The directory itself moved or removed: its watch no longer is the path's. */
 #define SELF_EVENTS	(IN_MOVE_SELF | IN_DELETE_SELF)
 
-/* Where a store is watched: its directory's watch, its name there. */
+/*
+ * Where a store argument is watched: its directory's watch, and which
+ * names there are its: a path's name, a glob's last component (matched
+ * by fnmatch, as glob(3) would), or for a directory any name not starting
+ * with '.' (storelist.h).
+ */
 struct watched {
 	int		 wd;		/* -1: not watched */
 	char		*dir;
-	const char	*name;
+	const char	*name;		/* NULL: the directory's every store */
+	int		 glob;		/* name is a pattern */
 };
 
 struct resident {
@@ -147,6 +157,53 @@ set_watch(struct resident *r, size_t i, int wd)
 }
 
 /*
+ * Where store argument ARG is watched: the directory of a path or of a
+ * glob's last component, or a directory itself.  A glob whose directories
+ * hold a metacharacter too has none (NULL): a new directory is seen at
+ * the next period.
+ */
+static char *
+place_store(const char *arg, struct watched *w)
+{
+	const char	*slash = strrchr(arg, '/');
+	struct stat	 st;
+	char		*dir;
+
+	w->glob = storelist_is_glob(arg);
+	w->name = slash == NULL ? arg : slash + 1;
+	if (!w->glob && stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+		w->name = NULL;
+		return xstrdup(arg);
+	}
+	dir = slash == NULL ? xstrdup(".") : slash == arg ? xstrdup("/") :
+	    xstrndup(arg, (size_t)(slash - arg));
+	if (w->glob && storelist_is_glob(dir)) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* Store i's place again: a path may have become a directory, or not. */
+static int
+replace_store(struct resident *r, size_t i)
+{
+	struct watched	*w = &r->stores[i];
+	char		*dir = place_store(r->c->files[i], w);
+
+	if (dir == NULL) {
+		say_fallback(r, r->c->files[i], "a glob of directories");
+		set_watch(r, i, -1);
+		free(w->dir);
+		w->dir = NULL;
+		return -1;
+	}
+	free(w->dir);
+	w->dir = dir;
+	return 0;
+}
+
+/*
  * (Re)adds the watch of each store's directory: one that was moved,
  * removed and made again, or one that could not be watched last time.
  * Adding a watch that exists is cheap and returns it.
@@ -162,6 +219,8 @@ watch_stores(struct resident *r)
 
 	for (i = 0; r->ino_fd != -1 && i < r->c->nfiles; i++) {
 		w = &r->stores[i];
+		if (replace_store(r, i) == -1)
+			continue;
 		if (statfs(w->dir, &fs) == 0 &&
 		    (remote = remote_fs_name((long)fs.f_type)) != NULL) {
 			say_fallback(r, w->dir, remote);
@@ -212,20 +271,23 @@ forget_stores(struct resident *r)
 static void
 name_stores(struct resident *r)
 {
-	const char	*path, *slash;
-	size_t		 i;
+	size_t	 i;
 
 	r->stores = xcalloc(r->c->nfiles, sizeof(*r->stores));
-	for (i = 0; i < r->c->nfiles; i++) {
-		path = r->c->files[i];
-		slash = strrchr(path, '/');
+	for (i = 0; i < r->c->nfiles; i++)
 		r->stores[i].wd = -1;
-		r->stores[i].dir = slash == NULL ? xstrdup(".") :
-		    slash == path ? xstrdup("/") :
-		    xstrndup(path, (size_t)(slash - path));
-		r->stores[i].name = slash == NULL ? path : slash + 1;
-	}
 	r->fallback_said = 0;
+}
+
+/* Is NAME, of store i's directory, one of its stores? */
+static int
+names_a_store(const struct watched *w, const char *name)
+{
+	if (w->name == NULL)
+		return name[0] != '.';
+	if (w->glob)
+		return fnmatch(w->name, name, FNM_PERIOD) == 0;
+	return strcmp(name, w->name) == 0;
 }
 
 /* Is this event about one of the stores? */
@@ -238,7 +300,7 @@ about_a_store(const struct resident *r, const struct inotify_event *ev)
 		return 1;	/* events lost */
 	for (i = 0; i < r->c->nfiles; i++)
 		if (r->stores[i].wd == ev->wd && ev->len > 0 &&
-		    strcmp(ev->name, r->stores[i].name) == 0)
+		    names_a_store(&r->stores[i], ev->name))
 			return 1;
 	return 0;
 }

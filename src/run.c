@@ -17,6 +17,7 @@
 #include "options.h"
 #include "run.h"
 #include "scan.h"
+#include "storelist.h"
 #include "textfile.h"
 
 static void
@@ -206,15 +207,13 @@ was_read(const struct scan_result *kept)
 
 /*
  * A store modified within --settle is not read yet: a resident run takes
- * its last read (its times unchanged: last_success says when it was
+ * its last read KEPT (its times unchanged: last_success says when it was
  * true); with none, the run writes nothing (returns 1).
  */
 static int
-defer_store(const struct config *c, size_t i, long long wait,
-    struct scan_result *r, struct run_memory *mem)
+defer_store(const struct config *c, const char *path, long long wait,
+    struct scan_result *r, struct run_memory *mem, struct scan_result *kept)
 {
-	const char	*path = c->files[i];
-
 	if (mem != NULL && (mem->settle_wait_ms == 0 ||
 	    wait < mem->settle_wait_ms))
 		mem->settle_wait_ms = wait;
@@ -222,54 +221,80 @@ defer_store(const struct config *c, size_t i, long long wait,
 		fprintf(stderr, "xml2prom: %s: modified %lld ms ago, within "
 		    "--settle %lums: not read yet%s\n", path,
 		    (long long)c->settle_ms - wait, c->settle_ms,
-		    mem != NULL && was_read(&mem->kept[i]) ?
+		    kept != NULL && was_read(kept) ?
 		    ", its last read's counts kept" : "");
-	if (mem == NULL || !was_read(&mem->kept[i]))
+	if (kept == NULL || !was_read(kept))
 		return 1;
-	*r = mem->kept[i];
-	memset(&mem->kept[i], 0, sizeof(mem->kept[i]));
+	*r = *kept;
+	memset(kept, 0, sizeof(*kept));
 	return 0;
 }
 
+/* The last run's read of PATH, or NULL (a file new to this run). */
+static struct scan_result *
+kept_read(struct run_memory *mem, const char *path)
+{
+	const struct store_file	*f;
+
+	if (mem == NULL || mem->kept == NULL ||
+	    (f = storelist_find(&mem->files, path)) == NULL)
+		return NULL;
+	return &mem->kept[f - mem->files.files];
+}
+
 /*
- * Reads FILE i into r, or takes the kept read of it when still current.
+ * Reads PATH into r, or takes its kept read when still current.
  * Returns 1 when it is neither read nor kept (--settle).
  */
 static int
-read_store(const struct config *c, size_t i, const struct scan_params *p,
-    struct scan_result *r, struct run_memory *mem)
+read_store(const struct config *c, const char *path,
+    const struct scan_params *p, struct scan_result *r,
+    struct run_memory *mem)
 {
-	long long	 wait;
+	struct scan_result	*kept = kept_read(mem, path);
+	long long		 wait;
 
-	if ((wait = unsettled_for(c, c->files[i])) > 0)
-		return defer_store(c, i, wait, r, mem);
-	if (mem != NULL && still_current(c, c->files[i], &mem->kept[i])) {
-		*r = mem->kept[i];
-		memset(&mem->kept[i], 0, sizeof(mem->kept[i]));
+	if ((wait = unsettled_for(c, path)) > 0)
+		return defer_store(c, path, wait, r, mem, kept);
+	if (kept != NULL && still_current(c, path, kept)) {
+		*r = *kept;
+		memset(kept, 0, sizeof(*kept));
 		clock_gettime(CLOCK_REALTIME, &r->finished);
 		if (c->verbose)
 			fprintf(stderr, "xml2prom: %s: unchanged since its last "
 			    "read (same inode, size and times): not read "
-			    "again\n", c->files[i]);
+			    "again\n", path);
 		return 0;
 	}
 	/* Freed first, so that every read starts from the same heap. */
-	if (mem != NULL)
-		scan_result_free(&mem->kept[i]);
-	scan_file(c->files[i], p, r);
+	if (kept != NULL)
+		scan_result_free(kept);
+	scan_file(path, p, r);
 	return 0;
 }
 
 /*
- * Reads every FILE; returns how many failed, and in *deferred how many
- * were neither read nor kept (--settle).
+ * One run's files and what was read of them: results[i] is the read of
+ * list.files[i] (none for a file of a label conflict).
+ */
+struct cycle {
+	struct store_list	 list;
+	struct scan_result	*results;
+	size_t			 problems;	/* arguments that found nothing,
+						   files left out */
+};
+
+/*
+ * Reads every file found; returns how many failed, and in *deferred how
+ * many were neither read nor kept (--settle).
  */
 static size_t
-scan_all(const struct config *c, struct scan_result *results,
-    struct run_memory *mem, size_t *deferred)
+scan_all(const struct config *c, struct cycle *cy, struct run_memory *mem,
+    size_t *deferred)
 {
 	struct scan_params	 p;
 	struct dump		 d;
+	struct scan_result	*r;
 	size_t			 i, failed = 0;
 	int			 warn = !c->quiet && (c->check ||
 				    stderr_is_journal());
@@ -283,55 +308,101 @@ scan_all(const struct config *c, struct scan_result *results,
 	p.interrupted = mem != NULL ? mem->interrupted : NULL;
 	d.out = stdout;
 	d.expo = &c->expo;
-	for (i = 0; i < c->nfiles; i++) {
-		d.path = c->files[i];
-		if (read_store(c, i, &p, &results[i], mem) != 0) {
+	for (i = 0; i < cy->list.nfiles; i++) {
+		if (cy->list.files[i].conflict)
+			continue;
+		d.path = cy->list.files[i].path;
+		r = &cy->results[i];
+		if (read_store(c, d.path, &p, r, mem) != 0) {
 			(*deferred)++;
 			continue;
 		}
 		if (p.interrupted != NULL && p.interrupted())
 			return failed;
-		if (!results[i].ok) {
+		if (!r->ok) {
 			failed++;
-			complain(c, results[i].error);
+			complain(c, r->error);
 		} else if (c->verbose || warn)
-			say_what_was_read(c, c->files[i], &results[i]);
+			say_what_was_read(c, d.path, r);
 		if (c->dump)
-			dump_counts(&d, &results[i]);
+			dump_counts(&d, r);
 	}
 	return failed;
 }
 
 /*
- * The metrics of FILES (in the order of c->files) into OUT, with the
- * --across-files sets' aggregates of each store; returns how many files
- * those aggregates failed (--max-series), said here.
+ * The metrics of FILES (found as LIST says) into OUT, with the
+ * --across-files sets' aggregates of each store argument; returns how
+ * many files those aggregates failed (--max-series), said here.
  */
 size_t
 run_render_files(const struct config *c, struct expo_file *files,
-    size_t nfiles, struct buf *out)
+    size_t nfiles, const struct store_list *list, struct buf *out)
 {
 	struct across_stores	 stores;
 	struct across_file	*af;
 	struct buf		 said = { 0 };
+	const char		**patterns;
 	size_t			 i, over;
 
 	af = xcalloc(nfiles + 1, sizeof(*af));
 	for (i = 0; i < nfiles; i++) {
 		af[i].path = files[i].path;
+		af[i].label = EXPO_FILE_LABEL(&files[i]);
 		af[i].result = files[i].result;
-		af[i].pattern = i;	/* each FILE its own store */
+		af[i].pattern = files[i].pattern;
 	}
+	patterns = xcalloc(list->npatterns + 1, sizeof(*patterns));
+	for (i = 0; i < list->npatterns; i++)
+		patterns[i] = list->patterns[i].arg;
 	over = across_build(&stores, c->sets, c->nsets, c->expo.file_order,
-	    (const char *const *)c->files, c->nfiles, af, nfiles, &said);
+	    patterns, list->npatterns, af, nfiles, &said);
 	if (over > 0 && !c->quiet) {
 		fflush(stdout);
 		fprintf(stderr, "xml2prom: %s", said.data);
 	}
-	expo_render(out, &c->expo, files, nfiles, &stores);
+	expo_render(out, &c->expo, files, nfiles, list, &stores);
 	across_stores_free(&stores);
 	buf_free(&said);
+	free(patterns);
 	free(af);
+	return over;
+}
+
+/*
+ * --max-series over a glob or a directory counts the series of all its
+ * files (in byte order of their path): a file that would pass it fails,
+ * as a store that alone would.  Returns how many so failed.
+ */
+static size_t
+limit_series(const struct config *c, struct cycle *cy)
+{
+	struct scan_result	*r;
+	size_t			*held, i, over = 0;
+	struct buf		 why = { 0 };
+
+	held = xcalloc(cy->list.npatterns + 1, sizeof(*held));
+	for (i = 0; i < cy->list.nfiles; i++) {
+		r = &cy->results[i];
+		if (!r->ok || cy->list.patterns[cy->list.files[i].pattern].kind ==
+		    STORE_PLAIN)
+			continue;
+		if ((held[cy->list.files[i].pattern] += across_own_series(
+		    c->sets, c->nsets, r)) <= c->max_series)
+			continue;
+		buf_reset(&why);
+		buf_printf(&why, "%s: more than %zu series (see --max-series) "
+		    "over the files of %s", cy->list.files[i].path,
+		    c->max_series,
+		    cy->list.patterns[cy->list.files[i].pattern].arg);
+		scan_result_free(r);
+		r->failure = FAILURE_LIMIT;
+		r->error = buf_steal(&why);
+		complain(c, r->error);
+		over++;
+	}
+	free(held);
+	buf_free(&why);
 	return over;
 }
 
@@ -341,22 +412,28 @@ run_render_files(const struct config *c, struct expo_file *files,
  */
 static size_t
 render_after(const struct config *c, const char *previous,
-    struct scan_result *results, struct buf *out)
+    const struct cycle *cy, struct buf *out)
 {
 	size_t			 over;
 	struct expo_file	*files;
-	size_t			 i;
+	size_t			 i, n = 0;
 
-	files = xcalloc(c->nfiles, sizeof(*files));
-	for (i = 0; i < c->nfiles; i++) {
-		files[i].path = c->files[i];
-		files[i].result = &results[i];
-		if (!results[i].ok && previous != NULL)
-			files[i].carried_success = expo_previous_success(
-			    &c->expo, c->files[i], previous);
+	files = xcalloc(cy->list.nfiles + 1, sizeof(*files));
+	for (i = 0; i < cy->list.nfiles; i++) {
+		if (cy->list.files[i].conflict)
+			continue;
+		files[n].path = cy->list.files[i].path;
+		if (c->naming.label_name != NULL)
+			files[n].label = cy->list.files[i].label;
+		files[n].pattern = cy->list.files[i].pattern;
+		files[n].result = &cy->results[i];
+		if (!cy->results[i].ok && previous != NULL)
+			files[n].carried_success = expo_previous_success(
+			    &c->expo, EXPO_FILE_LABEL(&files[n]), previous);
+		n++;
 	}
-	over = run_render_files(c, files, c->nfiles, out);
-	for (i = 0; i < c->nfiles; i++)
+	over = run_render_files(c, files, n, &cy->list, out);
+	for (i = 0; i < n; i++)
 		free(files[i].carried_success);
 	free(files);
 	return over;
@@ -372,11 +449,12 @@ render_after(const struct config *c, const char *previous,
  * open today.
  */
 static int
-check_verdict(const struct config *c, const struct scan_result *results)
+check_verdict(const struct config *c, const struct scan_result *results,
+    size_t nresults)
 {
 	size_t	 i, k, unmatched = 0;
 
-	for (i = 0; i < c->nfiles; i++)
+	for (i = 0; i < nresults; i++)
 		for (k = 0; results[i].ok && k < c->nsets; k++)
 			if (results[i].tally[k].total_rows == 0 &&
 			    results[i].tally[k].not_where == 0)
@@ -397,7 +475,7 @@ check_verdict(const struct config *c, const struct scan_result *results)
 /* Returns how many files the --across-files aggregates failed. */
 static size_t
 render(const struct config *c, const struct textfile *tf,
-    struct scan_result *results, size_t failed, struct buf *out)
+    const struct cycle *cy, size_t failed, struct buf *out)
 {
 	char	*previous = NULL;
 	size_t	 over;
@@ -405,7 +483,7 @@ render(const struct config *c, const struct textfile *tf,
 	/* A failed store keeps the last-success time of the previous run. */
 	if (failed > 0 && tf != NULL)
 		previous = textfile_previous(tf);
-	over = render_after(c, previous, results, out);
+	over = render_after(c, previous, cy, out);
 	free(previous);
 	return over;
 }
@@ -475,17 +553,29 @@ replace_output(const struct config *c, struct textfile *tf,
 
 /*
  * The reads a resident run keeps for the next: this run's, in place of
- * the last's (those taken again were moved out, the others are freed).
+ * the last's (those taken again were moved out; the others, of files
+ * read again or gone, are freed).  The cycle's files become the memory's.
  */
 static void
-keep_reads(struct run_memory *mem, struct scan_result *results, size_t n)
+keep_reads(struct run_memory *mem, struct cycle *cy)
+{
+	run_memory_forget(mem);
+	mem->files = cy->list;
+	mem->kept = cy->results;
+	mem->nkept = cy->list.nfiles;
+	memset(&cy->list, 0, sizeof(cy->list));
+	cy->results = NULL;
+}
+
+static void
+cycle_free(struct cycle *cy)
 {
 	size_t	 i;
 
-	for (i = 0; i < n; i++) {
-		scan_result_free(&mem->kept[i]);	/* not read: none */
-		mem->kept[i] = results[i];
-	}
+	for (i = 0; cy->results != NULL && i < cy->list.nfiles; i++)
+		scan_result_free(&cy->results[i]);
+	free(cy->results);
+	storelist_free(&cy->list);
 }
 
 void
@@ -498,6 +588,28 @@ run_memory_forget(struct run_memory *mem)
 	free(mem->kept);
 	mem->kept = NULL;
 	mem->nkept = 0;
+	storelist_free(&mem->files);
+}
+
+/*
+ * The store arguments expanded, and every file found read (or its read
+ * kept); returns how many failed.  Those within --settle, and neither
+ * read nor kept, are counted in *deferred.
+ */
+static size_t
+cycle_read(const struct config *c, struct cycle *cy, struct run_memory *mem,
+    size_t *deferred)
+{
+	size_t	 failed;
+
+	memset(cy, 0, sizeof(*cy));
+	cy->problems = storelist_expand(&cy->list, c->files, c->nfiles,
+	    &c->naming, c->quiet);
+	cy->results = xcalloc(cy->list.nfiles + 1, sizeof(*cy->results));
+	if (mem != NULL)
+		mem->settle_wait_ms = 0;
+	failed = scan_all(c, cy, mem, deferred);
+	return failed + limit_series(c, cy);
 }
 
 /* The output, locked; under -d, refused when another run's. */
@@ -521,25 +633,17 @@ int
 run_once(const struct config *c, struct run_memory *mem)
 {
 	struct textfile		 tf;
-	struct scan_result	*results;
+	struct cycle		 cy;
 	struct buf		 text = { 0 };
 	int			 locked = 0, status;
-	size_t			 i, failed, deferred = 0;
+	size_t			 failed, deferred = 0;
 
 	if (c->output_path != NULL && !c->dump) {
 		if ((status = lock_output(c, &tf)) != EXIT_OK)
 			return status;
 		locked = 1;
 	}
-	if (mem != NULL) {
-		if (mem->kept == NULL) {
-			mem->kept = xcalloc(c->nfiles, sizeof(*mem->kept));
-			mem->nkept = c->nfiles;
-		}
-		mem->settle_wait_ms = 0;
-	}
-	results = xcalloc(c->nfiles, sizeof(*results));
-	failed = scan_all(c, results, mem, &deferred);
+	failed = cycle_read(c, &cy, mem, &deferred);
 	if (mem != NULL && mem->interrupted != NULL && mem->interrupted()) {
 		/* Stopped: the previous output stays as it was. */
 		status = EXIT_OK;
@@ -555,8 +659,8 @@ run_once(const struct config *c, struct run_memory *mem)
 		status = EXIT_OK;
 		goto out;
 	}
-	failed += render(c, locked ? &tf : NULL, results, failed, &text);
-	status = failed > 0 ? EXIT_FILE : EXIT_OK;
+	failed += render(c, locked ? &tf : NULL, &cy, failed, &text);
+	status = failed + cy.problems > 0 ? EXIT_FILE : EXIT_OK;
 	if (c->dump)
 		dump_heading(stdout, c->output_path);
 	if (!locked) {
@@ -565,16 +669,13 @@ run_once(const struct config *c, struct run_memory *mem)
 	} else if (replace_output(c, &tf, &text) != EXIT_OK)
 		status = EXIT_OUTPUT;
 	if (c->check && status == EXIT_OK)
-		status = check_verdict(c, results);
+		status = check_verdict(c, cy.results, cy.list.nfiles);
 out:
 	if (locked)
 		textfile_close(&tf);
 	if (mem != NULL)
-		keep_reads(mem, results, c->nfiles);
-	else
-		for (i = 0; i < c->nfiles; i++)
-			scan_result_free(&results[i]);
-	free(results);
+		keep_reads(mem, &cy);
+	cycle_free(&cy);
 	buf_free(&text);
 	return status;
 }
@@ -588,17 +689,11 @@ int
 run_render(const struct config *c, struct run_memory *mem,
     const char *previous, struct buf *out)
 {
-	struct scan_result	*results;
-	size_t			 failed, deferred = 0;
-	int			 status;
+	struct cycle	 cy;
+	size_t		 failed, deferred = 0;
+	int		 status;
 
-	if (mem->kept == NULL) {
-		mem->kept = xcalloc(c->nfiles, sizeof(*mem->kept));
-		mem->nkept = c->nfiles;
-	}
-	mem->settle_wait_ms = 0;
-	results = xcalloc(c->nfiles, sizeof(*results));
-	failed = scan_all(c, results, mem, &deferred);
+	failed = cycle_read(c, &cy, mem, &deferred);
 	if (mem->interrupted != NULL && mem->interrupted())
 		status = -1;
 	else if (deferred > 0) {
@@ -607,10 +702,10 @@ run_render(const struct config *c, struct run_memory *mem,
 			buf_puts(out, previous);
 		status = EXIT_OK;
 	} else {
-		failed += render_after(c, previous, results, out);
-		status = failed > 0 ? EXIT_FILE : EXIT_OK;
+		failed += render_after(c, previous, &cy, out);
+		status = failed + cy.problems > 0 ? EXIT_FILE : EXIT_OK;
 	}
-	keep_reads(mem, results, c->nfiles);
-	free(results);
+	keep_reads(mem, &cy);
+	cycle_free(&cy);
 	return status;
 }

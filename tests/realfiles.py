@@ -10,7 +10,9 @@ after '--' are given to xml2prom as they are, and read here for --by,
 --missing, --sum, --min, --max, --histogram and --buckets.  Prints what
 differs; exits 1 if anything does.
 """
+import glob
 import math
+import os
 import subprocess
 import sys
 
@@ -126,6 +128,29 @@ def written(text, prefix, path, values):
     return out
 
 
+def expanded(files):
+    """A glob or a directory as xml2prom expands it (storelist.h): the
+    regular files, in byte order; a directory's but its dot-files."""
+    out = []
+    for f in files:
+        if any(c in f for c in "*?["):
+            found = glob.glob(f)
+        elif os.path.isdir(f):
+            found = [os.path.join(f, n) if not f.endswith("/") else f + n
+                     for n in os.listdir(f) if not n.startswith(".")]
+        else:
+            out.append(f)
+            continue
+        out += [p for p in found if os.path.isfile(p)]
+    return sorted(out, key=os.fsencode)
+
+
+def paths_written(text):
+    return {dict(s.labels).get("path")
+            for fam in text_string_to_metric_families(text)
+            for s in fam.samples} - {None}
+
+
 def same(a, b):
     return a == b or abs(a - b) <= 1e-9 * max(abs(a), abs(b))
 
@@ -143,6 +168,11 @@ def main():
         print("# xml2prom exited %d: %s" % (run.returncode, run.stderr))
         return 1
     bad = 0
+    files = expanded(files)
+    if paths_written(run.stdout) != set(files):
+        bad += 1
+        print("# the files written are not those found: %s, not %s" % (
+            sorted(paths_written(run.stdout)), files))
     for path in files:
         want = reference(path, rows_xpath, ns, labels, missing, values,
                          buckets)

@@ -373,8 +373,10 @@ test_across(void)
 	struct model	*m = &set.model;
 	struct tally	 ta, tb, tc, agg;
 	struct scan_result ra, rb, rc, rf;
-	struct across_file fa = { "a.xml", &ra, 0 }, fb = { "b.xml", &rb, 0 },
-			 fc = { "c.xml", &rc, 0 }, ff = { "f.xml", &rf, 0 };
+	struct across_file fa = { "a.xml", "a.xml", &ra, 0 },
+			 fb = { "b.xml", "b.xml", &rb, 0 },
+			 fc = { "c.xml", "c.xml", &rc, 0 },
+			 ff = { "f.xml", "f.xml", &rf, 0 };
 	struct across	 ac;
 	struct buf	 why = { 0 };
 	const struct group *g;
@@ -451,7 +453,7 @@ test_across(void)
 	CHECK(across_add(&ac, &set, 1, &fb, 3, &why) == 0);
 	CHECK(across_add(&ac, &set, 1, &fc, 4, &why) == 0);
 	CHECK(ac.files == 3 && ac.nfailed == 1 &&
-	    strcmp(ac.failed[0].path, "f.xml") == 0 &&
+	    strcmp(ac.failed[0].label, "f.xml") == 0 &&
 	    ac.failed[0].failure == FAILURE_PARSE);
 	CHECK(ac.tally[0].total_rows == 7 && ac.series == ta.series + 11);
 	across_free(&ac);
