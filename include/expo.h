@@ -62,7 +62,7 @@ struct expo_file {
  */
 void	expo_render(struct buf *, const struct expo_params *,
 	    struct expo_file *, size_t, const struct store_list *stores,
-	    struct across_stores *);
+	    const struct across_stores *);
 int	expo_check_names(const struct expo_params *, struct buf *err);
 void	expo_escape_label_value(struct buf *, const char *, size_t);
 void	expo_format_seconds(struct buf *, struct timespec);

@@ -79,6 +79,12 @@ struct scope {
 #define FILE_LABEL_NAME(ep)	((ep)->file_label != NULL ? (ep)->file_label : \
 				    "path")
 
+/* The stores' aggregates (across.h), in byte order of their pattern. */
+struct aggregates {
+	const struct across	**v;
+	size_t			 n;
+};
+
 /* One set's counts of one file (path=), or of a store's files (store=). */
 struct source {
 	const char		*where;
@@ -536,14 +542,14 @@ render_across_family(struct buf *out, const struct scope *sc,
 static void
 render_set_families(struct buf *out, const struct scope *sc,
     enum family fam, const struct source *src, size_t nsrc,
-    const struct across_stores *stores, struct buf *body, struct buf *help)
+    const struct aggregates *ag, struct buf *body, struct buf *help)
 {
 	size_t	 i;
 
 	buf_reset(body);
 	if (fam >= FILES)
-		for (i = 0; i < stores->n; i++)
-			render_across_family(body, sc, fam, &stores->v[i]);
+		for (i = 0; i < ag->n; i++)
+			render_across_family(body, sc, fam, ag->v[i]);
 	else
 		for (i = 0; i < nsrc; i++)
 			render_set_family(body, sc, fam, &src[i]);
@@ -629,17 +635,16 @@ render_store_counts(struct buf *out, const struct expo_params *ep,
  */
 static struct source *
 sources_of(const struct scope *sc, const struct expo_file *files,
-    size_t nfiles, const struct across_stores *stores, size_t *n)
+    size_t nfiles, const struct aggregates *ag, size_t *n)
 {
 	struct source	*src;
 	size_t		 i;
 
 	*n = 0;
-	src = xcalloc((sc->set->across ? stores->n : nfiles) + 1,
-	    sizeof(*src));
-	for (i = 0; sc->set->across && i < stores->n; i++) {
-		src[*n].where = stores->v[i].store;
-		src[(*n)++].tally = &stores->v[i].tally[sc->nth];
+	src = xcalloc((sc->set->across ? ag->n : nfiles) + 1, sizeof(*src));
+	for (i = 0; sc->set->across && i < ag->n; i++) {
+		src[*n].where = ag->v[i]->store;
+		src[(*n)++].tally = &ag->v[i]->tally[sc->nth];
 	}
 	for (i = 0; !sc->set->across && i < nfiles; i++)
 		if (files[i].result->ok) {
@@ -652,7 +657,7 @@ sources_of(const struct scope *sc, const struct expo_file *files,
 /* One set's families, in output order. */
 static void
 render_set(struct buf *out, struct scope *sc, const struct expo_file *files,
-    size_t nfiles, const struct across_stores *stores, struct buf *body,
+    size_t nfiles, const struct aggregates *stores, struct buf *body,
     struct buf *help)
 {
 	struct source	*src;
@@ -677,8 +682,8 @@ render_set(struct buf *out, struct scope *sc, const struct expo_file *files,
 static int
 compare_stores(const void *a, const void *b)
 {
-	return strcmp(((const struct across *)a)->store,
-	    ((const struct across *)b)->store);
+	return strcmp((*(const struct across *const *)a)->store,
+	    (*(const struct across *const *)b)->store);
 }
 
 /*
@@ -688,22 +693,24 @@ compare_stores(const void *a, const void *b)
 void
 expo_render(struct buf *out, const struct expo_params *ep,
     struct expo_file *files, size_t nfiles, const struct store_list *stores,
-    struct across_stores *agg)
+    const struct across_stores *agg)
 {
 	struct buf		 body = { 0 }, help = { 0 };
 	struct scope		 sc = { ep, NULL, 0, NULL, NULL };
-	struct across_stores	 none = { NULL, 0 };
+	struct aggregates	 ag = { NULL, 0 };
+	size_t			 i;
 	int			 fam;
 
-	if (agg == NULL)
-		agg = &none;
 	qsort(files, nfiles, sizeof(*files), compare_files);
-	if (agg->n > 0)
-		qsort(agg->v, agg->n, sizeof(*agg->v), compare_stores);
+	ag.n = agg != NULL ? agg->n : 0;
+	ag.v = xcalloc(ag.n + 1, sizeof(*ag.v));
+	for (i = 0; i < ag.n; i++)
+		ag.v[i] = &agg->v[i];
+	qsort(ag.v, ag.n, sizeof(*ag.v), compare_stores);
 	for (sc.nth = 0; sc.nth < ep->nsets; sc.nth++) {
 		sc.set = &ep->sets[sc.nth];
 		sc.prefix = sc.set->prefix;
-		render_set(out, &sc, files, nfiles, agg, &body, &help);
+		render_set(out, &sc, files, nfiles, &ag, &body, &help);
 	}
 	sc.set = NULL;
 	sc.prefix = ep->prefix;
@@ -712,6 +719,7 @@ expo_render(struct buf *out, const struct expo_params *ep,
 		render_store_families(out, &sc, (enum family)fam, files,
 		    nfiles, &body);
 	render_store_counts(out, ep, stores, &body);
+	free(ag.v);
 	buf_free(&body);
 	buf_free(&help);
 }

@@ -20,7 +20,8 @@ const struct own_family own_families[NFAMILIES] = {
 	    "the set's --across-files series: their sums are partial" },
 	[FILE_FAILURE] = { "file_failure", "1 for each file of the store not "
 	    "counted in the set's --across-files series, labelled with why: "
-	    "missing, permission, io, parse, entity, limit or changed" },
+	    "missing, permission, io, parse, entity, limit, changed or "
+	    "conflict" },
 	[READ_SUCCESS] = { "read_success",
 	    "1 if the store was read in full by the last run, 0 if not" },
 	[READ_FAILURE] = { "read_failure",

@@ -339,24 +339,37 @@ size_t
 run_render_files(const struct config *c, struct expo_file *files,
     size_t nfiles, const struct store_list *list, struct buf *out)
 {
+	static const struct scan_result conflict = { .failure =
+				    FAILURE_CONFLICT };
 	struct across_stores	 stores;
 	struct across_file	*af;
 	struct buf		 said = { 0 };
 	const char		**patterns;
-	size_t			 i, over;
+	size_t			 i, n = 0, over;
 
-	af = xcalloc(nfiles + 1, sizeof(*af));
-	for (i = 0; i < nfiles; i++) {
-		af[i].path = files[i].path;
-		af[i].label = EXPO_FILE_LABEL(&files[i]);
-		af[i].result = files[i].result;
-		af[i].pattern = files[i].pattern;
+	af = xcalloc(nfiles + list->nfiles + 1, sizeof(*af));
+	for (i = 0; i < nfiles; i++, n++) {
+		af[n].path = files[i].path;
+		af[n].label = EXPO_FILE_LABEL(&files[i]);
+		af[n].result = files[i].result;
+		af[n].pattern = files[i].pattern;
+	}
+	/*
+	 * A file left out by a label conflict is not in FILES, nor summed:
+	 * named by its path, the label it would share being no name.
+	 */
+	for (i = 0; i < list->nfiles; i++) {
+		if (!list->files[i].conflict)
+			continue;
+		af[n].path = af[n].label = list->files[i].path;
+		af[n].result = &conflict;
+		af[n++].pattern = list->files[i].pattern;
 	}
 	patterns = xcalloc(list->npatterns + 1, sizeof(*patterns));
 	for (i = 0; i < list->npatterns; i++)
 		patterns[i] = list->patterns[i].arg;
 	over = across_build(&stores, c->sets, c->nsets, c->expo.file_order,
-	    patterns, list->npatterns, af, nfiles, &said);
+	    patterns, list->npatterns, af, n, &said);
 	if (over > 0 && !c->quiet) {
 		fflush(stdout);
 		fprintf(stderr, "xml2prom: %s", said.data);

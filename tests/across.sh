@@ -133,6 +133,18 @@ check "a per-file set keeps its path= series beside the across set's store=" sh 
     ! grep -q '^store_runs_t{path=' '$scratch/two'"
 check "...and promtool takes both" promtool_clean "$scratch/two"
 
+# --- a file not read for a label conflict is not summed either: said
+mkdir -p "$scratch/conflict"
+echo '<r><row type="a"/></r>' >"$scratch/conflict/x.xml"
+echo '<r><row type="a"/></r>' | gzip >"$scratch/conflict/x.xml.gz"
+echo '<r><row type="a"/></r>' >"$scratch/conflict/y.xml"
+"$XML2PROM" -o - --file-label run=stem --across-files "$scratch/conflict/*" >"$scratch/cf" 2>/dev/null
+check "a label conflict's files are counted failed, each named by its path" sh -c "
+    grep -qxF 'store_files{store=\"$scratch/conflict/*\"} 1' '$scratch/cf' &&
+    grep -qxF 'store_files_failed{store=\"$scratch/conflict/*\"} 2' '$scratch/cf' &&
+    grep -qxF 'store_file_failure{store=\"$scratch/conflict/*\",run=\"$scratch/conflict/x.xml.gz\",reason=\"conflict\"} 1' '$scratch/cf'"
+check "...and promtool takes it" promtool_clean "$scratch/cf"
+
 # --- the order of a sum: each file's, in document order, then file order
 mkdir -p "$scratch/order"
 echo '<r><row type="t" v="1e16"/></r>' >"$scratch/order/a.xml"
