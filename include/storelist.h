@@ -97,6 +97,12 @@ size_t	storelist_expand(struct store_list *, char *const *args, size_t nargs,
 const struct store_file *storelist_find(const struct store_list *,
 	    const char *path);
 
+/*
+ * Could one of the NARGS arguments find PATH, now or at another run?
+ * (Whose is a series of a previous output, collide.h.)
+ */
+int	storelist_could_find(char *const *args, size_t nargs, const char *path);
+
 void	storelist_free(struct store_list *);
 
 /* WHAT of --file-label NAME=WHAT; -1 when it is none of them. */

@@ -13,6 +13,7 @@
 #include <libxml/hash.h>
 
 #include "collide.h"
+#include "storelist.h"
 #include "expo.h"
 #include "promread.h"
 #include "xmlcompat.h"
@@ -152,20 +153,28 @@ collide_check(const struct config *c, const struct textfile *tf,
 	return collide_find(tf, text, tell_clash, &k);
 }
 
-/* Is FILE one of this run's stores, its path as escaped in a label? */
+/*
+ * Is FILE one of this run's stores, its path as escaped in a label?  A
+ * file of one of its globs or directories is, found now or not.
+ */
 static int
 is_our_store(const struct config *c, const char *escaped, size_t len)
 {
-	struct buf	 mine = { 0 };
+	struct buf	 path = { 0 };
 	size_t		 i;
-	int		 found = 0;
+	int		 found;
 
-	for (i = 0; i < c->nfiles && !found; i++) {
-		buf_reset(&mine);
-		expo_escape_label_value(&mine, c->files[i], strlen(c->files[i]));
-		found = mine.len == len && memcmp(mine.data, escaped, len) == 0;
+	for (i = 0; i < len; i++) {
+		if (escaped[i] != '\\' || i + 1 == len)
+			buf_putc(&path, escaped[i]);
+		else if (escaped[++i] == 'n')
+			buf_putc(&path, '\n');
+		else
+			buf_putc(&path, escaped[i]);
 	}
-	buf_free(&mine);
+	found = storelist_could_find(c->files, c->nfiles,
+	    path.data != NULL ? path.data : "");
+	buf_free(&path);
 	return found;
 }
 

@@ -29,6 +29,20 @@ complain(const struct config *c, const char *msg)
 		fprintf(stderr, "xml2prom: %s\n", msg);
 }
 
+/* The first file of SP past --max-series; those after it fail too. */
+static void
+complain_over_limit(const struct config *c, const struct store_pattern *sp,
+    const struct store_file *f)
+{
+	struct buf	 msg = { 0 };
+
+	buf_printf(&msg, "%s: more than %zu series (see --max-series) over its "
+	    "files: %s and every file after it failed, reason \"limit\"",
+	    sp->arg, c->max_series, f->path);
+	complain(c, msg.data);
+	buf_free(&msg);
+}
+
 /*
  * Is standard error the journal (a systemd unit's)?  systemd says so in
  * JOURNAL_STREAM, the device and inode of the stream it connected.
@@ -330,6 +344,20 @@ scan_all(const struct config *c, struct cycle *cy, struct run_memory *mem,
 	return failed;
 }
 
+/* One file past --max-series over its glob: failed, as one alone. */
+static void
+fail_over_limit(const struct config *c, const struct store_file *f,
+    const struct store_pattern *sp, struct scan_result *r)
+{
+	struct buf	 why = { 0 };
+
+	buf_printf(&why, "%s: more than %zu series (see --max-series) over "
+	    "the files of %s", f->path, c->max_series, sp->arg);
+	scan_result_free(r);
+	r->failure = FAILURE_LIMIT;
+	r->error = buf_steal(&why);
+}
+
 /*
  * The metrics of FILES (found as LIST says) into OUT, with the
  * --across-files sets' aggregates of each store argument; returns how
@@ -385,38 +413,34 @@ run_render_files(const struct config *c, struct expo_file *files,
 /*
  * --max-series over a glob or a directory counts the series of all its
  * files (in byte order of their path): a file that would pass it fails,
- * as a store that alone would.  Returns how many so failed.
+ * as a store that alone would.  Said once per argument, not per file: a
+ * directory of thousands would fill the journal.  Returns how many so
+ * failed.
  */
 static size_t
 limit_series(const struct config *c, struct cycle *cy)
 {
-	struct scan_result	*r;
-	size_t			*held, i, over = 0;
-	struct buf		 why = { 0 };
+	const struct store_file	*f;
+	struct store_pattern	*sp;
+	size_t			*held, *over, i, n = 0;
 
 	held = xcalloc(cy->list.npatterns + 1, sizeof(*held));
+	over = xcalloc(cy->list.npatterns + 1, sizeof(*over));
 	for (i = 0; i < cy->list.nfiles; i++) {
-		r = &cy->results[i];
-		if (!r->ok || cy->list.patterns[cy->list.files[i].pattern].kind ==
-		    STORE_PLAIN)
+		f = &cy->list.files[i];
+		sp = &cy->list.patterns[f->pattern];
+		if (!cy->results[i].ok || sp->kind == STORE_PLAIN ||
+		    (held[f->pattern] += across_own_series(c->sets, c->nsets,
+		    &cy->results[i])) <= c->max_series)
 			continue;
-		if ((held[cy->list.files[i].pattern] += across_own_series(
-		    c->sets, c->nsets, r)) <= c->max_series)
-			continue;
-		buf_reset(&why);
-		buf_printf(&why, "%s: more than %zu series (see --max-series) "
-		    "over the files of %s", cy->list.files[i].path,
-		    c->max_series,
-		    cy->list.patterns[cy->list.files[i].pattern].arg);
-		scan_result_free(r);
-		r->failure = FAILURE_LIMIT;
-		r->error = buf_steal(&why);
-		complain(c, r->error);
-		over++;
+		if (over[f->pattern]++ == 0)
+			complain_over_limit(c, sp, f);
+		fail_over_limit(c, f, sp, &cy->results[i]);
+		n++;
 	}
 	free(held);
-	buf_free(&why);
-	return over;
+	free(over);
+	return n;
 }
 
 /*

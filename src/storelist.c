@@ -136,7 +136,8 @@ static int
 glob_error(const char *path, int e)
 {
 	(void)path;
-	if (glob_errno == 0)
+	/* A directory of the pattern that is not there: no match. */
+	if (glob_errno == 0 && e != ENOENT && e != ENOTDIR)
 		glob_errno = e;
 	return 0;	/* go on: other directories may match */
 }
@@ -322,7 +323,8 @@ find_conflicts(struct gather *g, const struct store_naming *naming)
 	v = xcalloc(l->nfiles + 1, sizeof(*v));
 	for (i = 0; i < l->nfiles; i++)
 		v[i] = &l->files[i];
-	qsort(v, l->nfiles, sizeof(*v), by_label);
+	if (l->nfiles > 0)
+		qsort(v, l->nfiles, sizeof(*v), by_label);
 	for (i = 0; i + 1 < l->nfiles; i++) {
 		if (strcmp(v[i]->label, v[i + 1]->label) != 0)
 			continue;
@@ -351,11 +353,48 @@ storelist_expand(struct store_list *l, char *const *args, size_t nargs,
 		l->patterns[i].arg = args[i];
 		expand_one(&g, i);
 	}
-	qsort(l->files, l->nfiles, sizeof(*l->files), by_path);
+	if (l->nfiles > 0)
+		qsort(l->files, l->nfiles, sizeof(*l->files), by_path);
 	for (i = 0; i < l->nfiles; i++)
 		l->files[i].label = label_of(l, &l->files[i], naming);
 	find_conflicts(&g, naming);
 	return g.problems;
+}
+
+/*
+ * Could ARG find PATH (its last run's files are not known here)?  A path:
+ * itself; a glob: fnmatch as glob(3) matches; a directory: a name in it
+ * not starting with '.'.
+ */
+static int
+could_find(const char *arg, const char *path)
+{
+	size_t		 n = strlen(arg);
+	const char	*name;
+	struct stat	 st;
+
+	if (strcmp(arg, path) == 0)
+		return 1;
+	if (storelist_is_glob(arg))
+		return fnmatch(arg, path, FNM_PATHNAME | FNM_PERIOD) == 0;
+	while (n > 1 && arg[n - 1] == '/')
+		n--;
+	if (strncmp(arg, path, n) != 0 || path[n] != '/')
+		return 0;
+	name = path + n + 1;
+	return *name != '\0' && *name != '.' && strchr(name, '/') == NULL &&
+	    stat(arg, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int
+storelist_could_find(char *const *args, size_t nargs, const char *path)
+{
+	size_t	 i;
+
+	for (i = 0; i < nargs; i++)
+		if (could_find(args[i], path))
+			return 1;
+	return 0;
 }
 
 const struct store_file *
