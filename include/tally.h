@@ -9,7 +9,8 @@
  * every label costs no lookup of its own, its group linked to the rows
  * group of the same labels.  The series guard (--max-series) is checked
  * as a group is first seen, so memory stays bounded by it whatever the
- * store holds.
+ * store holds.  A tally may also be filled from other tallies' groups
+ * (tally_group(), across.h), whose keys are made already.
  */
 #ifndef XML2PROM_TALLY_H
 #define XML2PROM_TALLY_H
