@@ -103,6 +103,9 @@ const struct store_file *storelist_find(const struct store_list *,
  */
 int	storelist_could_find(char *const *args, size_t nargs, const char *path);
 
+/* Did two expansions find the same, to the byte (files, labels, counts)? */
+int	storelist_same(const struct store_list *, const struct store_list *);
+
 void	storelist_free(struct store_list *);
 
 /* WHAT of --file-label NAME=WHAT; -1 when it is none of them. */

@@ -591,11 +591,25 @@ replace_output(const struct config *c, struct textfile *tf,
 /*
  * The reads a resident run keeps for the next: this run's, in place of
  * the last's (those taken again were moved out; the others, of files
- * read again or gone, are freed).  The cycle's files become the memory's.
+ * read again or gone, are freed).  When the same files were found, the
+ * memory's list and array stay where they are and this cycle's go, last
+ * made first freed: a resident run's heap is then the same after 10 000
+ * cycles as after 10.  Otherwise the cycle's files become the memory's.
  */
 static void
 keep_reads(struct run_memory *mem, struct cycle *cy)
 {
+	size_t	 i;
+
+	if (mem->kept != NULL && storelist_same(&mem->files, &cy->list)) {
+		for (i = 0; i < mem->nkept; i++) {
+			scan_result_free(&mem->kept[i]);
+			mem->kept[i] = cy->results[i];
+		}
+		free(cy->results);
+		cy->results = NULL;
+		return;		/* cy->list freed by cycle_free() */
+	}
 	run_memory_forget(mem);
 	mem->files = cy->list;
 	mem->kept = cy->results;

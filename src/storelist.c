@@ -408,6 +408,30 @@ storelist_find(const struct store_list *l, const char *path)
 	return bsearch(&key, l->files, l->nfiles, sizeof(*l->files), by_path);
 }
 
+int
+storelist_same(const struct store_list *a, const struct store_list *b)
+{
+	const struct store_pattern *pa, *pb;
+	size_t			 i;
+
+	if (a->nfiles != b->nfiles || a->npatterns != b->npatterns)
+		return 0;
+	for (i = 0; i < a->npatterns; i++) {
+		pa = &a->patterns[i];
+		pb = &b->patterns[i];
+		if (pa->kind != pb->kind || pa->found != pb->found ||
+		    pa->conflicts != pb->conflicts || pa->error != pb->error)
+			return 0;
+	}
+	for (i = 0; i < a->nfiles; i++)
+		if (strcmp(a->files[i].path, b->files[i].path) != 0 ||
+		    strcmp(a->files[i].label, b->files[i].label) != 0 ||
+		    a->files[i].pattern != b->files[i].pattern ||
+		    a->files[i].conflict != b->files[i].conflict)
+			return 0;
+	return 1;
+}
+
 void
 storelist_free(struct store_list *l)
 {

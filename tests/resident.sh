@@ -296,6 +296,24 @@ check "...one watch" test "$(watches "$pid")" = 1
 check "...the moved directory's watch removed: a change there is not a change" \
     sh -c "n=\$(grep -c '^xml2prom: wrote ' '$scratch/r/log2'); touch '$scratch/r/d.old/store.xml'; sleep 1.2; [ \$(grep -c '^xml2prom: wrote ' '$scratch/r/log2') -eq \$n ]"
 stopped "$pid" >/dev/null
+# A glob's directory (storelist.h): moved and made again 30 times, files
+# coming and going in it, still one watch.
+rm -rf "$scratch"/r/d.old "$scratch/r/out.prom"
+start "$scratch/r/log3" "$XML2PROM" -v --watch --every 50ms -o "$scratch/r/out.prom" "$scratch/r/d/*.xml"
+wait_for 3 at_least "$scratch/r/log3" 1
+for i in $(seq 30); do
+	mv "$scratch/r/d" "$scratch/r/d.$i"
+	mkdir "$scratch/r/d"
+	cp "$store" "$scratch/r/d/s$i.xml"
+	cp "$store" "$scratch/r/d/t$i.xml"
+	rm "$scratch/r/d/t$i.xml"
+	sleep 0.08
+done
+sleep 0.5
+check "a glob's directory renamed 30 times, files made and removed in it: one inotify watch" \
+    test "$(watches "$pid")" = 1
+stopped "$pid" >/dev/null
+rm -rf "$scratch"/r/d.*
 
 # --- storms: a store that never stops changing, and other files that do
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
@@ -20,6 +21,7 @@
 #include "names.h"
 #include "promread.h"
 #include "rowpath.h"
+#include "storelist.h"
 #include "tally.h"
 #include "fieldexpr.h"
 #include "xpexpr.h"
@@ -1288,6 +1290,77 @@ test_constant(void)
 		CHECK(reads_node(readers[i]) == 1);
 }
 
+/* The label each file of DIR/PATTERN gets by KIND, joined by spaces. */
+static int
+labels_are(const char *dir, const char *pattern, enum file_label_kind kind,
+    const char *want, size_t want_problems)
+{
+	struct store_naming	 naming = { "x", kind };
+	struct store_list	 l = { 0 };
+	struct buf		 arg = { 0 }, got = { 0 };
+	char			*args[1];
+	size_t			 i, problems;
+	int			 same;
+
+	buf_printf(&arg, "%s/%s", dir, pattern);
+	args[0] = arg.data;
+	problems = storelist_expand(&l, args, 1, &naming, 1);
+	for (i = 0; i < l.nfiles; i++)
+		buf_printf(&got, "%s%s%s", i > 0 ? " " : "", l.files[i].label,
+		    l.files[i].conflict ? "!" : "");
+	same = strcmp(got.data != NULL ? got.data : "", want) == 0 &&
+	    problems == want_problems;
+	if (!same)
+		printf("# %s: '%s', %zu problems\n", pattern,
+		    got.data != NULL ? got.data : "", problems);
+	storelist_free(&l);
+	buf_free(&arg);
+	buf_free(&got);
+	return same;
+}
+
+static void
+test_storelist(void)
+{
+	char	 dir[] = "/tmp/xml2prom-unit.XXXXXX";
+	const char *names[] = { "scan-a.xml", "scan-bb.xml.gz", "scan-a.gz",
+	    ".scan-c.xml", "other.txt" };
+	struct buf path = { 0 };
+	size_t	 i;
+	FILE	*f;
+
+	CHECK(storelist_is_glob("a*") && storelist_is_glob("a?") &&
+	    storelist_is_glob("[ab]") && !storelist_is_glob("/srv/a.xml"));
+	if (mkdtemp(dir) == NULL)
+		return;
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", dir, names[i]);
+		if ((f = fopen(path.data, "w")) != NULL)
+			fclose(f);
+	}
+	/* Byte order; a glob's '*' does not match a leading '.'. */
+	CHECK(labels_are(dir, "scan-*", FILE_LABEL_BASE,
+	    "scan-a.gz scan-a.xml scan-bb.xml.gz", 0));
+	CHECK(labels_are(dir, "scan-*.xml*", FILE_LABEL_CAPTURE, "a bb", 0));
+	CHECK(labels_are(dir, "*-*.x?l", FILE_LABEL_CAPTURE, "scan", 0));
+	CHECK(labels_are(dir, "scan-?*", FILE_LABEL_CAPTURE,
+	    ".gz .xml b.xml.gz", 0));
+	/* Two stems of one value: both marked, both counted. */
+	CHECK(labels_are(dir, "scan-*", FILE_LABEL_STEM, "scan-a! scan-a! "
+	    "scan-bb", 2));
+	CHECK(labels_are(dir, "none-*", FILE_LABEL_STEM, "", 1));
+	CHECK(labels_are(dir, "", FILE_LABEL_BASE,
+	    "other.txt scan-a.gz scan-a.xml scan-bb.xml.gz", 0));
+	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+		buf_reset(&path);
+		buf_printf(&path, "%s/%s", dir, names[i]);
+		unlink(path.data);
+	}
+	rmdir(dir);
+	buf_free(&path);
+}
+
 int
 main(void)
 {
@@ -1310,6 +1383,7 @@ main(void)
 	test_constant();
 	test_previous_success();
 	test_promread();
+	test_storelist();
 	xmlCleanupParser();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed == 0 ? 0 : 1;
