@@ -26,7 +26,7 @@ CPPFLAGS	+= -D_GNU_SOURCE -Iinclude $(XML_CFLAGS:-I%=-isystem %)
 ALL_CFLAGS	 = -std=c11 $(WARNINGS) $(CFLAGS)
 LDLIBS		+= $(XML_LIBS) $(Z_LIBS) $(MHD_LIBS) $(TLS_LIBS) $(YAML_LIBS) -lcrypt -lm
 
-LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
+LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c src/across.c \
 		   src/rowpath.c src/trust.c src/entgraph.c src/promread.c src/collide.c \
 		   src/xmlcompat.c src/xpexpr.c src/xpscope.c src/xplower.c src/xpstream.c src/rowtree.c \
 		   src/fieldexpr.c src/xmlerr.c src/input.c src/rowset.c \

@@ -2,10 +2,12 @@
  * expo.h: the Prometheus text exposition format (0.0.4) that xml2prom
  * writes: which families, in which order, with which labels, escaped how.
  * Families: for each row set (rowset.h) in the order given, its total_rows,
- * rows, value families in the order given and skipped_values; then the
- * store's own, once.  HELP texts depend on the options
- * only; files come in byte order of their path and groups in byte order of
- * their labels, so the same input always gives the same bytes.
+ * rows, value families in the order given and skipped_values, each a
+ * series per file (path=) or, for an --across-files set, per store
+ * pattern (store=, across.h), followed by its files, files_failed and
+ * file_failure; then the store's own, once.  HELP texts depend on the options
+ * only; files come in byte order of their path, stores of their pattern,
+ * and groups in byte order of their labels, so the same input always gives the same bytes.
  */
 #ifndef XML2PROM_EXPO_H
 #define XML2PROM_EXPO_H
@@ -13,6 +15,7 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "across.h"
 #include "buf.h"
 #include "rowset.h"
 #include "storelist.h"
@@ -30,6 +33,7 @@ struct expo_params {
 	size_t			 nsets;
 	const struct label	*labels;	/* constant, after the others */
 	size_t			 nlabels;
+	enum file_order		 file_order;	/* --across-files' */
 	const char		*file_label;	/* --file-label's NAME; NULL:
 						   path */
 };
@@ -58,7 +62,8 @@ struct expo_file {
  * out: their label was another file's too, storelist.h).
  */
 void	expo_render(struct buf *, const struct expo_params *,
-	    struct expo_file *, size_t, const struct store_list *stores);
+	    struct expo_file *, size_t, const struct store_list *stores,
+	    const struct across_stores *);
 int	expo_check_names(const struct expo_params *, struct buf *err);
 void	expo_escape_label_value(struct buf *, const char *, size_t);
 void	expo_format_seconds(struct buf *, struct timespec);

@@ -14,7 +14,11 @@ enum failure {
 	FAILURE_PARSE,		/* not well-formed XML, bad encoding */
 	FAILURE_ENTITY,		/* an undeclared or external entity */
 	FAILURE_LIMIT,		/* refused by a limit: sizes, depth, bombs */
-	FAILURE_CHANGED		/* rewritten while it was read */
+	FAILURE_CHANGED,	/* rewritten while it was read */
+	FAILURE_CONFLICT	/* not read: another file of the run would
+				   carry the same label (storelist.h); only
+				   an --across-files set's file_failure says
+				   it, the file having no series of its own */
 };
 
 static inline const char *
@@ -22,7 +26,7 @@ failure_name(enum failure f)
 {
 	static const char *const names[] = {
 		"", "missing", "permission", "io", "parse", "entity", "limit",
-		"changed"
+		"changed", "conflict"
 	};
 
 	return names[f];

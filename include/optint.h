@@ -22,6 +22,7 @@ struct raw {
 	const char	*every;
 	const char	*reread_after;
 	const char	*settle;
+	const char	*file_order;
 	const char	**labels;
 	size_t		 nlabels;
 	const char	**stores;	/* --store, in order */

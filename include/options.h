@@ -30,6 +30,7 @@ struct set_options {
 	size_t			 ninclude;
 	const char		**exclude;	/* -x */
 	size_t			 nexclude;
+	int			 across;	/* --across-files */
 };
 
 struct config {

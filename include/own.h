@@ -14,6 +14,9 @@ enum family {
 	TOTAL_ROWS,
 	ROWS,
 	SKIPPED_VALUES,
+	FILES,			/* an --across-files set's (across.h) */
+	FILES_FAILED,
+	FILE_FAILURE,
 	READ_SUCCESS,		/* the first of the store's */
 	READ_FAILURE,
 	LAST_SUCCESS,

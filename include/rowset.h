@@ -26,6 +26,8 @@ struct rowset {
 	const char	*name;		/* NULL: the unnamed set */
 	char		*prefix;	/* PREFIX or PREFIX_NAME */
 	const char	*rows_src;	/* as given, for messages */
+	int		 across;	/* --across-files: one series per
+					   group of each store pattern */
 	struct rowpath	 rows;
 	struct model	 model;
 };

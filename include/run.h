@@ -57,5 +57,7 @@ void	run_memory_forget(struct run_memory *);
  */
 int	run_render(const struct config *, struct run_memory *,
 	    const char *previous, struct buf *out);
+size_t	run_render_files(const struct config *, struct expo_file *,
+	    size_t, const struct store_list *, struct buf *out);
 
 #endif

@@ -9,7 +9,8 @@
  * every label costs no lookup of its own, its group linked to the rows
  * group of the same labels.  The series guard (--max-series) is checked
  * as a group is first seen, so memory stays bounded by it whatever the
- * store holds.
+ * store holds.  A tally may also be filled from other tallies' groups
+ * (tally_group(), across.h), whose keys are made already.
  */
 #ifndef XML2PROM_TALLY_H
 #define XML2PROM_TALLY_H
@@ -81,6 +82,10 @@ int	tally_add_later(struct tally *, const struct row *,
 void	tally_add_sums(const struct tally_addend *, size_t);
 void	tally_filtered(struct tally *);
 uint64_t tally_rows(const struct tally *, const char *const *labels);
+struct group *tally_group(struct groups *, const char *key, size_t len,
+	    size_t nbuckets);
+const struct group *tally_find(const struct groups *, const char *key,
+	    size_t len);
 const struct group **tally_sorted(const struct groups *);
 const char *tally_key_label(const struct group *, size_t nth);
 

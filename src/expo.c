@@ -65,25 +65,37 @@ expo_format_seconds(struct buf *out, struct timespec t)
 
 /*
  * Whose families are being written: one row set's (its prefix, its model,
- * its tally in each file's result) or, with set NULL, the store's own.
+ * its tally in each file's result, or in each store's aggregate under
+ * --across-files) or, with set NULL, the store's own.
  */
 struct scope {
 	const struct expo_params *ep;
 	const struct rowset	*set;
 	size_t			 nth;		/* the set's tally */
 	const char		*prefix;
+	const char		*where;		/* "path", or "store" */
 };
 
-static const struct tally *
-tally_of(const struct scope *sc, const struct expo_file *f)
-{
-	return &f->result->tally[sc->nth];
-}
+/* The name of a file's own label: path, or --file-label's NAME. */
+#define FILE_LABEL_NAME(ep)	((ep)->file_label != NULL ? (ep)->file_label : \
+				    "path")
+
+/* The stores' aggregates (across.h), in byte order of their pattern. */
+struct aggregates {
+	const struct across	**v;
+	size_t			 n;
+};
+
+/* One set's counts of one file (path=), or of a store's files (store=). */
+struct source {
+	const char		*where;
+	const struct tally	*tally;
+};
 
 /*
- * A series' labels: path, the group's labels in --by order (those in
- * `mask`), the family's own label (reason, family) if any, the constant
- * labels, and a histogram bucket's le last.
+ * A series' labels: path (or store), the group's labels in --by order
+ * (those in `mask`), the family's own label (reason, family) if any, the
+ * constant labels, and a histogram bucket's le last.
  */
 struct series {
 	const char		*path;		/* the file's label value */
@@ -114,8 +126,7 @@ series_labels(struct buf *out, const struct scope *sc,
 	size_t			 i, nth = 0;
 	int			 first = 1;
 
-	label_pair(out, &first, ep->file_label != NULL ? ep->file_label :
-	    "path", se->path, strlen(se->path));
+	label_pair(out, &first, sc->where, se->path, strlen(se->path));
 	for (i = 0; se->group != NULL && i < sc->set->model.nlabels; i++) {
 		if ((se->mask & (UINT32_C(1) << i)) == 0)
 			continue;
@@ -165,10 +176,10 @@ compare_strings(const void *a, const void *b)
  */
 static void
 render_listed_rows(struct buf *out, const struct scope *sc,
-    const struct expo_file *f)
+    const struct source *f)
 {
 	const struct model *m = &sc->set->model;
-	struct series	 se = { EXPO_FILE_LABEL(f), NULL, 0, "type", NULL, 0, NULL };
+	struct series	 se = { f->where, NULL, 0, "type", NULL, 0, NULL };
 	const char	**wanted;
 	size_t		 i;
 
@@ -184,18 +195,17 @@ render_listed_rows(struct buf *out, const struct scope *sc,
 		se.own_len = strlen(wanted[i]);
 		series_start(out, sc, own_families[ROWS].suffix, "", &se);
 		buf_printf(out, "%" PRIu64 "\n",
-		    tally_rows(tally_of(sc, f), &wanted[i]));
+		    tally_rows(f->tally, &wanted[i]));
 	}
 	free(wanted);
 }
 
 /* PREFIX_rows for one file: one series per group of every label. */
 static void
-render_rows(struct buf *out, const struct scope *sc,
-    const struct expo_file *f)
+render_rows(struct buf *out, const struct scope *sc, const struct source *f)
 {
 	const struct model	*m = &sc->set->model;
-	struct series		 se = { EXPO_FILE_LABEL(f), NULL, UINT32_MAX, NULL, NULL,
+	struct series		 se = { f->where, NULL, UINT32_MAX, NULL, NULL,
 				    0, NULL };
 	const struct group	**sorted, **g;
 
@@ -203,7 +213,7 @@ render_rows(struct buf *out, const struct scope *sc,
 		render_listed_rows(out, sc, f);
 		return;
 	}
-	sorted = tally_sorted(&tally_of(sc, f)->rows);
+	sorted = tally_sorted(&f->tally->rows);
 	for (g = sorted; *g != NULL; g++) {
 		se.group = *g;
 		series_start(out, sc, own_families[ROWS].suffix, "", &se);
@@ -241,17 +251,17 @@ expo_format_number(struct buf *out, double v)
 /* PREFIX_skipped_values{path,family}: for every value family, even 0. */
 static void
 render_skipped(struct buf *out, const struct scope *sc,
-    const struct expo_file *f)
+    const struct source *f)
 {
 	const struct model *m = &sc->set->model;
-	struct series	 se = { EXPO_FILE_LABEL(f), NULL, 0, "family", NULL, 0, NULL };
+	struct series	 se = { f->where, NULL, 0, "family", NULL, 0, NULL };
 	size_t		 i;
 
 	for (i = 0; i < m->nvalues; i++) {
 		se.own_value = m->values[i].name;
 		se.own_len = strlen(se.own_value);
 		series_start(out, sc, own_families[SKIPPED_VALUES].suffix, "", &se);
-		buf_printf(out, "%" PRIu64 "\n", tally_of(sc, f)->skipped[i]);
+		buf_printf(out, "%" PRIu64 "\n", f->tally->skipped[i]);
 	}
 }
 
@@ -292,17 +302,15 @@ render_histogram(struct buf *out, const struct scope *sc,
  */
 static void
 render_family(struct buf *out, const struct scope *sc, size_t nth,
-    const struct expo_file *f)
+    const struct source *f)
 {
 	const struct value_family *vf = &sc->set->model.values[nth];
-	struct series		 se = { EXPO_FILE_LABEL(f), NULL, vf->labels, NULL, NULL,
+	struct series		 se = { f->where, NULL, vf->labels, NULL, NULL,
 				    0, NULL };
 	const struct group	**sorted, **g;
 	double			 v;
 
-	if (!f->result->ok)
-		return;
-	sorted = tally_sorted(&tally_of(sc, f)->values[nth]);
+	sorted = tally_sorted(&f->tally->values[nth]);
 	for (g = sorted; *g != NULL; g++) {
 		se.group = *g;
 		if (vf->agg == AGG_HISTOGRAM) {
@@ -331,11 +339,26 @@ family_header(struct buf *out, const char *prefix, const char *name,
 	buf_printf(out, "\n# TYPE %s_%s %s\n", prefix, name, type);
 }
 
+/*
+ * An --across-files set's families say so, and in which order its files
+ * were taken: HELP depends on the options alone.
+ */
+static void
+across_help(const struct scope *sc, struct buf *help)
+{
+	if (sc->set == NULL || !sc->set->across)
+		return;
+	buf_printf(help, " (--across-files: over each store's files, in %s "
+	    "order, then document order)", sc->ep->file_order ==
+	    FILE_ORDER_MTIME ? "modification time" : "name");
+}
+
 static void
 render_value_families(struct buf *out, const struct scope *sc,
-    const struct expo_file *files, size_t nfiles, struct buf *body)
+    const struct source *src, size_t nsrc, struct buf *body,
+    struct buf *help)
 {
-	static const char *const help[] = {
+	static const char *const helps[] = {
 		[AGG_SUM] = "Sum over each group's rows of ",
 		[AGG_MIN] = "Smallest over each group's rows of ",
 		[AGG_MAX] = "Largest over each group's rows of ",
@@ -350,28 +373,29 @@ render_value_families(struct buf *out, const struct scope *sc,
 	for (v = 0; v < m->nvalues; v++) {
 		vf = &m->values[v];
 		buf_reset(body);
-		for (i = 0; i < nfiles; i++)
-			render_family(body, sc, v, &files[i]);
+		for (i = 0; i < nsrc; i++)
+			render_family(body, sc, v, &src[i]);
 		if (body->len == 0)
 			continue;
+		buf_reset(help);
+		buf_puts(help, vf->src);
+		across_help(sc, help);
 		family_header(out, sc->prefix, vf->name,
 		    vf->agg == AGG_HISTOGRAM ? "histogram" : "gauge",
-		    help[vf->agg], vf->src);
+		    helps[vf->agg], help->data);
 		buf_append(out, body->data, body->len);
 	}
 }
 
-/* A row set's family for one file; nothing for a store not read. */
+/* A row set's family for one file read whole, or one store's files. */
 static void
 render_set_family(struct buf *out, const struct scope *sc, enum family fam,
-    const struct expo_file *f)
+    const struct source *f)
 {
-	if (!f->result->ok)
-		return;
 	switch (fam) {
 	case TOTAL_ROWS:
-		sample(out, sc, fam, EXPO_FILE_LABEL(f));
-		buf_printf(out, "%" PRIu64 "\n", tally_of(sc, f)->total_rows);
+		sample(out, sc, fam, f->where);
+		buf_printf(out, "%" PRIu64 "\n", f->tally->total_rows);
 		break;
 	case ROWS:
 		render_rows(out, sc, f);
@@ -449,40 +473,109 @@ family_help(const struct scope *sc, enum family fam, struct buf *help)
 
 	buf_reset(help);
 	if (fam != ROWS && sc->set->name == NULL)
-		return own_families[fam].help;
-	if (fam != ROWS) {
+		buf_puts(help, own_families[fam].help);
+	else if (fam != ROWS)
 		buf_printf(help, "%s, set %s (%s)", own_families[fam].help,
 		    sc->set->name, sc->set->rows_src);
-		return help->data;
+	else {
+		buf_puts(help, "Rows in store by ");
+		for (i = 0; i < m->nlabels; i++)
+			buf_printf(help, "%s%s", i > 0 ? ", " : "",
+			    m->labels[i].name);
+		if (sc->set->name != NULL)
+			buf_printf(help, ", set %s (%s)", sc->set->name,
+			    sc->set->rows_src);
 	}
-	buf_puts(help, "Rows in store by ");
-	for (i = 0; i < m->nlabels; i++)
-		buf_printf(help, "%s%s", i > 0 ? ", " : "", m->labels[i].name);
-	if (sc->set->name != NULL)
-		buf_printf(help, ", set %s (%s)", sc->set->name,
-		    sc->set->rows_src);
+	if (fam < FILES)
+		across_help(sc, help);
 	return help->data;
 }
 
-/* One family, written only when some file has a sample of it. */
+/* PREFIX_SET_file_failure{store,path,reason}: a file not counted. */
 static void
-render_family_of_files(struct buf *out, const struct scope *sc,
+render_file_failures(struct buf *out, const struct scope *sc,
+    const struct across *a)
+{
+	const struct expo_params *ep = sc->ep;
+	const char		*reason;
+	size_t			 i, k;
+	int			 first;
+
+	for (i = 0; i < a->nfailed; i++) {
+		buf_printf(out, "%s_%s", sc->prefix,
+		    own_families[FILE_FAILURE].suffix);
+		first = 1;
+		reason = failure_name(a->failed[i].failure);
+		label_pair(out, &first, "store", a->store, strlen(a->store));
+		label_pair(out, &first, FILE_LABEL_NAME(ep), a->failed[i].label,
+		    strlen(a->failed[i].label));
+		label_pair(out, &first, "reason", reason, strlen(reason));
+		for (k = 0; k < ep->nlabels; k++)
+			label_pair(out, &first, ep->labels[k].name,
+			    ep->labels[k].value, strlen(ep->labels[k].value));
+		buf_puts(out, "} 1\n");
+	}
+}
+
+/* The families that say which files an --across-files set counted. */
+static void
+render_across_family(struct buf *out, const struct scope *sc,
+    enum family fam, const struct across *a)
+{
+	switch (fam) {
+	case FILES:
+		sample(out, sc, fam, a->store);
+		buf_printf(out, "%" PRIu64 "\n", a->files);
+		break;
+	case FILES_FAILED:
+		sample(out, sc, fam, a->store);
+		buf_printf(out, "%zu\n", a->nfailed);
+		break;
+	case FILE_FAILURE:
+		render_file_failures(out, sc, a);
+		break;
+	default:
+		break;
+	}
+}
+
+/* One family of a set, written only when some source has a sample. */
+static void
+render_set_families(struct buf *out, const struct scope *sc,
+    enum family fam, const struct source *src, size_t nsrc,
+    const struct aggregates *ag, struct buf *body, struct buf *help)
+{
+	size_t	 i;
+
+	buf_reset(body);
+	if (fam >= FILES)
+		for (i = 0; i < ag->n; i++)
+			render_across_family(body, sc, fam, ag->v[i]);
+	else
+		for (i = 0; i < nsrc; i++)
+			render_set_family(body, sc, fam, &src[i]);
+	if (body->len == 0)
+		return;
+	family_header(out, sc->prefix, own_families[fam].suffix, "gauge",
+	    family_help(sc, fam, help), NULL);
+	buf_append(out, body->data, body->len);
+}
+
+/* One of the store's own families, when some file has a sample of it. */
+static void
+render_store_families(struct buf *out, const struct scope *sc,
     enum family fam, const struct expo_file *files, size_t nfiles,
-    struct buf *body, struct buf *help)
+    struct buf *body)
 {
 	size_t	 i;
 
 	buf_reset(body);
 	for (i = 0; i < nfiles; i++)
-		if (sc->set != NULL)
-			render_set_family(body, sc, fam, &files[i]);
-		else
-			render_store_family(body, sc, fam, &files[i]);
+		render_store_family(body, sc, fam, &files[i]);
 	if (body->len == 0)
 		return;
 	family_header(out, sc->prefix, own_families[fam].suffix, "gauge",
-	    sc->set != NULL ? family_help(sc, fam, help) : own_families[fam].help,
-	    NULL);
+	    own_families[fam].help, NULL);
 	buf_append(out, body->data, body->len);
 }
 
@@ -537,34 +630,97 @@ render_store_counts(struct buf *out, const struct expo_params *ep,
 	buf_append(out, body->data, body->len);
 }
 
-/* Sorts `files` by path, then writes every family that has samples. */
-void
-expo_render(struct buf *out, const struct expo_params *ep,
-    struct expo_file *files, size_t nfiles, const struct store_list *stores)
+/*
+ * What a set's families are written from: each file read whole (files
+ * sorted), or under --across-files each store's aggregate (sorted).
+ */
+static struct source *
+sources_of(const struct scope *sc, const struct expo_file *files,
+    size_t nfiles, const struct aggregates *ag, size_t *n)
 {
-	struct buf	 body = { 0 }, help = { 0 };
-	struct scope	 sc = { ep, NULL, 0, NULL };
+	struct source	*src;
+	size_t		 i;
+
+	*n = 0;
+	src = xcalloc((sc->set->across ? ag->n : nfiles) + 1, sizeof(*src));
+	for (i = 0; sc->set->across && i < ag->n; i++) {
+		src[*n].where = ag->v[i]->store;
+		src[(*n)++].tally = &ag->v[i]->tally[sc->nth];
+	}
+	for (i = 0; !sc->set->across && i < nfiles; i++)
+		if (files[i].result->ok) {
+			src[*n].where = EXPO_FILE_LABEL(&files[i]);
+			src[(*n)++].tally = &files[i].result->tally[sc->nth];
+		}
+	return src;
+}
+
+/* One set's families, in output order. */
+static void
+render_set(struct buf *out, struct scope *sc, const struct expo_file *files,
+    size_t nfiles, const struct aggregates *stores, struct buf *body,
+    struct buf *help)
+{
+	struct source	*src;
+	size_t		 nsrc;
 	int		 fam;
 
+	sc->where = sc->set->across ? "store" : FILE_LABEL_NAME(sc->ep);
+	src = sources_of(sc, files, nfiles, stores, &nsrc);
+	render_set_families(out, sc, TOTAL_ROWS, src, nsrc, stores, body,
+	    help);
+	render_set_families(out, sc, ROWS, src, nsrc, stores, body, help);
+	render_value_families(out, sc, src, nsrc, body, help);
+	if (sc->set->model.nvalues > 0)
+		render_set_families(out, sc, SKIPPED_VALUES, src, nsrc, stores,
+		    body, help);
+	for (fam = FILES; sc->set->across && fam <= FILE_FAILURE; fam++)
+		render_set_families(out, sc, (enum family)fam, src, nsrc,
+		    stores, body, help);
+	free(src);
+}
+
+static int
+compare_stores(const void *a, const void *b)
+{
+	return strcmp((*(const struct across *const *)a)->store,
+	    (*(const struct across *const *)b)->store);
+}
+
+/*
+ * Sorts `files` by path and the stores by pattern, then writes every
+ * family that has samples.
+ */
+void
+expo_render(struct buf *out, const struct expo_params *ep,
+    struct expo_file *files, size_t nfiles, const struct store_list *stores,
+    const struct across_stores *agg)
+{
+	struct buf		 body = { 0 }, help = { 0 };
+	struct scope		 sc = { ep, NULL, 0, NULL, NULL };
+	struct aggregates	 ag = { NULL, 0 };
+	size_t			 i;
+	int			 fam;
+
 	qsort(files, nfiles, sizeof(*files), compare_files);
+	ag.n = agg != NULL ? agg->n : 0;
+	ag.v = xcalloc(ag.n + 1, sizeof(*ag.v));
+	for (i = 0; i < ag.n; i++)
+		ag.v[i] = &agg->v[i];
+	qsort(ag.v, ag.n, sizeof(*ag.v), compare_stores);
 	for (sc.nth = 0; sc.nth < ep->nsets; sc.nth++) {
 		sc.set = &ep->sets[sc.nth];
 		sc.prefix = sc.set->prefix;
-		render_family_of_files(out, &sc, TOTAL_ROWS, files, nfiles,
-		    &body, &help);
-		render_family_of_files(out, &sc, ROWS, files, nfiles, &body,
-		    &help);
-		render_value_families(out, &sc, files, nfiles, &body);
-		if (sc.set->model.nvalues > 0)
-			render_family_of_files(out, &sc, SKIPPED_VALUES, files,
-			    nfiles, &body, &help);
+		render_set(out, &sc, files, nfiles, &ag, &body, &help);
 	}
 	sc.set = NULL;
 	sc.prefix = ep->prefix;
+	sc.where = FILE_LABEL_NAME(ep);
 	for (fam = READ_SUCCESS; fam < NFAMILIES; fam++)
-		render_family_of_files(out, &sc, (enum family)fam, files,
-		    nfiles, &body, &help);
+		render_store_families(out, &sc, (enum family)fam, files,
+		    nfiles, &body);
 	render_store_counts(out, ep, stores, &body);
+	free(ag.v);
 	buf_free(&body);
 	buf_free(&help);
 }
@@ -614,6 +770,8 @@ set_names(struct written_names *w, const struct rowset *set)
 	if (m->nvalues > 0)
 		add_name(w, set->prefix, own_families[SKIPPED_VALUES].suffix, "",
 		    by.data);
+	for (k = FILES; set->across && k <= FILE_FAILURE; k++)
+		add_name(w, set->prefix, own_families[k].suffix, "", by.data);
 	for (i = 0; i < m->nvalues; i++) {
 		buf_reset(&by);
 		if (set->name != NULL)
@@ -687,7 +845,7 @@ char *
 expo_previous_success(const struct expo_params *ep, const char *label,
     const char *previous)
 {
-	struct scope	 sc = { ep, NULL, 0, ep->prefix };
+	struct scope	 sc = { ep, NULL, 0, ep->prefix, FILE_LABEL_NAME(ep) };
 	struct buf	 key = { 0 };
 	struct prom_line l;
 	const char	*cursor = previous, *value, *eol;

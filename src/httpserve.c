@@ -169,7 +169,7 @@ render_timed_out(struct exporter *e, struct buf *out)
 			files[n++].result = &r[i];
 		}
 	}
-	expo_render(out, &e->c->expo, files, n, l);
+	(void)run_render_files(e->c, files, n, l, out);
 	free(files);
 	free(r);
 }

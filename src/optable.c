@@ -45,6 +45,9 @@ static const struct optdef optable[] = {
 	  "(a group: every --by label, or those after ':')" },
 	{ "where", OPT_WHERE, REQ, SCOPE_SET, "EXPR",
 	  "count only the rows where XPath boolean(EXPR) holds" },
+	{ "across-files", OPT_ACROSS_FILES, NONE, SCOPE_SET, NULL,
+	  "one series per group for all the files of each\n"
+	  "store (a glob or directory), labelled store=" },
 	{ "include-type", 'i', REQ, SCOPE_SET, "TYPE",
 	  "report only these types (repeatable)" },
 	{ "exclude-type", 'x', REQ, SCOPE_SET, "TYPE",
@@ -63,6 +66,9 @@ static const struct optdef optable[] = {
 	  "constant label on every sample (repeatable)" },
 	{ "namespace", 'n', REQ, SCOPE_RUN, "P=URI",
 	  "bind prefix P in every expression (repeatable)" },
+	{ "file-order", OPT_FILE_ORDER, REQ, SCOPE_RUN, "ORDER",
+	  "--across-files: the files' order for sums, first\n"
+	  "and last: name (default) or mtime" },
 	{ "max-series", OPT_MAX_SERIES, REQ, SCOPE_RUN, "N",
 	  "fail a store whose output would hold more than N\n"
 	  "series (default " DEFAULT_TEXT(DEFAULT_MAX_SERIES) "); also "

@@ -505,6 +505,7 @@ check_set(struct config *c, const struct set_options *so,
 	int		 rc = 0;
 
 	set->name = so->name;
+	set->across = so->across;
 	buf_puts(&prefix, c->expo.prefix);
 	if (so->name != NULL)
 		buf_printf(&prefix, "_%s", so->name);
@@ -557,6 +558,31 @@ check_sets(struct config *c, FILE *err)
 		rc = usage_error(err, "%s", msg.data);
 	buf_free(&msg);
 	return rc;
+}
+
+/*
+ * --file-order: name or mtime, and only where some set is summed across
+ * files (it would change nothing else: a silent no-op is a wrong option).
+ */
+static int
+check_file_order(struct config *c, const struct raw *raw, FILE *err)
+{
+	const char	*o = raw->file_order;
+
+	if (o == NULL)
+		return 0;
+	if (strcmp(o, "name") == 0)
+		c->expo.file_order = FILE_ORDER_NAME;
+	else if (strcmp(o, "mtime") == 0)
+		c->expo.file_order = FILE_ORDER_MTIME;
+	else
+		return usage_error(err, "%s--file-order '%s': expected name or "
+		    "mtime", where(raw, OPT_FILE_ORDER), o);
+	if (!across_any(c->sets, c->nsets))
+		return usage_error(err, "%s--file-order %s: orders the files of "
+		    "an --across-files set, and no set is given --across-files",
+		    where(raw, OPT_FILE_ORDER), o);
+	return 0;
 }
 
 /* Is NAME a label some series of the run already carries? */
@@ -627,5 +653,7 @@ check_config(struct config *c, struct raw *raw, FILE *err)
 		    where(raw, 'p'), c->expo.prefix, owned);
 	if (check_sets(c, err) == -1)
 		return -1;
-	return check_file_label(c, raw, err);
+	if (check_file_label(c, raw, err) == -1)
+		return -1;
+	return check_file_order(c, raw, err);
 }

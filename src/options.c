@@ -177,6 +177,9 @@ take_set_option(struct config *c, int ch, const char *origin, FILE *err)
 	case 'x':
 		push_filter(c, ch, optarg);
 		return 0;
+	case OPT_ACROSS_FILES:
+		current_set(c)->across = 1;
+		return 0;
 	default:	/* by, missing, sum, min, max, histogram, buckets */
 		push_spec(c, optable_by_code(ch)->name, optarg, origin);
 		return 0;
@@ -214,6 +217,7 @@ take_run_option(struct config *c, struct raw *raw, int ch,
 	case OPT_WATCH: c->watch = 1; break;
 	case OPT_REREAD_AFTER: raw->reread_after = optarg; break;
 	case OPT_SETTLE: raw->settle = optarg; break;
+	case OPT_FILE_ORDER: raw->file_order = optarg; break;
 	case OPT_SURVEY: c->survey = 1; break;
 	case OPT_DUMP: c->dump = 1; break;
 	case OPT_CHECK: c->check = 1; break;

@@ -14,6 +14,14 @@ const struct own_family own_families[NFAMILIES] = {
 	[ROWS] = { "rows", "Rows in store by type" },
 	[SKIPPED_VALUES] = { "skipped_values",
 	    "Rows whose value for a family was empty or not a finite number" },
+	[FILES] = { "files", "Files of the store counted in full in the "
+	    "set's --across-files series" },
+	[FILES_FAILED] = { "files_failed", "Files of the store not counted in "
+	    "the set's --across-files series: their sums are partial" },
+	[FILE_FAILURE] = { "file_failure", "1 for each file of the store not "
+	    "counted in the set's --across-files series, labelled with why: "
+	    "missing, permission, io, parse, entity, limit, changed or "
+	    "conflict" },
 	[READ_SUCCESS] = { "read_success",
 	    "1 if the store was read in full by the last run, 0 if not" },
 	[READ_FAILURE] = { "read_failure",
@@ -41,14 +49,16 @@ own_family(const char *suffix)
 }
 
 /*
- * The labels xml2prom writes itself: path on every series, reason on
+ * The labels xml2prom writes itself: path on every series (store, the
+ * pattern, on an --across-files set's), reason on
  * read_failure, family on skipped_values, le on a histogram's buckets;
  * and Prometheus' own, "__" first.
  */
 int
 own_label(const char *name)
 {
-	static const char *const labels[] = { "path", "reason", "family", "le" };
+	static const char *const labels[] = { "path", "store", "reason",
+	    "family", "le" };
 	size_t	 i;
 
 	for (i = 0; i < sizeof(labels) / sizeof(labels[0]); i++)

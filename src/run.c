@@ -359,6 +359,58 @@ fail_over_limit(const struct config *c, const struct store_file *f,
 }
 
 /*
+ * The metrics of FILES (found as LIST says) into OUT, with the
+ * --across-files sets' aggregates of each store argument; returns how
+ * many files those aggregates failed (--max-series), said here.
+ */
+size_t
+run_render_files(const struct config *c, struct expo_file *files,
+    size_t nfiles, const struct store_list *list, struct buf *out)
+{
+	static const struct scan_result conflict = { .failure =
+				    FAILURE_CONFLICT };
+	struct across_stores	 stores;
+	struct across_file	*af;
+	struct buf		 said = { 0 };
+	const char		**patterns;
+	size_t			 i, n = 0, over;
+
+	af = xcalloc(nfiles + list->nfiles + 1, sizeof(*af));
+	for (i = 0; i < nfiles; i++, n++) {
+		af[n].path = files[i].path;
+		af[n].label = EXPO_FILE_LABEL(&files[i]);
+		af[n].result = files[i].result;
+		af[n].pattern = files[i].pattern;
+	}
+	/*
+	 * A file left out by a label conflict is not in FILES, nor summed:
+	 * named by its path, the label it would share being no name.
+	 */
+	for (i = 0; i < list->nfiles; i++) {
+		if (!list->files[i].conflict)
+			continue;
+		af[n].path = af[n].label = list->files[i].path;
+		af[n].result = &conflict;
+		af[n++].pattern = list->files[i].pattern;
+	}
+	patterns = xcalloc(list->npatterns + 1, sizeof(*patterns));
+	for (i = 0; i < list->npatterns; i++)
+		patterns[i] = list->patterns[i].arg;
+	over = across_build(&stores, c->sets, c->nsets, c->expo.file_order,
+	    patterns, list->npatterns, af, n, &said);
+	if (over > 0 && !c->quiet) {
+		fflush(stdout);
+		fprintf(stderr, "xml2prom: %s", said.data);
+	}
+	expo_render(out, &c->expo, files, nfiles, list, &stores);
+	across_stores_free(&stores);
+	buf_free(&said);
+	free(patterns);
+	free(af);
+	return over;
+}
+
+/*
  * --max-series over a glob or a directory counts the series of all its
  * files (in byte order of their path): a file that would pass it fails,
  * as a store that alone would.  Said once per argument, not per file: a
@@ -378,7 +430,8 @@ limit_series(const struct config *c, struct cycle *cy)
 		f = &cy->list.files[i];
 		sp = &cy->list.patterns[f->pattern];
 		if (!cy->results[i].ok || sp->kind == STORE_PLAIN ||
-		    (held[f->pattern] += cy->results[i].series) <= c->max_series)
+		    (held[f->pattern] += across_own_series(c->sets, c->nsets,
+		    &cy->results[i])) <= c->max_series)
 			continue;
 		if (over[f->pattern]++ == 0)
 			complain_over_limit(c, sp, f);
@@ -390,11 +443,15 @@ limit_series(const struct config *c, struct cycle *cy)
 	return n;
 }
 
-/* A failed store keeps the last-success time found in PREVIOUS. */
-static void
+/*
+ * A failed store keeps the last-success time found in PREVIOUS; returns
+ * how many files the --across-files aggregates failed.
+ */
+static size_t
 render_after(const struct config *c, const char *previous,
     const struct cycle *cy, struct buf *out)
 {
+	size_t			 over;
 	struct expo_file	*files;
 	size_t			 i, n = 0;
 
@@ -412,10 +469,11 @@ render_after(const struct config *c, const char *previous,
 			    &c->expo, EXPO_FILE_LABEL(&files[n]), previous);
 		n++;
 	}
-	expo_render(out, &c->expo, files, n, &cy->list);
+	over = run_render_files(c, files, n, &cy->list, out);
 	for (i = 0; i < n; i++)
 		free(files[i].carried_success);
 	free(files);
+	return over;
 }
 
 /*
@@ -451,17 +509,20 @@ check_verdict(const struct config *c, const struct scan_result *results,
 	return EXIT_CHECK;
 }
 
-static void
+/* Returns how many files the --across-files aggregates failed. */
+static size_t
 render(const struct config *c, const struct textfile *tf,
     const struct cycle *cy, size_t failed, struct buf *out)
 {
 	char	*previous = NULL;
+	size_t	 over;
 
 	/* A failed store keeps the last-success time of the previous run. */
 	if (failed > 0 && tf != NULL)
 		previous = textfile_previous(tf);
-	render_after(c, previous, cy, out);
+	over = render_after(c, previous, cy, out);
 	free(previous);
+	return over;
 }
 
 /*
@@ -649,7 +710,7 @@ run_once(const struct config *c, struct run_memory *mem)
 		status = EXIT_OK;
 		goto out;
 	}
-	render(c, locked ? &tf : NULL, &cy, failed, &text);
+	failed += render(c, locked ? &tf : NULL, &cy, failed, &text);
 	status = failed + cy.problems > 0 ? EXIT_FILE : EXIT_OK;
 	if (c->dump)
 		dump_heading(stdout, c->output_path);
@@ -692,7 +753,7 @@ run_render(const struct config *c, struct run_memory *mem,
 			buf_puts(out, previous);
 		status = EXIT_OK;
 	} else {
-		render_after(c, previous, &cy, out);
+		failed += render_after(c, previous, &cy, out);
 		status = failed + cy.problems > 0 ? EXIT_FILE : EXIT_OK;
 	}
 	keep_reads(mem, &cy);

@@ -103,6 +103,24 @@ insert(struct groups *g, const char *key, size_t len, size_t nbuckets)
 	return e;
 }
 
+/*
+ * The group of this key in a table, made if new (with `nbuckets`
+ * buckets): for a tally filled from other tallies' groups (across.h),
+ * whose keys are already made.  No series guard: the caller's.
+ */
+struct group *
+tally_group(struct groups *g, const char *key, size_t len, size_t nbuckets)
+{
+	return insert(g, key, len, nbuckets);
+}
+
+/* The group of this key in a table, or NULL. */
+const struct group *
+tally_find(const struct groups *g, const char *key, size_t len)
+{
+	return lookup(g, key, len);
+}
+
 void
 tally_init(struct tally *t, const struct model *m)
 {

@@ -2,7 +2,8 @@
  * unit.c: unit tests for the pieces with the most edge cases: escaping and
  * number formatting, name checks, the model's checks and the group tables,
  * date:seconds, the --rows matcher, the classification of expressions,
- * the carry-over of the last success.
+ * the carry-over of the last success, the merge of files' tallies
+ * (--across-files).
  */
 #include <math.h>
 #include <stdio.h>
@@ -13,6 +14,7 @@
 #include <libxml/parser.h>
 #include <libxml/xpath.h>
 
+#include "across.h"
 #include "datetime.h"
 #include "expo.h"
 #include "model.h"
@@ -307,6 +309,228 @@ test_tally(void)
 	CHECK(refused("buckets", "s=1,2", "no --histogram"));
 	CHECK(refused("missing", "nope=x", "no label 'nope'"));
 	CHECK(refused("missing", "s=", "non-empty"));
+}
+
+
+/* A row of type `type`, label s, every value family given v (NaN: none). */
+static void
+row_all(struct row *r, const struct model *m, const char *type,
+    const char *s, double v, uint64_t seq)
+{
+	size_t	 i;
+
+	row_of(r, type, s, v);
+	for (i = 0; i < m->nvalues; i++) {
+		r->value[i] = v;
+		r->has_value[i] = isfinite(v);
+	}
+	r->seq = seq;
+}
+
+/* A file's tally of the rows (type, s, value), in document order. */
+static void
+tally_of_rows(struct tally *t, const struct model *m,
+    const char *const *rows, const double *v, size_t n)
+{
+	struct row	 r;
+	struct buf	 why = { 0 };
+	size_t		 i;
+
+	tally_init(t, m);
+	for (i = 0; i < n; i++) {
+		row_all(&r, m, rows[2 * i], rows[2 * i + 1], v[i], i + 1);
+		CHECK(tally_add(t, &r, &why) == 0);
+	}
+	buf_free(&why);
+}
+
+static const struct group *
+group_of(const struct groups *g, const char *key, size_t len)
+{
+	return tally_find(g, key, len);
+}
+
+enum { V_SUM, V_MIN, V_MAX, V_FIRST, V_LAST, V_HIST };
+
+/*
+ * Files' tallies merged (across.h): counts and buckets add, min and max
+ * combine, sums add file by file in file order, first and last go by the
+ * files' ranks, a group in some files only, an empty file, a failed one,
+ * the series guard.
+ */
+static void
+test_across(void)
+{
+	const char	*specs[] = { "by", "type=@type", "by", "s=@s",
+			    "sum", "amount=@a", "min", "lo=@a", "max",
+			    "hi=@a", "first", "f=@a", "last", "l=@a",
+			    "histogram", "h:s=@a", "buckets", "h=1,10" };
+	const char	*rows_a[] = { "book", "new", "book", "new", "dvd",
+			    "new" };
+	const double	 v_a[] = { 1e16, 5, NAN };
+	const char	*rows_b[] = { "book", "new", "book", "new", "cd",
+			    "old", "book", "new" };
+	const double	 v_b[] = { 1, 1, 20, INFINITY };
+	struct rowset	 set;
+	struct model	*m = &set.model;
+	struct tally	 ta, tb, tc, agg;
+	struct scan_result ra, rb, rc, rf;
+	struct across_file fa = { "a.xml", "a.xml", &ra, 0 },
+			 fb = { "b.xml", "b.xml", &rb, 0 },
+			 fc = { "c.xml", "c.xml", &rc, 0 },
+			 ff = { "f.xml", "f.xml", &rf, 0 };
+	struct across	 ac;
+	struct buf	 why = { 0 };
+	const struct group *g;
+	static const char book_new[] = "book\0new", new_[] = "new";
+
+	memset(&set, 0, sizeof(set));
+	set.across = 1;
+	CHECK(build(m, specs, 9, &why));
+	m->max_series = 1000;
+	tally_of_rows(&ta, m, rows_a, v_a, 3);
+	tally_of_rows(&tb, m, rows_b, v_b, 4);
+	tally_init(&tc, m);				/* an empty file */
+
+	/* the pure merge, in file order a, b, c */
+	tally_init(&agg, m);
+	CHECK(across_new_series(&agg, &ta) == ta.series);
+	across_merge(&agg, &ta, 1);
+	/* b's new group, cd old: a rows series, 5 gauges, h's 5 series */
+	CHECK(across_new_series(&agg, &tb) == 1 + 5 + 5);
+	across_merge(&agg, &tb, 2);
+	CHECK(across_new_series(&agg, &tc) == 0);
+	across_merge(&agg, &tc, 3);
+	CHECK(agg.total_rows == 7 && agg.rows.n == 3);
+	CHECK(agg.skipped[V_SUM] == 2 && agg.skipped[V_HIST] == 2);
+	g = group_of(&agg.values[V_SUM], book_new, sizeof(book_new));
+	/* each file's sum, in file order (see test_across_sums) */
+	CHECK(g != NULL && g->n == 4 && g->sum == (1e16 + 5) + (1.0 + 1.0));
+	g = group_of(&agg.values[V_MIN], book_new, sizeof(book_new));
+	CHECK(g != NULL && g->min == 1);
+	g = group_of(&agg.values[V_MAX], book_new, sizeof(book_new));
+	CHECK(g != NULL && g->max == 1e16);
+	g = group_of(&agg.values[V_FIRST], book_new, sizeof(book_new));
+	CHECK(g != NULL && g->picked == 1e16 && g->picked_seq == 1);
+	/* b's last book/new value is skipped (Inf): its last is b's 1 */
+	g = group_of(&agg.values[V_LAST], book_new, sizeof(book_new));
+	CHECK(g != NULL && g->picked == 1 && g->picked_seq == 2);
+	/* a group only in b */
+	g = group_of(&agg.values[V_LAST], "cd\0old", sizeof("cd\0old"));
+	CHECK(g != NULL && g->n == 1 && g->picked == 20);
+	/* dvd's value was skipped: its group is there, with no value */
+	g = group_of(&agg.values[V_FIRST], "dvd\0new", sizeof("dvd\0new"));
+	CHECK(g != NULL && g->n == 0 && g->picked_seq == 0);
+	/* histogram by s: new takes 1e16, 5, 1, 1; old takes 20 */
+	g = group_of(&agg.values[V_HIST], new_, sizeof(new_));
+	CHECK(g != NULL && g->n == 4 && g->buckets[0] == 2 &&
+	    g->buckets[1] == 1);
+	g = group_of(&agg.values[V_HIST], "old", sizeof("old"));
+	CHECK(g != NULL && g->n == 1 && g->buckets[0] == 0 &&
+	    g->buckets[1] == 0 && g->sum == 20);
+	CHECK(agg.series == ta.series + 11);
+	tally_free(&agg);
+
+	/* first and last by rank, whatever order the merges come in */
+	tally_init(&agg, m);
+	across_merge(&agg, &tb, 2);
+	across_merge(&agg, &ta, 1);
+	g = group_of(&agg.values[V_FIRST], book_new, sizeof(book_new));
+	CHECK(g != NULL && g->picked == 1e16);
+	g = group_of(&agg.values[V_LAST], book_new, sizeof(book_new));
+	CHECK(g != NULL && g->picked == 1);
+	tally_free(&agg);
+
+	/* files of a pattern: a failed one is counted, not merged */
+	memset(&ra, 0, sizeof(ra));
+	rb = rc = rf = ra;
+	ra.ok = rb.ok = rc.ok = 1;
+	ra.tally = &ta;
+	rb.tally = &tb;
+	rc.tally = &tc;
+	rf.failure = FAILURE_PARSE;
+	across_init(&ac, "*.xml", &set, 1);
+	CHECK(across_add(&ac, &set, 1, &fa, 1, &why) == 0);
+	CHECK(across_add(&ac, &set, 1, &ff, 2, &why) == 0);
+	CHECK(across_add(&ac, &set, 1, &fb, 3, &why) == 0);
+	CHECK(across_add(&ac, &set, 1, &fc, 4, &why) == 0);
+	CHECK(ac.files == 3 && ac.nfailed == 1 &&
+	    strcmp(ac.failed[0].label, "f.xml") == 0 &&
+	    ac.failed[0].failure == FAILURE_PARSE);
+	CHECK(ac.tally[0].total_rows == 7 && ac.series == ta.series + 11);
+	across_free(&ac);
+
+	/* --max-series: exactly N is whole; past it the file is failed,
+	   nothing of it merged */
+	m->max_series = ta.series + 11;
+	across_init(&ac, "*.xml", &set, 1);
+	CHECK(across_add(&ac, &set, 1, &fa, 1, &why) == 0);
+	CHECK(across_add(&ac, &set, 1, &fb, 2, &why) == 0);
+	across_free(&ac);
+	m->max_series = ta.series + 10;
+	across_init(&ac, "*.xml", &set, 1);
+	CHECK(across_add(&ac, &set, 1, &fa, 1, &why) == 0);
+	CHECK(across_add(&ac, &set, 1, &fb, 2, &why) == -1);
+	CHECK(why.data != NULL && strstr(why.data, "b.xml") != NULL &&
+	    strstr(why.data, "--max-series") != NULL);
+	CHECK(ac.files == 1 && ac.nfailed == 1 &&
+	    ac.failed[0].failure == FAILURE_LIMIT &&
+	    ac.tally[0].total_rows == 3 && ac.tally[0].rows.n == 2);
+	across_free(&ac);
+	tally_free(&ta);
+	tally_free(&tb);
+	tally_free(&tc);
+	model_free(m);
+	buf_free(&why);
+}
+
+/*
+ * Sums across files are each file's sum added in file order: with
+ * 1e16 in one file and 1, 1 in the next, (0 + 1e16) + 2, where adding
+ * the rows one by one would round each 1 away.  Overflow and its
+ * opposite meet as the single file's sum would: NaN.
+ */
+static void
+test_across_sums(void)
+{
+	const char	*specs[] = { "by", "type=@type", "by", "s=@s",
+			    "sum", "amount=@a" };
+	const char	*rows[] = { "t", "s", "t", "s" };
+	const double	 big[] = { 1e16, 0 }, ones[] = { 1, 1 },
+			 up[] = { 1.5e308, 1.5e308 },
+			 down[] = { -1.5e308, -1.5e308 };
+	struct model	 m;
+	struct tally	 t1, t2, agg;
+	struct buf	 why = { 0 };
+	const struct group *g;
+
+	CHECK(build(&m, specs, 3, &why));
+	m.max_series = 100;
+	tally_of_rows(&t1, &m, rows, big, 2);
+	tally_of_rows(&t2, &m, rows, ones, 2);
+	tally_init(&agg, &m);
+	across_merge(&agg, &t1, 1);
+	across_merge(&agg, &t2, 2);
+	g = group_of(&agg.values[0], "t\0s", sizeof("t\0s"));
+	CHECK(g != NULL && g->sum == 1e16 + 2);
+	CHECK(g != NULL && g->sum != ((1e16 + 1) + 1));
+	tally_free(&agg);
+	tally_free(&t1);
+	tally_free(&t2);
+
+	tally_of_rows(&t1, &m, rows, up, 2);
+	tally_of_rows(&t2, &m, rows, down, 2);
+	tally_init(&agg, &m);
+	across_merge(&agg, &t1, 1);
+	g = group_of(&agg.values[0], "t\0s", sizeof("t\0s"));
+	CHECK(g != NULL && isinf(g->sum) && g->sum > 0);
+	across_merge(&agg, &t2, 2);
+	CHECK(g != NULL && isnan(g->sum) && g->n == 4);
+	tally_free(&agg);
+	tally_free(&t1);
+	tally_free(&t2);
+	model_free(&m);
+	buf_free(&why);
 }
 
 static void
@@ -1146,6 +1370,8 @@ main(void)
 	test_names();
 	test_tally();
 	test_series_limit();
+	test_across();
+	test_across_sums();
 	test_datetime();
 	test_numbers();
 	test_plain_numbers();
