@@ -30,7 +30,7 @@ LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
 		   src/rowpath.c src/trust.c src/entgraph.c src/promread.c src/collide.c \
 		   src/xmlcompat.c src/xpexpr.c src/xpscope.c src/xplower.c src/xpstream.c src/rowtree.c \
 		   src/fieldexpr.c src/xmlerr.c src/input.c src/rowset.c \
-		   src/entities.c src/storeread.c \
+		   src/storestop.c src/entities.c src/storeread.c \
 		   src/scan/services.c src/scan/capture.c src/scan/rowread.c \
 		   src/scan/firstrow.c src/scan/scan.c \
 		   src/expo.c src/textfile.c src/dump.c src/own.c src/optable.c src/options.c \
