@@ -34,7 +34,7 @@ LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
 		   src/scan/services.c src/scan/capture.c src/scan/rowread.c \
 		   src/scan/firstrow.c src/scan/scan.c \
 		   src/expo.c src/textfile.c src/dump.c src/own.c src/optable.c src/options.c \
-		   src/optcheck.c src/confread.c \
+		   src/optcheck.c src/confread.c src/usage.c \
 		   src/run.c src/resident.c src/survey.c src/surveyout.c \
 		   src/httproute.c src/httpserve.c src/webconfig.c
 LIB_OBJS	 = $(LIB_SRCS:.c=.o)
