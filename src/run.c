@@ -283,6 +283,8 @@ scan_all(const struct config *c, struct scan_result *results,
 	p.interrupted = mem != NULL ? mem->interrupted : NULL;
 	d.out = stdout;
 	d.expo = &c->expo;
+	if (c->dump && c->verbose)	/* why each field costs what it costs */
+		scan_print_plan(stdout, c->sets, c->nsets);
 	for (i = 0; i < c->nfiles; i++) {
 		d.path = c->files[i];
 		if (read_store(c, i, &p, &results[i], mem) != 0) {
