@@ -30,8 +30,8 @@ LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c src/acr
 		   src/rowpath.c src/trust.c src/entgraph.c src/promread.c src/collide.c \
 		   src/xmlcompat.c src/xpexpr.c src/xpscope.c src/xplower.c src/xpstream.c src/rowtree.c \
 		   src/fieldexpr.c src/xmlerr.c src/input.c src/rowset.c \
-		   src/entities.c src/storeread.c \
-		   src/scan/services.c src/scan/capture.c src/scan/rowread.c \
+		   src/storestop.c src/entities.c src/storeread.c \
+		   src/scan/services.c src/scan/plan.c src/scan/capture.c src/scan/rowread.c \
 		   src/scan/firstrow.c src/scan/scan.c \
 		   src/expo.c src/textfile.c src/dump.c src/own.c src/optable.c src/options.c \
 		   src/optcheck.c src/confread.c src/usage.c \
@@ -44,7 +44,8 @@ LIB_OBJS	 = $(LIB_SRCS:.c=.o)
 # The scanner's files (src/scan/) include their private scanner.h from
 # beside them, and --survey's printing (src/surveyout/) its surveyout.h;
 # only include/ is on the include path.
-HEADERS		 = $(wildcard include/*.h) src/scan/scanner.h src/surveyout/surveyout.h
+HEADERS		 = $(wildcard include/*.h) src/scan/scanner.h src/surveyout/surveyout.h \
+		   src/scan/plan.h
 
 all: xml2prom
 
@@ -168,7 +169,7 @@ build/expressions.h: tests/expressions
 # Tests and tools built from the same objects as the binary.
 build/unit: tests/unit.c build/expressions.h $(LIB_OBJS) $(HEADERS)
 	@mkdir -p build
-	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -Ibuild $(LDFLAGS) -o $@ tests/unit.c $(LIB_OBJS) $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(CPPFLAGS) -Ibuild -Isrc/scan $(LDFLAGS) -o $@ tests/unit.c $(LIB_OBJS) $(LDLIBS)
 
 unit: build/unit
 	build/unit
@@ -205,7 +206,7 @@ build/asan/xml2prom: $(LIB_SRCS) src/main.c $(HEADERS)
 
 build/asan/unit: tests/unit.c build/expressions.h $(LIB_SRCS) $(HEADERS)
 	@mkdir -p build/asan
-	$(SAN_BUILD) -Ibuild -o $@ tests/unit.c $(LIB_SRCS) $(LDLIBS)
+	$(SAN_BUILD) -Ibuild -Isrc/scan -o $@ tests/unit.c $(LIB_SRCS) $(LDLIBS)
 
 # The reference (libxml2's XPath on the whole tree) is linked into every
 # harness; only fuzz_diff uses it.

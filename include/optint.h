@@ -37,6 +37,7 @@ struct raw {
 	int		 argc;
 };
 
+/* usage.c */
 int	usage_error(FILE *, const char *, ...)
     __attribute__((format(printf, 2, 3)));
 int	expand_configs(struct config *, struct raw *, int, char **, FILE *);

@@ -13,6 +13,7 @@
 #define XML2PROM_SCAN_H
 
 #include <stdint.h>
+#include <stdio.h>
 #include <sys/types.h>
 #include <time.h>
 
@@ -80,5 +81,7 @@ int	scan_sets_fit(const struct rowset *, size_t);
 void	scan_file(const char *path, const struct scan_params *,
 	    struct scan_result *);
 void	scan_result_free(struct scan_result *);
+/* --dump -v: how a run reads these sets, one block per set (plan.c). */
+void	scan_print_plan(FILE *, const struct rowset *, size_t nsets);
 
 #endif

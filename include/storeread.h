@@ -6,7 +6,8 @@
  * the parser context and its options (xmlcompat.h), refusing every
  * external load, the entity policy and its budget, the attribute and DTD
  * guards (entities.c), libxml2's errors (xmlerr.h), and the failure's
- * reason and one-line message.
+ * reason (the first one told, storestop.c) and one-line message.  Calls
+ * go one way: storeread.c -> entities.c -> storestop.c.
  *
  * A client gives its element and text handlers; the front end owns the
  * rest of the handler table (the prolog's, which enforce the entity
@@ -56,10 +57,14 @@ struct storeread {
 int	storeread_open(struct storeread *, const char *path, void *client);
 int	storeread_parse(struct storeread *, const xmlSAXHandler *client_sax,
 	    void (*prepare)(void *client, xmlParserCtxtPtr));
+
+/* storestop.c: the first reason to stop is the one told */
 void	storeread_stop(struct storeread *, enum failure, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
 void	storeread_vstop(struct storeread *, enum failure, const char *,
 	    va_list) __attribute__((format(printf, 3, 0)));
+void	storeread_refuse(struct storeread *, enum failure, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
 char	*storeread_message(const struct storeread *, const char *path,
 	    enum failure *);
 void	storeread_close(struct storeread *);

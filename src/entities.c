@@ -208,10 +208,8 @@ entities_guard_tag(struct storeread *rd)
 		return -1;
 	if (rd->ctxt == NULL || xmlcompat_tag_names(rd->ctxt) <= 2 * SCAN_MAX_ATTRIBUTES)
 		return 0;
-	rd->failure = FAILURE_LIMIT;
-	buf_printf(&rd->error, "%lu: an element has more than %d attributes "
-	    "and namespace declarations", xmlcompat_document_line(rd->ctxt),
-	    SCAN_MAX_ATTRIBUTES);
+	storeread_refuse(rd, FAILURE_LIMIT, "an element has more than %d "
+	    "attributes and namespace declarations", SCAN_MAX_ATTRIBUTES);
 	return -1;
 }
 

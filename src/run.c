@@ -322,6 +322,8 @@ scan_all(const struct config *c, struct cycle *cy, struct run_memory *mem,
 	p.interrupted = mem != NULL ? mem->interrupted : NULL;
 	d.out = stdout;
 	d.expo = &c->expo;
+	if (c->dump && c->verbose)	/* why each field costs what it costs */
+		scan_print_plan(stdout, c->sets, c->nsets);
 	for (i = 0; i < cy->list.nfiles; i++) {
 		if (cy->list.files[i].conflict)
 			continue;

@@ -3,7 +3,6 @@
  * storeread.h): the store opened, one parser set up the one way, its
  * guards asked, and why it failed said in one line.
  */
-#include <stdarg.h>
 #include <string.h>
 
 #include <libxml/parser.h>
@@ -20,29 +19,6 @@ storeread_open(struct storeread *rd, const char *path, void *client)
 		return -1;
 	entities_init(&rd->entities, &rd->in);
 	return 0;
-}
-
-/* The first reason to stop is the one told. */
-void
-storeread_vstop(struct storeread *rd, enum failure f, const char *fmt,
-    va_list ap)
-{
-	if (rd->error.len > 0)
-		return;
-	rd->failure = f;
-	buf_printf(&rd->error, "%lu: ", xmlcompat_document_line(rd->ctxt));
-	buf_vprintf(&rd->error, fmt, ap);
-	xmlStopParser(rd->ctxt);
-}
-
-void
-storeread_stop(struct storeread *rd, enum failure f, const char *fmt, ...)
-{
-	va_list	 ap;
-
-	va_start(ap, fmt);
-	storeread_vstop(rd, f, fmt, ap);
-	va_end(ap);
 }
 
 /* Asked before each read: the front end's guard, then the client's. */

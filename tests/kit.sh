@@ -308,6 +308,13 @@ if tests/deps.sh --check universal-ctags; then
 else
 	skip "universal-ctags: the sources' sizes"
 fi
+# --- calls go one way: no two source files call each other, however far round
+no_circles() {	# each circle said, then whether there is none
+	make -s xml2prom && tests/callgraph.sh >"$scratch/callgraph" || return 1
+	grep '^circle:' "$scratch/callgraph"
+	tail -n 1 "$scratch/callgraph" | grep -qx 'circles: 0'
+}
+check "tests/callgraph.sh: no circle among the source files" no_circles
 check "examples/store.prom is what xml2prom writes for examples/store.xml" \
     bash -c "diff -u <(grep -vE '_(last_success_timestamp_seconds|read_duration_seconds|file_modified_timestamp_seconds)\{' examples/store.prom) \
         <(grep -vE '_(last_success_timestamp_seconds|read_duration_seconds|file_modified_timestamp_seconds)\{' '$scratch/written')"

@@ -2,6 +2,7 @@
  * unit.c: unit tests for the pieces with the most edge cases: escaping and
  * number formatting, name checks, the model's checks and the group tables,
  * date:seconds, the --rows matcher, the classification of expressions,
+ * the scan plan of each expression and of a few sets,
  * the carry-over of the last success, the merge of files' tallies
  * (--across-files).
  */
@@ -19,8 +20,10 @@
 #include "expo.h"
 #include "model.h"
 #include "names.h"
+#include "plan.h"
 #include "promread.h"
 #include "rowpath.h"
+#include "rowset.h"
 #include "storelist.h"
 #include "tally.h"
 #include "fieldexpr.h"
@@ -918,6 +921,327 @@ test_expressions(void)
 }
 
 /*
+ * The scan plan (src/scan/plan.h).  A set of one field, EXPR as a label
+ * (--by f=EXPR) or a value (--sum f=EXPR), rows //row; 0 if refused.
+ */
+static int
+plan_one(struct scan_plan *plan, struct rowset *rs, const char *option,
+    const char *expr)
+{
+	static const struct nsbinding ns[] = { { "p", "urn:p" } };
+	struct model_spec	 sp;
+	struct buf		 arg = { 0 }, err = { 0 };
+	int			 rc;
+
+	memset(rs, 0, sizeof(*rs));
+	rs->rows_src = "//row";
+	buf_printf(&arg, "f=%s", expr);
+	sp.option = option;
+	sp.arg = arg.data;
+	sp.origin = "";
+	rc = model_build(&rs->model, &sp, 1, NULL, 0, ns, 1, &err);
+	buf_free(&arg);
+	buf_free(&err);
+	if (rc == -1) {
+		model_free(&rs->model);
+		return 0;
+	}
+	CHECK(rowpath_compile(&rs->rows, "//row", &err) == 0);
+	plan_build(plan, rs, 1, 0);
+	return 1;
+}
+
+/* An XPath name test in EXPR, by its characters alone: a name or '*'. */
+static int
+name_start(const char *p)
+{
+	return (*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+	    *p == '_';
+}
+
+static const char *
+skip_name(const char *p)
+{
+	while (name_start(p) || (*p >= '0' && *p <= '9') || *p == '-' ||
+	    *p == '.' || (*p == ':' && p[1] != ':' && p[-1] != ':'))
+		p++;
+	return p;
+}
+
+/*
+ * Does EXPR read an element inside the row (a child step), as its text
+ * says: a name or '*' that is no attribute ('@x', 'attribute::x'), no
+ * function, no ancestor ('ancestor::T'), no operator (div, mod, and, or,
+ * '*' after an operand)?
+ */
+static int
+text_reads_child(const char *e)
+{
+	const char	*p = e, *end, *q;
+	int		 operand = 0, axis_not_child = 0, attr = 0;
+
+	while (*p != '\0') {
+		if (*p == '"' || *p == '\'') {
+			end = strchr(p + 1, *p);
+			p = end != NULL ? end + 1 : p + strlen(p);
+			operand = 1;
+			continue;
+		}
+		if (*p == '@') {
+			attr = 1;
+			p++;
+			continue;
+		}
+		if (name_start(p) || (*p == '*' && !operand)) {
+			end = *p == '*' ? p + 1 : skip_name(p);
+			for (q = end; *q == ' '; q++)
+				;
+			if (*q == ':' && q[1] == ':') {	/* an axis */
+				axis_not_child = strncmp(p, "child", 5) != 0;
+				attr = strncmp(p, "attribute", 9) == 0;
+				p = q + 2;
+				continue;
+			}
+			if (operand && (strncmp(p, "div", 3) == 0 ||
+			    strncmp(p, "mod", 3) == 0 || strncmp(p, "and", 3) == 0 ||
+			    strncmp(p, "or", 2) == 0)) {
+				operand = 0;
+				p = end;
+				continue;
+			}
+			if (*q != '(' && !attr && !axis_not_child)
+				return 1;
+			operand = *q != '(';
+			attr = axis_not_child = 0;
+			p = end;
+			continue;
+		}
+		operand = *p == ')' || *p == ']' || (*p >= '0' && *p <= '9') ||
+		    (*p == '.' && p[1] != '.' && operand) || (*p == ' ' && operand);
+		if (*p == '.' && p[1] == '.')
+			operand = 1, p++;
+		attr = 0;
+		p++;
+	}
+	return 0;
+}
+
+/* XPath's own type of EXPR (libxml2 on a row): a number or a test? */
+static int
+xpath_gives_number(const struct fieldexpr *fe, const char *expr)
+{
+	xmlDocPtr		 doc;
+	xmlXPathContextPtr	 ctx;
+	xmlXPathObjectPtr	 res;
+	int			 number;
+
+	doc = xmlReadMemory("<s><row/></s>", 13, "x.xml", NULL, 0);
+	ctx = fieldexpr_context(fe, doc);
+	ctx->node = xmlDocGetRootElement(doc)->children;
+	res = xmlXPathEval((const xmlChar *)expr, ctx);
+	number = res != NULL && (res->type == XPATH_NUMBER ||
+	    res->type == XPATH_BOOLEAN);
+	xmlXPathFreeObject(res);
+	xmlXPathFreeContext(ctx);
+	xmlFreeDoc(doc);
+	return number;
+}
+
+/*
+ * Each expression of tests/expressions, planned as its kind lists it,
+ * against what its listed kind and its own text say independently: a
+ * tree expression costs a tree and every event; a streamed one none, is
+ * complete at the row's start tag unless its text reads a child, keeps
+ * a lineage when it reads above the row, reads only row attributes when
+ * that is all its text names; a value is computed as a number when
+ * libxml2 gives one (but for number() and date:seconds() around a path,
+ * which the plan converts from its string).
+ */
+static int
+plan_as_listed(const char *kind, const char *expr)
+{
+	struct scan_plan	 plan;
+	struct rowset		 rs;
+	const struct plan_set	*ps = NULL;
+	const struct plan_field	*f;
+	size_t			 k, depth, inside;
+	const char		*c;
+	int			 is_value = strstr(kind, "-value") != NULL;
+	int			 tree = strncmp(kind, "tree", 4) == 0, ok = 1;
+	int			 child, above = 0, only_attrs, number, wrapped;
+
+	if (!plan_one(&plan, &rs, is_value ? "sum" : "by", expr))
+		return strcmp(kind, "refused") == 0;
+	ps = &plan.set[0];
+	/* a value alone has the default type label before it */
+	f = &ps->field[is_value ? rs.model.nlabels : 0];
+	child = text_reads_child(expr);
+	/* '..' in a predicate of the row's attribute ('@a[../k]') is the row */
+	for (c = expr, depth = 0; *c != '\0'; c++) {
+		depth += *c == '[' ? 1 : *c == ']' ? (size_t)-1 : 0;
+		above |= depth == 0 && c[0] == '.' && c[1] == '.';
+	}
+	above |= strstr(expr, "ancestor::") != NULL;
+	only_attrs = !child && !above && strstr(expr, "name(") == NULL;
+	wrapped = strncmp(expr, "number(", 7) == 0 ||
+	    strncmp(expr, "date:seconds(", 13) == 0;
+	number = is_value && xpath_gives_number(f->expr, expr);
+	if (tree)
+		ok = f->kind == PLAN_TREE && ps->needs_tree &&
+		    !ps->complete_at_start && plan.tree_rows == ps->row_bit &&
+		    plan.text == TEXT_ALWAYS && f->nleaves == 0;
+	else {
+		ok = f->kind != PLAN_TREE && plan.tree_rows == 0 &&
+		    f->first_leaf + f->nleaves <= ps->nleaves &&
+		    plan.text != TEXT_ALWAYS &&
+		    ps->complete_at_start == !child &&
+		    plan.reads_inside == child && plan.keeps_lineage == above &&
+		    (number ? f->kind == PLAN_NUMBER || wrapped :
+		    f->kind != PLAN_NUMBER);
+		for (k = f->first_leaf, inside = 0; ok &&
+		    k < f->first_leaf + f->nleaves; k++) {
+			ok = !only_attrs ||
+			    ps->leaf[k].kind == LEAF_ROW_ATTRIBUTE;
+			inside += ps->leaf[k].kind == LEAF_INSIDE;
+		}
+		ok = ok && (inside > 0) == child;
+	}
+	if (!ok)
+		printf("# %s '%s': planned kind %d, complete at start %d, "
+		    "inside %d, lineage %d, text %d; its text: child %d, "
+		    "above %d, number %d\n", kind, expr, f->kind,
+		    ps->complete_at_start, plan.reads_inside,
+		    plan.keeps_lineage, plan.text, child, above, number);
+	plan_free(&plan);
+	rowset_free(&rs);
+	return ok;
+}
+
+/* A run's sets, from option specs: each "-r ROWS" starts a set. */
+static int
+plan_sets(struct scan_plan *plan, struct rowset *rs, size_t *nsets,
+    const char *const *specs, size_t n)
+{
+	struct model_spec	 sp[8];
+	char			 args[8][64];
+	struct buf		 err = { 0 };
+	size_t			 i = 0, nsp, k;
+
+	for (*nsets = 0; i < n; (*nsets)++) {
+		memset(&rs[*nsets], 0, sizeof(rs[*nsets]));
+		rs[*nsets].rows_src = specs[2 * i + 1];
+		if (rowpath_compile(&rs[*nsets].rows, specs[2 * i + 1],
+		    &err) == -1)
+			return 0;
+		for (i++, nsp = 0; i < n && strcmp(specs[2 * i], "-r") != 0;
+		    i++, nsp++) {
+			sp[nsp].option = specs[2 * i];
+			snprintf(args[nsp], sizeof(args[nsp]), "%s",
+			    specs[2 * i + 1]);
+			sp[nsp].arg = args[nsp];
+			sp[nsp].origin = "";
+		}
+		if (model_build(&rs[*nsets].model, sp, nsp, NULL, 0, NULL, 0,
+		    &err) == -1) {
+			printf("# %s\n", err.data);
+			buf_free(&err);
+			return 0;
+		}
+	}
+	for (k = 0; k < *nsets; k++)
+		rs[k].name = *nsets > 1 ? rs[k].rows_src : NULL;
+	plan_build(plan, rs, *nsets, 0);
+	return 1;
+}
+
+static void
+plan_sets_free(struct scan_plan *plan, struct rowset *rs, size_t nsets)
+{
+	size_t	 i;
+
+	plan_free(plan);
+	for (i = 0; i < nsets; i++) {
+		rs[i].name = NULL;
+		rowset_free(&rs[i]);
+	}
+}
+
+/* A few plans, exactly. */
+static void
+test_plan_exact(void)
+{
+	static const char *const child[] = { "-r", "/store/row", "by", "t=@type",
+	    "sum", "amount=amount" };
+	static const char *const lineage[] = { "-r", "//row",
+	    "by", "v=../@version", "by", "n=name(..)",
+	    "by", "c=concat(@a, ../../@b)", "by", "k=count(amount)" };
+	static const char *const two[] = { "-r", "//row", "by", "t=@type",
+	    "-r", "//row/line", "by", "x=string(x[1])", "max", "q=@qty" };
+	static const char *const where[] = { "-r", "//row", "by", "t=@type",
+	    "where", "string(@status) = 'lent'" };
+	struct scan_plan	 p;
+	struct rowset		 rs[2];
+	const struct plan_set	*s;
+	size_t			 n;
+
+	CHECK(plan_sets(&p, rs, &n, child, 3));
+	s = &p.set[0];
+	CHECK(s->nfields == 2 && s->nleaves == 2 && !s->complete_at_start);
+	CHECK(s->field[0].kind == PLAN_ROW_ATTRIBUTE);
+	CHECK(s->field[1].kind == PLAN_CHILD && s->field[1].first_leaf == 1);
+	CHECK(s->leaf[0].kind == LEAF_ROW_ATTRIBUTE &&
+	    s->leaf[0].limit == SCAN_MAX_FIELD_LEN);
+	CHECK(s->leaf[1].kind == LEAF_INSIDE && s->leaf[1].field == 1 &&
+	    s->leaf[1].limit == SCAN_MAX_ROW_BYTES);
+	CHECK(p.reads_inside && p.text == TEXT_WHILE_READ && p.tree_rows == 0);
+	CHECK(!p.keeps_lineage && p.most_leaves == 2 && !p.rows_may_nest);
+	plan_sets_free(&p, rs, n);
+
+	CHECK(plan_sets(&p, rs, &n, lineage, 5));
+	s = &p.set[0];
+	CHECK(s->field[0].kind == PLAN_LINEAGE && s->leaf[0].lineage == 0);
+	CHECK(s->field[1].kind == PLAN_NAME &&
+	    s->leaf[1].kind == LEAF_LINEAGE_NAME);
+	CHECK(s->field[2].kind == PLAN_STRING && s->field[2].nleaves == 2);
+	CHECK(s->leaf[2].kind == LEAF_ROW_ATTRIBUTE &&
+	    s->leaf[2].limit == SCAN_MAX_ROW_BYTES);
+	CHECK(s->leaf[3].kind == LEAF_LINEAGE_ATTRIBUTE &&
+	    s->leaf[3].lineage == 1);
+	CHECK(s->field[3].kind == PLAN_STRING &&
+	    s->leaf[4].kind == LEAF_INSIDE && s->leaf[4].def->take == XPS_COUNT);
+	CHECK(p.lineage_attrs == 2 && p.lineage_names && p.keeps_lineage);
+	CHECK(!s->complete_at_start && p.text == TEXT_NEVER);
+	plan_sets_free(&p, rs, n);
+
+	CHECK(plan_sets(&p, rs, &n, two, 5));
+	CHECK(n == 2 && p.set[0].complete_at_start && !p.set[0].needs_tree);
+	CHECK(p.set[1].needs_tree && !p.set[1].complete_at_start);
+	CHECK(p.set[1].field[0].kind == PLAN_TREE && p.set[1].nleaves == 1);
+	CHECK(p.tree_rows == p.set[1].row_bit && p.set[0].row_bit != 0 &&
+	    (p.set[0].row_bit & p.tree_rows) == 0);
+	CHECK(p.set_of_bit[__builtin_ctzll(p.set[1].row_bit)] == 1);
+	CHECK(p.text == TEXT_ALWAYS && p.rows_may_nest);
+	plan_sets_free(&p, rs, n);
+
+	CHECK(plan_sets(&p, rs, &n, where, 3));
+	s = &p.set[0];
+	CHECK(s->has_where && s->nfields == 2 && s->complete_at_start);
+	CHECK(s->field[1].kind == PLAN_NUMBER && s->field[1].nleaves == 1);
+	CHECK(p.text == TEXT_NEVER);
+	plan_sets_free(&p, rs, n);
+}
+
+static void
+test_plan(void)
+{
+	size_t	 i, n = sizeof(expressions) / sizeof(expressions[0]);
+
+	for (i = 0; i < n; i++)
+		CHECK(plan_as_listed(expressions[i].kind, expressions[i].expr));
+	test_plan_exact();
+}
+
+/*
  * The functions and operators a streamed program computes itself, against
  * libxml2's own evaluation, on the values where they could differ: NaN,
  * the infinities, -0, halves, positions out of the string, empty strings,
@@ -1378,6 +1702,7 @@ main(void)
 	test_rowpath();
 	test_fieldexpr();
 	test_expressions();
+	test_plan();
 	test_boundaries();
 	test_demand();
 	test_constant();

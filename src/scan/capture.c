@@ -21,13 +21,6 @@ same_name(const char *want, const xmlChar *name)
 	    (want[0] == (char)name[0] && strcmp((const char *)name, want) == 0);
 }
 
-/* Is this path '../@x' or 'ancestor::T/@x', whose value the lineage keeps? */
-static int
-reads_ancestor_attribute(const struct xpstream_leaf *def)
-{
-	return (def->up > 0 && def->name == XPS_NOT_NAME) || def->ancestor;
-}
-
 /*
  * What the lineage keeps of an element for 'ancestor::T/@x': a byte of
  * flags (it is a T, it has @x), then @x.
@@ -35,63 +28,26 @@ reads_ancestor_attribute(const struct xpstream_leaf *def)
 #define ANCESTOR_IS_T		1
 #define ANCESTOR_HAS_ATTR	2
 
-/*
- * A streamed field's paths.  One that is a label's whole expression is
- * held to a label's limit as it is read (the rest may be gigabytes of
- * entities); one inside functions may be longer, as on the row's tree,
- * where only the result is held to it; a value's is a number whatever its
- * length (blanks around it), held to what a row may hold.
- */
-static void
-add_leaves(struct scanner *s, struct set_reader *set, size_t f,
-    int *keeps_names)
-{
-	const struct xpstream	*prog = &set->field[f].expr->prog;
-	struct stream_leaf	*l;
-	size_t			 k;
-
-	set->field[f].first_leaf = set->nleaves;
-	for (k = 0; k < prog->nleaves; k++) {
-		l = &set->leaf[set->nleaves++];
-		l->def = &prog->leaf[k];
-		l->field = f;
-		l->limit = xpstream_is_leaf(prog) && f < set->m->nlabels ?
-		    SCAN_MAX_FIELD_LEN : SCAN_MAX_ROW_BYTES;
-		if (reads_ancestor_attribute(l->def))
-			l->lineage = s->lineage.nattrs++;
-		else if (l->def->up > 0)	/* 'name(..)' */
-			*keeps_names = 1;
-		if (l->def->nsteps > 0) {
-			s->reads_inside = 1;
-			set->attributes_only = 0;
-		}
-	}
-}
-
-/* Every set's streamed paths, and the lineage they need kept. */
+/* Every set's paths, as the plan has them, and the lineage kept. */
 void
 capture_init(struct scanner *s)
 {
-	struct set_reader	*set;
-	size_t			 i, f, n;
-	int			 keeps_names = 0;
+	const struct plan_set	*ps;
+	size_t			 i, k;
 
 	for (i = 0; i < s->nsets; i++) {
-		set = &s->sets[i];
-		for (f = 0, n = 0; f < set->nfields; f++)
-			if (set->field[f].expr->kind == FIELD_STREAMED)
-				n += set->field[f].expr->prog.nleaves;
-		set->leaf = xcalloc(n, sizeof(*set->leaf));
-		for (f = 0; f < set->nfields; f++)
-			if (set->field[f].expr->kind == FIELD_STREAMED)
-				add_leaves(s, set, f, &keeps_names);
-		if (set->nleaves > s->most_leaves)
-			s->most_leaves = set->nleaves;
+		ps = s->sets[i].plan;
+		s->sets[i].leaf = xcalloc(ps->nleaves > 0 ? ps->nleaves : 1,
+		    sizeof(*s->sets[i].leaf));
+		for (k = 0; k < ps->nleaves; k++) {
+			s->sets[i].leaf[k].plan = &ps->leaf[k];
+			s->sets[i].leaf[k].def = ps->leaf[k].def;
+		}
 	}
-	if (s->lineage.nattrs > 0)
-		s->lineage.attrs = xcalloc(s->states_cap * s->lineage.nattrs,
-		    sizeof(*s->lineage.attrs));
-	if (keeps_names)
+	if (s->plan->lineage_attrs > 0)
+		s->lineage.attrs = xcalloc(s->states_cap *
+		    s->plan->lineage_attrs, sizeof(*s->lineage.attrs));
+	if (s->plan->lineage_names)
 		s->lineage.names = xcalloc(s->states_cap,
 		    sizeof(*s->lineage.names));
 }
@@ -116,7 +72,7 @@ capture_intern(struct scanner *s)
 	size_t			 i, k, n;
 
 	for (i = 0; i < s->nsets; i++)
-		for (k = 0; k < s->sets[i].nleaves; k++) {
+		for (k = 0; k < s->sets[i].plan->nleaves; k++) {
 			l = &s->sets[i].leaf[k];
 			/* an ancestor's test is its step 0 */
 			for (n = 0; n < l->def->nsteps + l->def->ancestor; n++)
@@ -131,16 +87,17 @@ void
 capture_grow(struct scanner *s, size_t old_cap)
 {
 	struct lineage	*lg = &s->lineage;
-	size_t		 n = old_cap * lg->nattrs;
+	size_t		 nattrs = s->plan->lineage_attrs;
+	size_t		 n = old_cap * nattrs;
 
 	if (lg->names != NULL)
 		lg->names = xreallocarray(lg->names, s->states_cap,
 		    sizeof(*lg->names));
 	if (n > 0) {
-		lg->attrs = xreallocarray(lg->attrs, s->states_cap *
-		    lg->nattrs, sizeof(*lg->attrs));
-		memset(lg->attrs + n, 0, (s->states_cap - old_cap) *
-		    lg->nattrs * sizeof(*lg->attrs));
+		lg->attrs = xreallocarray(lg->attrs, s->states_cap * nattrs,
+		    sizeof(*lg->attrs));
+		memset(lg->attrs + n, 0, (s->states_cap - old_cap) * nattrs *
+		    sizeof(*lg->attrs));
 	}
 }
 
@@ -150,16 +107,16 @@ capture_free(struct scanner *s)
 	size_t	 i, k;
 
 	for (i = 0; i < s->rows_cap && s->rows[i].cap != NULL; i++) {
-		for (k = 0; k < s->most_leaves; k++)
+		for (k = 0; k < s->plan->most_leaves; k++)
 			buf_free(&s->rows[i].cap[k].text);
 		free(s->rows[i].cap);
 	}
 	for (i = 0; i < s->nsets; i++) {
-		for (k = 0; k < s->sets[i].nleaves; k++)
+		for (k = 0; k < s->sets[i].plan->nleaves; k++)
 			buf_free(&s->sets[i].leaf[k].qname);
 		free(s->sets[i].leaf);
 	}
-	for (i = 0; i < s->states_cap * s->lineage.nattrs; i++)
+	for (i = 0; i < s->states_cap * s->plan->lineage_attrs; i++)
 		buf_free(&s->lineage.attrs[i]);
 	free(s->lineage.attrs);
 	free(s->lineage.names);
@@ -230,28 +187,29 @@ capture_ancestor(struct scanner *s, const struct start_tag *tag,
 	const struct stream_leaf *l;
 	struct buf		*b;
 	const char		*v;
-	size_t			 i, k, len;
+	size_t			 i, k, len, col;
 
 	if (lg->names != NULL)
 		lg->names[s->depth] = tag->name;
-	if (lg->nattrs == 0)
+	if (s->plan->lineage_attrs == 0)
 		return;
-	b = &lg->attrs[s->depth * lg->nattrs];
+	b = &lg->attrs[s->depth * s->plan->lineage_attrs];
 	for (i = 0; i < s->nsets; i++)
-		for (k = 0; k < s->sets[i].nleaves; k++) {
+		for (k = 0; k < s->sets[i].plan->nleaves; k++) {
 			l = &s->sets[i].leaf[k];
-			if (!reads_ancestor_attribute(l->def))
+			if (l->plan->kind != LEAF_LINEAGE_ATTRIBUTE)
 				continue;
-			buf_reset(&b[l->lineage]);
+			col = l->plan->lineage;
+			buf_reset(&b[col]);
 			v = capture_tag_attribute(l, tag, &len);
 			if (l->def->ancestor)
-				buf_putc(&b[l->lineage], (char)((v != NULL ?
+				buf_putc(&b[col], (char)((v != NULL ?
 				    ANCESTOR_HAS_ATTR : 0) |
 				    (step_matches(l, 0, tag, uri) ?
 				    ANCESTOR_IS_T : 0)));
 			if (v != NULL)
-				buf_append(&b[l->lineage], v,
-				    len > l->limit ? l->limit + 1 : len);
+				buf_append(&b[col], v, len > l->plan->limit ?
+				    l->plan->limit + 1 : len);
 		}
 }
 
@@ -262,7 +220,7 @@ ancestor_entry(const struct scanner *s, const struct stream_leaf *l,
 {
 	const struct buf	*b;
 
-	b = &s->lineage.attrs[at * s->lineage.nattrs + l->lineage];
+	b = &s->lineage.attrs[at * s->plan->lineage_attrs + l->plan->lineage];
 	return b->len > 0 && (b->data[0] & ANCESTOR_IS_T) != 0 ? b : NULL;
 }
 
@@ -341,7 +299,7 @@ capture_start_leaf(const struct scanner *s, struct stream_leaf *l,
 	if (def->name != XPS_NOT_NAME)
 		return element_name(l, def->up == 0 ? &tag->name :
 		    &s->lineage.names[at], len);
-	b = &s->lineage.attrs[at * s->lineage.nattrs + l->lineage];
+	b = &s->lineage.attrs[at * s->plan->lineage_attrs + l->plan->lineage];
 	*len = b->len;
 	return b->len > 0 ? b->data : NULL;
 }
@@ -351,11 +309,13 @@ static int
 capture(struct scanner *s, const struct set_reader *set, size_t k,
     struct capture *c, const char *p, size_t len)
 {
-	if (len > set->leaf[k].limit - c->text.len) {
-		if (set->leaf[k].limit == SCAN_MAX_ROW_BYTES)
+	const struct plan_leaf	*pl = set->leaf[k].plan;
+
+	if (len > pl->limit - c->text.len) {
+		if (pl->limit == SCAN_MAX_ROW_BYTES)
 			scanner_holds_too_much(s);
 		else
-			scanner_too_long(s, set, set->leaf[k].field);
+			scanner_too_long(s, set, pl->field);
 		return -1;
 	}
 	buf_append(&c->text, p, len);
@@ -373,9 +333,9 @@ capture_open(struct scanner *s, struct open_row *r,
 	size_t		 k, len;
 
 	if (r->cap == NULL)
-		r->cap = xcalloc(s->most_leaves, sizeof(*r->cap));
+		r->cap = xcalloc(s->plan->most_leaves, sizeof(*r->cap));
 	r->pending = 0;
-	for (k = 0; k < set->nleaves; k++) {
+	for (k = 0; k < set->plan->nleaves; k++) {
 		c = &r->cap[k];
 		buf_reset(&c->text);
 		c->matched = c->depth = 0;
@@ -445,7 +405,7 @@ capture_step_in(struct scanner *s, const struct start_tag *tag,
 		if (r->pending == 0)
 			continue;
 		step = s->depth - r->depth;
-		for (k = 0; k < r->set->nleaves; k++) {
+		for (k = 0; k < r->set->plan->nleaves; k++) {
 			l = &r->set->leaf[k];
 			c = &r->cap[k];
 			if (c->done || c->matched != step - 1 ||
@@ -472,7 +432,7 @@ capture_text(struct scanner *s, const xmlChar *ch, int len)
 		return;
 	for (i = 0; i < s->nrows; i++) {
 		r = &s->rows[i];
-		for (k = 0; k < r->set->nleaves; k++) {
+		for (k = 0; k < r->set->plan->nleaves; k++) {
 			c = &r->cap[k];
 			if (c->depth != 0 && capture(s, r->set, k, c,
 			    (const char *)ch, (size_t)len) == -1)
@@ -494,7 +454,7 @@ capture_step_out(struct scanner *s)
 		if (r->pending == 0)
 			continue;
 		step = s->depth - r->depth;
-		for (k = 0; k < r->set->nleaves; k++) {
+		for (k = 0; k < r->set->plan->nleaves; k++) {
 			c = &r->cap[k];
 			if (c->depth == s->depth) {
 				c->depth = 0;

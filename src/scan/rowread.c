@@ -17,59 +17,12 @@
 #include "datetime.h"
 #include "scanner.h"
 
-/* Is the path '@x', an attribute of the row itself? */
-static int
-is_row_attribute(const struct xpstream_leaf *l)
-{
-	return l->name == XPS_NOT_NAME && l->up == 0 && l->nsteps == 0 &&
-	    !l->ancestor && l->attr != NULL;
-}
-
-/* A set's fields, labels then values, in model.h's order. */
+/* A set's readers, as its plan says. */
 void
-rowread_init(struct scanner *s, struct set_reader *set, size_t index)
+rowread_init(struct set_reader *set, const struct plan_set *plan)
 {
-	const struct model	*m = set->m;
-	struct field_reader	*f;
-	size_t			 i;
-
-	set->index = index;
-	set->row_bit = s->match.row_bit[index];
-	set->filtering = model_filters(m);
-	set->attributes_only = 1;
-	for (i = 0; i < m->nlabels; i++) {
-		f = &set->field[set->nfields++];
-		f->expr = &m->labels[i].expr;
-		f->label = m->labels[i].name;
-		f->option = m->labels[i].what;
-	}
-	for (i = 0; i < m->nvalues; i++) {
-		f = &set->field[set->nfields++];
-		f->expr = &m->values[i].expr;
-		f->label = m->values[i].what + 2;	/* "sum x" */
-		f->option = m->values[i].what;
-	}
-	if ((set->has_where = m->where.src != NULL)) {
-		f = &set->field[set->nfields++];
-		f->expr = &m->where.expr;
-		f->label = "where";
-		f->option = "--where";
-	}
-	for (i = 0; i < set->nfields; i++) {
-		f = &set->field[i];
-		f->streamed = f->expr->kind == FIELD_STREAMED;
-		if (f->streamed) {
-			f->one_path = xpstream_is_leaf(&f->expr->prog);
-			f->computes_number = i >= m->nlabels &&
-			    xpstream_type(&f->expr->prog) != XPS_STRING;
-			f->row_attribute = f->one_path && !f->computes_number &&
-			    is_row_attribute(&f->expr->prog.leaf[0]);
-			continue;
-		}
-		set->attributes_only = 0;
-		s->tree_rows |= set->row_bit;
-		xpscope_demand_merge(&s->demand, &set->field[i].expr->demand);
-	}
+	set->plan = plan;
+	set->m = &plan->rs->model;
 }
 
 void
@@ -77,7 +30,7 @@ rowread_free(struct set_reader *set)
 {
 	size_t	 i;
 
-	for (i = 0; i < set->nfields; i++) {
+	for (i = 0; i < set->plan->nfields; i++) {
 		buf_free(&set->field[i].scratch);
 		buf_free(&set->field[i].date_text);
 	}
@@ -93,8 +46,8 @@ static int
 evaluate(struct scanner *s, struct set_reader *set, size_t i,
     xmlNodePtr row, double *number)
 {
-	struct field_reader	*f = &set->field[i];
-	struct buf		*out = &f->scratch;
+	const struct plan_field	*f = &set->plan->field[i];
+	struct buf		*out = &set->field[i].scratch;
 	xmlXPathObjectPtr	 res;
 	xmlChar			*str;
 	const char		*why;
@@ -142,10 +95,9 @@ date_seconds(struct field_reader *f, const char *p, size_t len)
  * `copy` makes it NUL-terminated for libxml2.
  */
 static double
-to_number(struct field_reader *f, const char *p, size_t len,
-    struct buf *copy)
+to_number(struct field_reader *f, const struct fieldexpr *te, const char *p,
+    size_t len, struct buf *copy)
 {
-	const struct fieldexpr	*te = f->expr;
 	double			 n;
 
 	if (len == 0)		/* number("") and date:seconds("") alike */
@@ -176,18 +128,19 @@ static int
 stream_field(struct scanner *s, struct set_reader *set, size_t i,
     const struct xpstream_text *leaves, struct row_strings *rs)
 {
+	const struct plan_field	*pf = &set->plan->field[i];
 	struct field_reader	*f = &set->field[i];
-	const struct xpstream	*prog = &f->expr->prog;
+	const struct xpstream	*prog = &pf->expr->prog;
 	struct xpstream_text	*text = &rs->text[i];
 
-	rs->is_number[i] = f->computes_number;
-	if (f->computes_number) {
+	rs->is_number[i] = pf->kind == PLAN_NUMBER;
+	if (pf->kind == PLAN_NUMBER) {
 		rs->number[i] = xpstream_eval_number(prog, leaves, &f->scratch);
 		text->p = NULL;
 		text->len = 0;
 		return 0;
 	}
-	if (f->one_path) {
+	if (pf->kind != PLAN_STRING) {	/* one path: its string */
 		*text = leaves[0];
 		return 0;
 	}
@@ -210,14 +163,15 @@ read_fields(struct scanner *s, struct set_reader *set,
     const struct capture *cap, xmlNodePtr row, struct row_strings *rs)
 {
 	struct xpstream_text	 leaves[XPSTREAM_MAX_LEAVES];
-	const struct field_reader *f;
-	size_t			 i, k;
+	const struct plan_set	*ps = set->plan;
+	const struct plan_field	*f;
+	size_t			 i, k, n = ps->nfields;
 	int			 rc;
 
-	for (i = 0; i < set->nfields; i++) {
-		f = &set->field[i];
-		if (f->streamed) {
-			for (k = 0; k < f->expr->prog.nleaves; k++) {
+	for (i = 0; i < n; i++) {
+		f = &ps->field[i];
+		if (f->kind != PLAN_TREE) {
+			for (k = 0; k < f->nleaves; k++) {
 				leaves[k].p = cap[f->first_leaf + k].text.data;
 				leaves[k].len = cap[f->first_leaf + k].text.len;
 				leaves[k].count = cap[f->first_leaf + k].count;
@@ -229,8 +183,8 @@ read_fields(struct scanner *s, struct set_reader *set,
 		if ((rc = evaluate(s, set, i, row, &rs->number[i])) == -1)
 			return -1;
 		rs->is_number[i] = rc;
-		rs->text[i].p = f->scratch.data;
-		rs->text[i].len = f->scratch.len;
+		rs->text[i].p = set->field[i].scratch.data;
+		rs->text[i].len = set->field[i].scratch.len;
 		if (i < set->m->nlabels &&
 		    rs->text[i].len > SCAN_MAX_FIELD_LEN) {
 			scanner_too_long(s, set, i);
@@ -306,7 +260,7 @@ take_values(struct scanner *s, struct set_reader *set,
 		f = m->nlabels + i;
 		t = &rs->text[f];
 		r->value[i] = rs->is_number[f] ? rs->number[f] :
-		    to_number(&set->field[f], t->p, t->len,
+		    to_number(&set->field[f], &m->values[i].expr, t->p, t->len,
 		    &s->number_text);
 		r->has_value[i] = isfinite(r->value[i]);
 		if (!r->has_value[i])
@@ -319,7 +273,7 @@ take_values(struct scanner *s, struct set_reader *set,
 static int
 passes_where(const struct set_reader *set, const struct row_strings *rs)
 {
-	size_t	 w = set->nfields - 1;
+	size_t	 w = set->plan->nfields - 1;
 
 	/* boolean() gives a number: 0 or 1, streamed or on the tree */
 	return rs->is_number[w] ? rs->number[w] != 0 : rs->text[w].len > 0;
@@ -332,7 +286,7 @@ passes_where(const struct set_reader *set, const struct row_strings *rs)
 static void
 stop_over_limit(struct scanner *s, const struct set_reader *set)
 {
-	const char	*name = s->p->sets[set->index].name;
+	const char	*name = set->plan->rs->name;
 
 	scanner_stop(s, FAILURE_LIMIT, "%s%s%s%s", name != NULL ? "set " : "",
 	    name != NULL ? name : "", name != NULL ? ": " : "", s->why.data);
@@ -352,16 +306,16 @@ finish_row(struct scanner *s, struct set_reader *set,
 	struct row_report	 rep;
 
 	r.seq = seq;
-	if (set->has_where && !passes_where(set, rs)) {
+	if (set->plan->has_where && !passes_where(set, rs)) {
 		set->tally->not_where++;
 		rep.left_out = 1;
 		if (s->p->dump)
-			s->p->on_row(s->p->on_row_arg, &s->p->sets[set->index],
+			s->p->on_row(s->p->on_row_arg, set->plan->rs,
 			    line, &r, &rep);
 		return;
 	}
 	take_labels(set, rs, &r);
-	rep.reported = !set->filtering || type_reported(set, &r);
+	rep.reported = !set->plan->filtering || type_reported(set, &r);
 	if (!rep.reported)
 		tally_filtered(set->tally);
 	else {
@@ -373,7 +327,7 @@ finish_row(struct scanner *s, struct set_reader *set,
 	}
 	if (s->p->dump) {
 		rep.left_out = 0;
-		s->p->on_row(s->p->on_row_arg, &s->p->sets[set->index], line,
+		s->p->on_row(s->p->on_row_arg, set->plan->rs, line,
 		    &r, &rep);
 	}
 }
@@ -386,28 +340,29 @@ rowread_start_tag(struct scanner *s, struct set_reader *set,
 	struct row_strings	 rs;
 	struct xpstream_text	 leaves[XPSTREAM_MAX_LEAVES];
 	struct stream_leaf	*l;
-	const struct field_reader *f;
-	size_t			 i, k;
+	const struct plan_set	*ps = set->plan;
+	const struct plan_field	*f;
+	size_t			 i, k, n = ps->nfields;
 
-	for (i = 0; i < set->nfields; i++) {
-		f = &set->field[i];
-		if (f->row_attribute) {		/* the commonest, read directly */
+	for (i = 0; i < n; i++) {
+		f = &ps->field[i];
+		if (f->kind == PLAN_ROW_ATTRIBUTE) { /* the commonest, directly */
 			l = &set->leaf[f->first_leaf];
 			rs.text[i].p = capture_tag_attribute(l, tag,
 			    &rs.text[i].len);
 			rs.is_number[i] = 0;
-			if (rs.text[i].len > l->limit) {
+			if (rs.text[i].len > l->plan->limit) {
 				scanner_too_long(s, set, i);
 				return;
 			}
 			continue;
 		}
-		for (k = 0; k < f->expr->prog.nleaves; k++) {
+		for (k = 0; k < f->nleaves; k++) {
 			l = &set->leaf[f->first_leaf + k];
 			leaves[k].p = capture_start_leaf(s, l, tag,
 			    &leaves[k].len);
 			leaves[k].count = leaves[k].p != NULL;
-			if (leaves[k].len > l->limit) {
+			if (leaves[k].len > l->plan->limit) {
 				scanner_too_long(s, set, i);
 				return;
 			}
@@ -459,14 +414,14 @@ rowread_close(struct scanner *s, struct open_row *r)
 
 	if (s->rd.error.len > 0)
 		return;
-	if (set->row_bit & s->tree_rows) {
+	if (set->plan->needs_tree) {
 		if ((tree_row = rowtree_current(&s->tree)) == NULL) {
 			scanner_stop(s, FAILURE_LIMIT, "%s",
 			    "out of memory building a row");
 			return;
 		}
 		if (s->xpath == NULL && (s->xpath = fieldexpr_context(
-		    r->set->field[0].expr, s->tree.doc)) == NULL) {
+		    set->plan->field[0].expr, s->tree.doc)) == NULL) {
 			scanner_stop(s, FAILURE_LIMIT, "%s",
 			    "cannot set up XPath evaluation");
 			return;

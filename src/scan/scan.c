@@ -107,9 +107,9 @@ start_rows(struct scanner *s, uint64_t rows, const struct start_tag *tag)
 
 	/* row bits rise with the sets' order (rowpath.c) */
 	for (; rows != 0 && s->rd.error.len == 0; rows &= rows - 1) {
-		set = &s->sets[s->set_of_bit[__builtin_ctzll(rows)]];
+		set = &s->sets[s->plan->set_of_bit[__builtin_ctzll(rows)]];
 		s->rows_started++;
-		if (set->attributes_only)
+		if (set->plan->complete_at_start)
 			rowread_start_tag(s, set, tag, firstrow_line(s));
 		else if (capture_open(s, push_row(s, set), tag) == -1)
 			return;
@@ -121,7 +121,7 @@ on_text(void *user, const xmlChar *ch, int len)
 {
 	struct scanner	*s = user;
 
-	if (s->tree_rows != 0 && (rowtree_text(&s->tree, ch, len),
+	if (s->plan->tree_rows != 0 && (rowtree_text(&s->tree, ch, len),
 	    row_too_big(s)))
 		return;
 	if (s->reading_text > 0)
@@ -142,7 +142,7 @@ hear_text(struct scanner *s)
 {
 	xmlSAXHandlerPtr	 sax = xmlcompat_sax(s->ctxt);
 
-	if (s->hears_all_text)
+	if (s->plan->text == TEXT_ALWAYS)
 		return;
 	sax->characters = sax->ignorableWhitespace =
 	    s->reading_text > 0 ? on_text : NULL;
@@ -166,13 +166,13 @@ on_start(void *user, const xmlChar *localname, const xmlChar *prefix,
 	tag.name.prefix = prefix;
 	tag.nb_attributes = nb_attributes;
 	tag.attributes = attributes;
-	if (s->keeps_lineage)
+	if (s->plan->keeps_lineage)
 		capture_ancestor(s, &tag, uri);
-	if (s->tree_rows != 0 && (rowtree_start(&s->tree, localname, prefix,
+	if (s->plan->tree_rows != 0 && (rowtree_start(&s->tree, localname, prefix,
 	    uri, nb_namespaces, namespaces, nb_attributes, attributes,
-	    (rows & s->tree_rows) != 0), row_too_big(s)))
+	    (rows & s->plan->tree_rows) != 0), row_too_big(s)))
 		return;
-	if (s->reads_inside && s->nrows > 0) {
+	if (s->plan->reads_inside && s->nrows > 0) {
 		was_reading = s->reading_text > 0;
 		capture_step_in(s, &tag, uri);
 		if (!was_reading && s->reading_text > 0)
@@ -221,7 +221,7 @@ on_end(void *user, const xmlChar *localname, const xmlChar *prefix,
 	int		 was_reading;
 
 	(void)localname, (void)prefix, (void)uri;
-	if (s->reads_inside) {
+	if (s->plan->reads_inside) {
 		was_reading = s->reading_text > 0;
 		capture_step_out(s);
 		if (was_reading && s->reading_text == 0)
@@ -229,8 +229,8 @@ on_end(void *user, const xmlChar *localname, const xmlChar *prefix,
 	}
 	if (s->nrows > 0 && s->rows[s->nrows - 1].depth == s->depth)
 		close_rows(s);
-	if (s->tree_rows != 0)
-		rowtree_end(&s->tree, (s->states[s->depth] & s->tree_rows) != 0);
+	if (s->plan->tree_rows != 0)
+		rowtree_end(&s->tree, (s->states[s->depth] & s->plan->tree_rows) != 0);
 	s->depth--;
 }
 
@@ -246,25 +246,14 @@ setup_handlers(struct scanner *s, xmlSAXHandler *sax)
 	memset(sax, 0, sizeof(*sax));
 	sax->startElementNs = on_start;
 	sax->endElementNs = on_end;
-	s->hears_all_text = s->tree_rows != 0 || s->p->dump;
-	if (s->hears_all_text)
+	if (s->plan->text == TEXT_ALWAYS)
 		sax->characters = sax->ignorableWhitespace = on_text;
-	if (s->tree_rows != 0) {
+	if (s->plan->tree_rows != 0) {
 		sax->comment = on_comment;
 		sax->processingInstruction = on_pi;
 	}
 	if (s->p->dump)
 		firstrow_handlers(s, sax);
-}
-
-/*
- * Can rows lie inside rows?  Then the tree keeps them whole: what one
- * row's fields need is not all another's inside it.
- */
-static int
-rows_may_nest(const struct scan_params *p)
-{
-	return p->nsets > 1 || rowpath_may_nest(&p->sets[0].rows);
 }
 
 /* Before the first event: names interned in the parse's dictionary. */
@@ -276,9 +265,11 @@ prepare(void *client, xmlParserCtxtPtr ctxt)
 	s->ctxt = ctxt;
 	rowmatch_intern(&s->match, scanner_intern, ctxt);
 	capture_intern(s);
-	if (s->tree_rows != 0)
+	/* rows inside rows: the tree keeps them whole, what one row's
+	 * fields need is not all another's inside it */
+	if (s->plan->tree_rows != 0)
 		rowtree_init(&s->tree, xmlcompat_dict(ctxt),
-		    rows_may_nest(s->p) ? NULL : &s->demand);
+		    s->plan->rows_may_nest ? NULL : &s->plan->demand);
 }
 
 static void
@@ -297,7 +288,6 @@ scanner_free(struct scanner *s)
 	free(s->states);
 	buf_free(&s->why);
 	buf_free(&s->number_text);
-	xpscope_demand_free(&s->demand);
 	firstrow_free(&s->first);
 	storeread_close(&s->rd);
 }
@@ -358,18 +348,16 @@ scan_sets_fit(const struct rowset *sets, size_t n)
 	return rowmatch_fits(patterns, n);
 }
 
-/* Every set's fields and tally, and what reading them needs. */
+/* Every set's tally and readers, as the plan says. */
 static void
-scanner_init(struct scanner *s, const struct scan_params *p,
-    struct scan_result *r)
+scanner_init(struct scanner *s, const struct scan_plan *plan,
+    const struct scan_params *p, struct scan_result *r)
 {
-	const struct rowpath	*patterns[ROWSET_MAX];
 	struct set_reader	*set;
 	size_t			 i;
 
-	for (i = 0; i < p->nsets; i++)
-		patterns[i] = &p->sets[i].rows;
-	rowmatch_init(&s->match, patterns, p->nsets);
+	s->match = plan->match;
+	s->plan = plan;
 	s->p = p;
 	s->nsets = p->nsets;
 	s->sets = xcalloc(p->nsets, sizeof(*s->sets));
@@ -377,18 +365,15 @@ scanner_init(struct scanner *s, const struct scan_params *p,
 	r->ntally = p->nsets;
 	for (i = 0; i < p->nsets; i++) {
 		set = &s->sets[i];
-		s->set_of_bit[__builtin_ctzll(s->match.row_bit[i])] = i;
-		set->m = &p->sets[i].model;
 		set->tally = &r->tally[i];
-		tally_init(set->tally, set->m);
+		tally_init(set->tally, &p->sets[i].model);
 		tally_share_series(set->tally, &r->series);
-		rowread_init(s, set, i);
+		rowread_init(set, &plan->set[i]);
 	}
 	s->states_cap = 64;
 	s->states = xcalloc(s->states_cap, sizeof(*s->states));
 	s->states[0] = s->match.start;
 	capture_init(s);
-	s->keeps_lineage = s->lineage.names != NULL || s->lineage.nattrs > 0;
 }
 
 void
@@ -396,13 +381,15 @@ scan_file(const char *path, const struct scan_params *p,
     struct scan_result *r)
 {
 	struct scanner	 s;
+	struct scan_plan plan;
 	xmlSAXHandler	 sax;
 	struct timespec	 start;
 
 	memset(r, 0, sizeof(*r));
 	memset(&s, 0, sizeof(s));
 	clock_gettime(CLOCK_MONOTONIC, &start);
-	scanner_init(&s, p, r);
+	plan_build(&plan, p->sets, p->nsets, p->dump);
+	scanner_init(&s, &plan, p, r);
 
 	if (storeread_open(&s.rd, path, &s) == -1) {
 		/* Refused: not even its size and time are told. */
@@ -424,6 +411,7 @@ scan_file(const char *path, const struct scan_params *p,
 		r->first_row = xstrdup(s.first.shape.data);
 out:
 	scanner_free(&s);
+	plan_free(&plan);
 	r->duration = elapsed_since(&start);
 }
 

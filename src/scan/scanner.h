@@ -1,6 +1,8 @@
 /*
  * scanner.h: the state of one streaming read (see scan.h), private to the
  * files that each own one concern of it.  A row's journey, top to bottom:
+ *   plan.c       before the parse: the plan (plan.h), a pure function of
+ *                the row sets, read as const by every file below
  *   scan.c       the scan, read through the front end (storeread.h);
  *                each element event, in order: which sets it is a row
  *                of, what its ancestors leave for rows below, the row
@@ -14,9 +16,9 @@
  *   firstrow.c   --dump: what the first row holds
  *   services.c   what every file above calls: stopping with a reason,
  *                the limits, the line, interned names
- * Calls go one way, down: scan.c -> rowread.c -> capture.c, firstrow.c
- * -> services.c (tests/callgraph.sh shows it); scan.c alone sets the
- * parser's handlers.
+ * Calls go one way, down: scan.c -> plan.c, rowread.c -> capture.c,
+ * firstrow.c -> services.c (tests/callgraph.sh shows it); scan.c alone
+ * sets the parser's handlers.
  */
 #ifndef XML2PROM_SCANNER_H
 #define XML2PROM_SCANNER_H
@@ -29,55 +31,40 @@
 #include "buf.h"
 #include "entgraph.h"
 #include "input.h"
+#include "plan.h"
 #include "rowtree.h"
 #include "scan.h"
 #include "storeread.h"
 #include "xmlerr.h"
 #include "xpstream.h"
 
-/* A path of a streamed field, as the scanner matches it. */
+/* A path of a streamed field (its plan's), as this parse matches it. */
 struct stream_leaf {
-	const struct xpstream_leaf *def;
+	const struct plan_leaf *plan;
+	const struct xpstream_leaf *def;	/* plan->def, for short */
 	const char	*step[XPSTREAM_MAX_STEPS][XPSTREAM_MAX_UNION];
 						/* interned names */
 	const char	*pred_attr[XPSTREAM_MAX_STEPS];	/* interned */
 	const char	*attr;				/* interned, or NULL */
-	size_t		 lineage;	/* '../@x': its column in the lineage */
-	size_t		 field;
-	size_t		 limit;		/* the most text it may hold */
 	struct buf	 qname;		/* name(): 'prefix:local', built */
 };
 
-/* One field of a set: a label, then the values, as model.h orders them. */
+/* What one field (its plan's) holds for the row being read. */
 struct field_reader {
-	const struct fieldexpr *expr;
-	const char	*label;		/* for messages: "type", "sum x" */
-	const char	*option;	/* "--type", "--sum x" */
-	size_t		 first_leaf;	/* a streamed field's, in its set's */
-	int		 streamed;	/* its string from its paths' */
-	int		 one_path;	/* ...which is its one path's */
-	int		 row_attribute;	/* ...which is '@x' of the row */
-	int		 computes_number; /* a value whose program gives a
-					   number or a test, no string */
 	struct buf	 scratch;	/* its string for the row being read */
 	struct buf	 date_text;	/* date:seconds()'s last string (none
 					   yet: empty, which is never asked) */
 	double		 date_seconds;	/* its seconds */
 };
 
-/* A row set as the scanner reads it. */
+/* A row set as the scanner reads it, by its plan. */
 struct set_reader {
-	size_t		 index;		/* in scan_params.sets */
-	const struct model *m;
+	const struct plan_set *plan;
+	const struct model *m;		/* plan->rs->model, for short */
 	struct tally	*tally;
-	uint64_t	 row_bit;	/* its rows in the state sets */
 	struct field_reader field[SCAN_MAX_FIELDS];
-	size_t		 nfields;
-	struct stream_leaf *leaf;	/* every streamed field's paths */
-	size_t		 nleaves;
-	int		 attributes_only; /* its rows end at their start */
-	int		 filtering;	/* -i or -x */
-	int		 has_where;	/* its last field is --where's */
+	struct stream_leaf *leaf;	/* plan->leaf's, as this parse
+					   matches them */
 	size_t		 open;		/* its rows open, nested */
 	struct tally_addend *pending;	/* the sums of rows inside the
 					   outermost open one, in document
@@ -128,8 +115,7 @@ struct open_row {
  * names 'name(..)' reads (or NULL).
  */
 struct lineage {
-	struct buf		*attrs;
-	size_t			 nattrs;
+	struct buf		*attrs;		/* plan->lineage_attrs each */
 	struct element_name	*names;
 };
 
@@ -167,17 +153,11 @@ struct scanner {
 	struct storeread	 rd;		/* first: see above */
 	xmlParserCtxtPtr	 ctxt;		/* rd's, for short */
 	const struct scan_params *p;
-	struct rowmatch		 match;
+	const struct scan_plan	*plan;		/* never written while parsing */
+	struct rowmatch		 match;		/* plan->match, interned */
 	struct set_reader	*sets;
 	size_t			 nsets;
-	size_t			 set_of_bit[ROWMATCH_BITS]; /* a row bit's set */
-	size_t			 most_leaves;	/* of any set */
-	uint64_t		 tree_rows;	/* sets whose fields need a tree */
-	int			 reads_inside;	/* some path has a child step */
 	size_t			 reading_text;	/* captures inside their element */
-	int			 hears_all_text; /* a row tree or --dump: else
-						   text only while read */
-	int			 keeps_lineage;	/* some reads above its row */
 	struct step_memo	 memo[SCAN_STEP_MEMO];
 	uint64_t		*states;	/* per open element; [0] document */
 	size_t			 depth;
@@ -189,7 +169,6 @@ struct scanner {
 	size_t			 nrows;
 	size_t			 rows_cap;
 	struct rowtree		 tree;		/* the rows being built */
-	struct xpscope_demand	 demand;	/* what every XPath field needs */
 	xmlXPathContextPtr	 xpath;		/* evaluation context */
 	struct buf		 why;		/* tally_add's reason to refuse */
 	struct buf		 number_text;	/* a value, NUL-terminated */
@@ -224,7 +203,7 @@ void	capture_text(struct scanner *, const xmlChar *, int);
 void	capture_step_out(struct scanner *);
 
 /* rowread.c */
-void	rowread_init(struct scanner *, struct set_reader *, size_t index);
+void	rowread_init(struct set_reader *, const struct plan_set *);
 void	rowread_free(struct set_reader *);
 void	rowread_start_tag(struct scanner *, struct set_reader *,
 	    const struct start_tag *, unsigned long line);

@@ -43,7 +43,7 @@ scanner_too_long(struct scanner *s, const struct set_reader *set,
     size_t field)
 {
 	scanner_stop(s, FAILURE_LIMIT, "a row's %s is longer than %d bytes",
-	    set->field[field].label, SCAN_MAX_FIELD_LEN);
+	    set->plan->field[field].label, SCAN_MAX_FIELD_LEN);
 }
 
 void
