@@ -220,6 +220,74 @@ check "docker-compose down -v: the stack is gone" \
     sh -c "test -z \"\$('$docker_cli' ps -aq)\" && ! '$docker_cli' volume ls -q | grep -q '^${project}_'" ||
     cat "$scratch/down.log"
 
+# --- the exporter variant (compose-exporter.yml, issue 32): Prometheus
+# scrapes xml2prom's /metrics itself, no node_exporter, no textfile volume
+xstack=$scratch/xstack
+cp -r "$top/examples/docker" "$xstack"
+xp=$(free_port); xpr=$(free_port)
+sed -i "s/127.0.0.1:10723/127.0.0.1:$xp/; s/15s/1s/g" "$xstack/prometheus-exporter.yml"
+xcompose() {
+	(cd "$xstack" && XML2PROM_ADDRESS="127.0.0.1:$xp" PROMETHEUS_ADDRESS="127.0.0.1:$xpr" \
+	    docker-compose -p "${project}x" -f compose-exporter.yml "$@")
+}
+xcompose_down() { xcompose down -v >/dev/null 2>&1; }
+cleanup_hooks="xcompose_down $cleanup_hooks"
+xcompose config >"$scratch/xconfig" 2>&1
+check "compose-exporter: xml2prom's image is never pulled" \
+    sh -c "sed -n '/^  xml2prom:/,/^  [a-z]/p' '$scratch/xconfig' | grep -q 'pull_policy: never'"
+xcompose up -d >"$scratch/xup.log" 2>&1
+check "compose-exporter up: xml2prom and Prometheus start" test $? -eq 0 || cat "$scratch/xup.log"
+for svc in xml2prom prometheus; do
+	c=$(xcompose ps -q "$svc")
+	check "compose-exporter: $svc read-only, every capability dropped, no new privileges" \
+	    test "$(docker inspect -f '{{.HostConfig.ReadonlyRootfs}} {{.HostConfig.CapDrop}} {{.HostConfig.SecurityOpt}}' "$c")" \
+	    = "true [ALL] [no-new-privileges:true]"
+done
+xc=$(xcompose ps -q xml2prom)
+check "...xml2prom's one mount the store's, read-only; no tmpfs" \
+    test "$(docker inspect -f '{{range .Mounts}}{{.Destination}}:{{.RW}} {{end}}{{.HostConfig.Tmpfs}}' "$xc")" = "/store:false map[]"
+check "...and it can write nowhere (/, /tmp, /store, /var/tmp)" docker exec "$xc" /bin/sh -c \
+    'for d in / /tmp /store /var/tmp; do touch "$d/probe" 2>/dev/null && exit 1; done; exit 0'
+xserved() { curl -sf "http://127.0.0.1:$xp/metrics" | grep -q "$1"; }
+check "xml2prom serves /metrics where told, the store read in its container" \
+    wait_for 30 xserved '^store_total_rows{path="/store/store.xml"} 6$'
+prom_query() {	# EXPR: the query's series as "labels value" lines, sorted
+	curl -sfG "http://127.0.0.1:$xpr/api/v1/query" --data-urlencode "query=$1" |
+	    python3 -c 'import json, sys
+for r in json.load(sys.stdin)["data"]["result"]:
+    m = r["metric"]; m.pop("instance", None); m.pop("job", None)
+    print(",".join("%s=%s" % kv for kv in sorted(m.items())), r["value"][1])' | sort
+}
+target_up() {
+	curl -sf "http://127.0.0.1:$xpr/api/v1/targets" | python3 -c 'import json, sys
+t = [a for a in json.load(sys.stdin)["data"]["activeTargets"] if a["labels"]["job"] == "xml2prom"]
+sys.exit(not (len(t) == 1 and t[0]["health"] == "up" and t[0]["scrapeUrl"] == sys.argv[1]))' \
+	    "http://127.0.0.1:$xp/metrics"
+}
+check "Prometheus's target for xml2prom is up" wait_for 30 target_up ||
+    curl -s "http://127.0.0.1:$xpr/api/v1/targets"
+# What a one-shot run of the same store counts, as Prometheus would label it.
+"$XML2PROM" -o - "$scratch/app/store.xml" |
+    awk '/^store_(rows|total_rows|read_success)\{/ { print }' |
+    sed 's|path="[^"]*"|path="/store/store.xml"|' |
+    python3 -c 'import re, sys
+for line in sys.stdin:
+    name, labels, value = re.match(r"(\w+)\{(.*)\} (\S+)$", line).groups()
+    pairs = dict(re.findall(r"(\w+)=\"([^\"]*)\"", labels)); pairs["__name__"] = name
+    print(",".join("%s=%s" % kv for kv in sorted(pairs.items())), value)' | sort >"$scratch/x.want"
+same_series() {
+	prom_query '{__name__=~"store_(rows|total_rows|read_success)"}' >"$scratch/x.got" &&
+	    [ -s "$scratch/x.want" ] && cmp -s "$scratch/x.want" "$scratch/x.got"
+}
+check "a query returns the store's series, as a one-shot run counts them" wait_for 30 same_series ||
+    diff "$scratch/x.want" "$scratch/x.got"
+check "...and xml2prom's own, xml2prom_build_info and xml2prom_scrape_timed_out 0" sh -c \
+    "curl -sfG 'http://127.0.0.1:$xpr/api/v1/query' --data-urlencode 'query=xml2prom_build_info == 1 and on() xml2prom_scrape_timed_out == 0' | grep -q '\"result\":\[{'"
+xcompose down -v >"$scratch/xdown.log" 2>&1
+check "compose-exporter down -v: the stack is gone" \
+    sh -c "test -z \"\$('$docker_cli' ps -aq)\" && ! '$docker_cli' volume ls -q | grep -q '^${project}x_'" ||
+    cat "$scratch/xdown.log"
+
 # --- the daemon stopped, nothing left
 docker volume rm plain locked >/dev/null 2>&1
 kill "$(cat "$root/docker.pid")"

@@ -4,7 +4,8 @@
 # text, a changed store seen at the next scrape, bounds under idle clients
 # and many scrapes, and its real consumers: Prometheus, vmagent (a second
 # scraper, writing to that Prometheus), systemd socket activation, and the
-# Pushgateway recipe.  Under ASan/UBSan and valgrind: a few scrapes.
+# Pushgateway recipe.  Under ASan/UBSan and valgrind: a few scrapes, and
+# re-reads cut at the scrape's timeout.
 . "$(dirname "$0")/lib.sh"
 
 store="$top/examples/store.xml"
@@ -440,12 +441,44 @@ scrapes_clean() {
 	kill -TERM "$_pid"
 	wait "$_pid" || { tail -20 "$scratch/mem.log"; return 1; }
 }
+# The re-read cut by X-Prometheus-Scrape-Timeout-Seconds, both ways: with
+# no read before (the failure series, reason "limit") and with one (the
+# last page again); each must have been cut (xml2prom_scrape_timed_out 1),
+# or the path was not taken.  A store of CUT_ROWS (default 300 000 rows:
+# more than 0.2 s to read under ASan, seconds under valgrind).
+cut_scrape() {	# cut_scrape PORT OUT [TIMEOUT]: a scrape; did it say TIMED_OUT?
+	curl -s -m 300 ${3:+-H "X-Prometheus-Scrape-Timeout-Seconds: $3"} -o "$2" \
+	    "http://127.0.0.1:$1/metrics" &&
+	    grep -q "^xml2prom_scrape_timed_out $([ -n "${3:-}" ] && echo 1 || echo 0)\$" "$2"
+}
+timeouts_clean() {
+	_p=$(port)
+	[ -s "$scratch/cut.xml" ] || "$top/build/genstore" "${CUT_ROWS:-300000}" >"$scratch/cut.xml"
+	cp "$scratch/cut.xml" "$scratch/cut-now.xml"
+	"$@" --web.listen-address=127.0.0.1:"$_p" "$scratch/cut-now.xml" 2>"$scratch/cut.log" &
+	_pid=$!
+	pids="$pids $_pid"
+	wait_for 30 serving "$_p" || return 1
+	cut_scrape "$_p" "$scratch/cut0" 0.2 &&
+	    grep -q '^store_read_failure{.*reason="limit"} 1$' "$scratch/cut0" ||
+	    { echo "# no read before: not cut"; kill -TERM "$_pid"; return 1; }
+	cut_scrape "$_p" "$scratch/cut1" || { kill -TERM "$_pid"; return 1; }
+	echo '<!-- changed -->' >>"$scratch/cut-now.xml"
+	cut_scrape "$_p" "$scratch/cut2" 0.2 &&
+	    grep -q 'abandoned at its timeout: served the last whole read' "$scratch/cut.log" ||
+	    { echo "# a read before: not cut"; kill -TERM "$_pid"; return 1; }
+	kill -TERM "$_pid"
+	wait "$_pid" || { tail -20 "$scratch/cut.log"; return 1; }
+}
 if make -s -C "$top" build/asan/xml2prom >"$scratch/asan.build" 2>&1; then
 	check "ASan/UBSan: a few scrapes and a SIGHUP, clean" scrapes_clean "$top/build/asan/xml2prom"
+	check "ASan/UBSan: re-reads cut at the scrape's timeout, clean" timeouts_clean "$top/build/asan/xml2prom"
 else
 	not_ok "the ASan build"; tail -5 "$scratch/asan.build"
 fi
 check "valgrind: a few scrapes and a SIGHUP, no error, no leak" scrapes_clean valgrind -q --error-exitcode=99 \
     --leak-check=full --errors-for-leak-kinds=definite "$XML2PROM"
+check "valgrind: re-reads cut at the scrape's timeout, no error, no leak" timeouts_clean valgrind -q \
+    --error-exitcode=99 --leak-check=full --errors-for-leak-kinds=definite "$XML2PROM"
 
 finish exporter
