@@ -34,13 +34,17 @@ LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c \
 		   src/scan/services.c src/scan/capture.c src/scan/rowread.c \
 		   src/scan/firstrow.c src/scan/scan.c \
 		   src/expo.c src/textfile.c src/dump.c src/own.c src/optable.c src/options.c \
-		   src/optcheck.c src/confread.c \
-		   src/run.c src/resident.c src/survey.c src/surveyout.c \
-		   src/httproute.c src/httpserve.c src/webconfig.c
+		   src/optcheck.c src/confread.c src/usage.c \
+		   src/run.c src/resident.c src/survey.c \
+		   src/surveyout/fieldkind.c src/surveyout/comment.c src/surveyout/naming.c \
+		   src/surveyout/gather.c src/surveyout/propose.c src/surveyout/rank.c \
+		   src/surveyout/surveyout.c \
+		   src/httproute.c src/httpserve.c src/httpsetup.c src/webconfig.c
 LIB_OBJS	 = $(LIB_SRCS:.c=.o)
 # The scanner's files (src/scan/) include their private scanner.h from
-# beside them; only include/ is on the include path.
-HEADERS		 = $(wildcard include/*.h) src/scan/scanner.h
+# beside them, and --survey's printing (src/surveyout/) its surveyout.h;
+# only include/ is on the include path.
+HEADERS		 = $(wildcard include/*.h) src/scan/scanner.h src/surveyout/surveyout.h
 
 all: xml2prom
 
@@ -112,7 +116,7 @@ uninstall:
 		rmdir $(DESTDIR)$$d 2>/dev/null || true; done
 
 clean:
-	rm -f xml2prom src/*.o src/scan/*.o
+	rm -f xml2prom src/*.o src/scan/*.o src/surveyout/*.o
 	rm -rf build
 
 # make deb: build/xml2prom_VERSION_ARCH.deb (examples/deb/build).

@@ -15,7 +15,8 @@
 
 #include "buf.h"
 #include "rowset.h"
-#include "scan.h"
+
+struct scan_result;	/* scan.h: what one store gave */
 
 struct label {
 	const char	*name;

@@ -14,19 +14,8 @@
 #include <poll.h>
 #include <stddef.h>
 
+#include "bounds.h"
 #include "options.h"
-
-/* At most this many listening sockets (addresses and systemd's). */
-#define EXPORTER_MAX_SOCKETS	16
-
-/*
- * The bounds on clients: connections at once, memory per connection
- * (request line and headers included), seconds a connection may stay
- * idle or half-sent.
- */
-#define EXPORTER_MAX_CONNECTIONS	2000
-#define EXPORTER_CONNECTION_MEMORY	(16 * 1024)
-#define EXPORTER_IDLE_SECONDS		15
 
 struct exporter;
 

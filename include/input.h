@@ -13,12 +13,9 @@
 #include <sys/stat.h>
 #include <zlib.h>
 
+#include "bounds.h"
 #include "buf.h"
 #include "failure.h"
-
-/* How much a compressed store may expand before it is taken for a bomb. */
-#define INPUT_MAX_EXPANSION	200
-#define INPUT_EXPANSION_GRACE	(16u << 20)
 
 struct input {
 	int		 fd;

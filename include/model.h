@@ -24,12 +24,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "bounds.h"
 #include "buf.h"
 #include "fieldexpr.h"
-
-#define MODEL_MAX_LABELS	16
-#define MODEL_MAX_VALUES	32
-#define MODEL_MAX_BUCKETS	64
 
 enum aggregate {
 	AGG_SUM,

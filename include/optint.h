@@ -1,7 +1,7 @@
 /*
  * optint.h: options internals shared by options.c (the command line),
- * confread.c (the --config files) and optcheck.c (the checks of what both
- * gave).
+ * confread.c (the --config files), optcheck.c (the checks of what both
+ * gave) and usage.c (the usage errors all three write).
  */
 #ifndef XML2PROM_OPTINT_H
 #define XML2PROM_OPTINT_H

@@ -19,10 +19,8 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "bounds.h"
 #include "buf.h"
-
-#define ROWPATH_MAX_STEPS	32
-#define ROWMATCH_BITS		64	/* every pattern's steps, plus one each */
 
 struct rowpath {
 	size_t	 nsteps;

@@ -17,11 +17,10 @@
 
 #include <stddef.h>
 
+#include "bounds.h"
 #include "buf.h"
 #include "model.h"
 #include "rowpath.h"
-
-#define ROWSET_MAX	16
 
 struct rowset {
 	const char	*name;		/* NULL: the unnamed set */

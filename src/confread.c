@@ -11,13 +11,11 @@
 
 #include <sys/stat.h>
 
+#include "bounds.h"
 #include "buf.h"
 #include "optint.h"
 #include "own.h"
 #include "trust.h"
-
-/* An options file is a few lines; a bigger one is a mistake. */
-#define CONFIG_MAX_SIZE	(1 << 20)
 
 static void
 add_arg(struct raw *raw, char *arg, const char *origin)

@@ -10,6 +10,7 @@
 #include "expo.h"
 #include "promread.h"
 #include "own.h"
+#include "scan.h"
 
 void
 expo_escape_label_value(struct buf *out, const char *s, size_t len)

@@ -13,6 +13,7 @@
 #include "optint.h"
 #include "own.h"
 #include "bounds.h"
+#include "scan.h"
 
 /* Where an option was last given: "FILE:LINE: ", or "" for the command line. */
 static const char *
@@ -294,11 +295,12 @@ parse_period(const char *s)
 		return 0;
 	errno = 0;
 	n = strtoul(s, &end, 10);
-	if (errno != 0 || n > 86400000)
+	if (errno != 0 || n > PERIOD_MAX_MS)
 		return 0;
 	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
 		if (strcmp(end, units[i].unit) == 0)
-			return n * units[i].ms > 86400000 ? 0 : n * units[i].ms;
+			return n * units[i].ms > PERIOD_MAX_MS ? 0 :
+			    n * units[i].ms;
 	return 0;
 }
 
@@ -426,11 +428,12 @@ check_numbers(struct config *c, const struct raw *raw, FILE *err)
 	unsigned long	 n;
 
 	if (raw->max_series != NULL) {
-		if (parse_unsigned(raw->max_series, 10, 1000000, &n) == -1 ||
-		    n == 0)
+		if (parse_unsigned(raw->max_series, 10, MAX_SERIES_LIMIT,
+		    &n) == -1 || n == 0)
 			return usage_error(err, "%s%s '%s': expected a number "
-			    "from 1 to 1000000", where(raw, OPT_MAX_SERIES),
-			    raw->max_series_option, raw->max_series);
+			    "from 1 to " BOUND_TEXT(MAX_SERIES_LIMIT),
+			    where(raw, OPT_MAX_SERIES), raw->max_series_option,
+			    raw->max_series);
 		c->max_series = n;
 	}
 	if (raw->mode != NULL) {

@@ -48,7 +48,11 @@ alertmanager		prometheus-alertmanager
 vmagent			victoria-metrics
 pushgateway		prometheus-pushgateway
 wrk			wrk
+universal-ctags		universal-ctags
 ab			apache2-utils
+nmap			nmap
+oscap			openscap-scanner
+sadf			sysstat
 '
 
 present() {
@@ -65,6 +69,7 @@ present() {
 	python-lxml)	/usr/bin/python3 -c 'import lxml.etree' 2>/dev/null ;;
 	python-xmlrunner) /usr/bin/python3 -c 'import xmlrunner' 2>/dev/null ;;
 	ssg-debian)	ls /usr/share/xml/scap/ssg/content/ssg-debian*-xccdf.xml >/dev/null 2>&1 ;;
+	universal-ctags) ctags --version 2>/dev/null | grep -q 'Universal Ctags' ;;
 	alertmanager)	command -v prometheus-alertmanager >/dev/null 2>&1 ;;
 	gnu-time)	test -x /usr/bin/time ;;	# not the shell's keyword
 	*)		command -v "$1" >/dev/null 2>&1 ;;

@@ -6,8 +6,12 @@
 # line on stderr, the run and the resident mode the same reason, each in
 # under FRONTEND_CPU seconds of CPU (not wall time: the machine is
 # shared), and each store's reason the one it has on every libxml2
-# (tests/compat.sh runs this against each release).  Prints the table:
-# mode, exit, CPU, reason or message.
+# (tests/compat.sh runs this against each release).  Prints each mode's
+# exit, CPU, reason and message, then a table of the reason and CPU
+# seconds of each store in the run, the resident mode and --survey.  The
+# survey writes no failure series: its reason is the run's when it exits
+# as the run and says the same line (one front end, one message per
+# reason), "differs" when not.
 . "$(dirname "$0")/lib.sh"
 
 max_cpu=${FRONTEND_CPU:-2}
@@ -110,6 +114,11 @@ expected_reason() {
 	esac
 }
 
+# row STORE MODE REASON: one cell of the table, with the last one's CPU.
+row() {
+	echo "$1 $2 ${3:--} ${cpu:-?}" >>"$scratch/table"
+}
+
 cpu_under() {
 	awk -v c="${1:-999}" -v m="$max_cpu" 'BEGIN { exit !(c < m) }'
 }
@@ -118,6 +127,7 @@ for store in "$stores"/*; do
 	name=$(basename "$store")
 	one run "$store"
 	run_status=$status run_line=$line run_reason=$reason
+	row "$name" run "$reason"
 	check "$name: the run says why in one line or reads it" \
 	    test -n "$run_reason"
 	want=$(expected_reason "$name")
@@ -136,6 +146,7 @@ for store in "$stores"/*; do
 		    test "$line" = "$run_line"
 	fi
 	one resident "$store"
+	row "$name" resident "$reason"
 	check "$name: the resident mode's reason is the run's ($reason)" \
 	    test "$reason" = "$run_reason"
 	if [ "${HOSTILE_LIMITS:-1}" != 0 ]; then
@@ -146,6 +157,12 @@ for store in "$stores"/*; do
 		    test "$line" = "$run_line"
 	fi
 	one survey "$store"
+	if [ "$status" = "$run_status" ] &&
+	    { [ "$status" = 0 ] || [ "$line" = "$run_line" ]; }; then
+		row "$name" survey "$run_reason"
+	else
+		row "$name" survey differs
+	fi
 	check "$name: --survey exits as the run ($status, $run_status)" \
 	    test "$status" = "$run_status"
 	if [ "$run_status" != 0 ]; then
@@ -156,4 +173,14 @@ for store in "$stores"/*; do
 		check "$name: --survey in under $max_cpu s CPU ($cpu)" cpu_under "$cpu"
 	fi
 done
+awk '{ cell[$1, $2] = sprintf("%-12s %5s", $3, $4) }
+	!($1 in seen) { seen[$1] = 1; order[n++] = $1 }
+	END {
+		printf "# %-22s %-18s  %-18s  %-18s\n", "store (reason, CPU s)",
+		    "run", "resident", "survey"
+		for (i = 0; i < n; i++)
+			printf "# %-22s %-18s  %-18s  %-18s\n", order[i],
+			    cell[order[i], "run"], cell[order[i], "resident"],
+			    cell[order[i], "survey"]
+	}' "$scratch/table"
 finish frontend

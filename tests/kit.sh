@@ -282,6 +282,32 @@ done <"$scratch/snippets"
 # --- the README's list of sources is src/, each as its header says
 check "README: the list of sources is src/, each as its header's first sentence says" \
     tests/sourcemap.py
+# --- the sources within the house limits: files to 700 lines, functions
+# to 60; and the guard itself fails past them
+if tests/deps.sh --check universal-ctags; then
+	check "no file in src/ over 700 lines, no function over 60" \
+	    sh -c "tests/sizes.sh >'$scratch/sizes.out'" || cat "$scratch/sizes.out"
+	sed -n 's/^# /# sizes: /p' "$scratch/sizes.out"
+	mkdir -p "$scratch/sizes"
+	awk 'BEGIN { print "int a(void);"; for (i = 2; i <= 700; i++) print "" }' \
+	    >"$scratch/sizes/700.c"
+	{ cat "$scratch/sizes/700.c"; echo; } >"$scratch/sizes/701.c"
+	for n in 60 61; do	# from its name's line to its closing brace
+		awk -v n=$n 'BEGIN { print "int\nf(void)\n{"
+		    for (i = 4; i < n; i++) print "\t;"; print "\treturn 0;\n}" }' \
+		    >"$scratch/sizes/fn$n.c"
+	done
+	check "sizes.sh takes a 700-line file and a 60-line function" \
+	    sh -c "tests/sizes.sh '$scratch/sizes/700.c' '$scratch/sizes/fn60.c' >/dev/null"
+	mkdir -p "$scratch/sizes/tree/src/sub"
+	cp "$scratch/sizes/701.c" "$scratch/sizes/tree/src/sub/added.c"
+	check "sizes.sh refuses a 701-line file added under src/" \
+	    sh -c "cd '$scratch/sizes/tree' && ! '$top/tests/sizes.sh' >/dev/null"
+	check "sizes.sh refuses a 61-line function" \
+	    sh -c "! tests/sizes.sh '$scratch/sizes/fn61.c' >/dev/null"
+else
+	skip "universal-ctags: the sources' sizes"
+fi
 check "examples/store.prom is what xml2prom writes for examples/store.xml" \
     bash -c "diff -u <(grep -vE '_(last_success_timestamp_seconds|read_duration_seconds|file_modified_timestamp_seconds)\{' examples/store.prom) \
         <(grep -vE '_(last_success_timestamp_seconds|read_duration_seconds|file_modified_timestamp_seconds)\{' '$scratch/written')"

@@ -35,8 +35,6 @@
 #include "xmlerr.h"
 #include "xpstream.h"
 
-#define SCAN_MAX_FIELDS	(MODEL_MAX_LABELS + MODEL_MAX_VALUES + 1) /* --where */
-
 /* A path of a streamed field, as the scanner matches it. */
 struct stream_leaf {
 	const struct xpstream_leaf *def;
