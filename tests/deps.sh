@@ -31,6 +31,8 @@ python-prom-client	python3-prometheus-client
 systemd-analyze		systemd
 setpriv			util-linux
 flock			util-linux
+pgrep			procps
+gnu-time		time
 gzip			gzip
 lintian			lintian
 dpkg-shlibdeps		dpkg-dev
@@ -69,6 +71,7 @@ present() {
 	ssg-debian)	ls /usr/share/xml/scap/ssg/content/ssg-debian*-xccdf.xml >/dev/null 2>&1 ;;
 	universal-ctags) ctags --version 2>/dev/null | grep -q 'Universal Ctags' ;;
 	alertmanager)	command -v prometheus-alertmanager >/dev/null 2>&1 ;;
+	gnu-time)	test -x /usr/bin/time ;;	# not the shell's keyword
 	*)		command -v "$1" >/dev/null 2>&1 ;;
 	esac
 }
