@@ -247,8 +247,8 @@ check "web config: TLS 1.1 refused" \
     webconf_refused "$(printf 'tls_server_config:\n  min_version: TLS11')" "2: min_version"
 check "web config: bad YAML refused with its file" webconf_refused "basic_auth_users: {a: [" ""
 ncorpus=$(ls "$top/tests/fuzz/corpus/web" | wc -l)
-check "fuzz corpus replay: web" sh -c "make -s -C '$top' build/fuzz/replay-web >/dev/null 2>&1 &&
-    '$top/build/fuzz/replay-web' '$top'/tests/fuzz/corpus/web/* 2>&1 | grep -qx 'replay: $ncorpus inputs'"
+make_locked build/fuzz/replay-web >/dev/null 2>&1
+check "fuzz corpus replay: web" sh -c "'$top/build/fuzz/replay-web' '$top'/tests/fuzz/corpus/web/* 2>&1 | grep -qx 'replay: $ncorpus inputs'"
 sp=$(port)
 start "$w/log" "$XML2PROM" --web.listen-address=127.0.0.1:"$sp" --web.config.file="$w/web.yml" "$store"
 tls=$pid
@@ -470,7 +470,7 @@ timeouts_clean() {
 	kill -TERM "$_pid"
 	wait "$_pid" || { tail -20 "$scratch/cut.log"; return 1; }
 }
-if make -s -C "$top" build/asan/xml2prom >"$scratch/asan.build" 2>&1; then
+if make_locked build/asan/xml2prom >"$scratch/asan.build" 2>&1; then
 	check "ASan/UBSan: a few scrapes and a SIGHUP, clean" scrapes_clean "$top/build/asan/xml2prom"
 	check "ASan/UBSan: re-reads cut at the scrape's timeout, clean" timeouts_clean "$top/build/asan/xml2prom"
 else

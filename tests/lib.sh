@@ -38,12 +38,20 @@ check() {
 	if "$@"; then ok "$desc"; else not_ok "$desc"; return 1; fi
 }
 
+# make_locked TARGET...: make in the tree, one suite at a time: suites run
+# side by side (run-all), and two makes of one target at once would write
+# the same binary together.
+make_locked() {
+	mkdir -p "$top/build" &&
+	    flock "$top/build/.make-lock" make -s -C "$top" "$@"
+}
+
 # build_clean LOG TARGET...: make's own status counts, and it says nothing
 # of a warning or an error (in any case); on failure, its last lines.
 build_clean() {
 	_log=$1
 	shift
-	{ make -s -C "$top" "$@" >"$_log" 2>&1 && ! grep -qiE 'warning|error' "$_log"; } ||
+	{ make_locked "$@" >"$_log" 2>&1 && ! grep -qiE 'warning|error' "$_log"; } ||
 	    { tail -n 20 "$_log"; return 1; }
 }
 

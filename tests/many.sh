@@ -198,7 +198,7 @@ check "...no file left: store_files 0, no stale series" \
 stopped "$pid"
 
 # --- the same under ASan: one-shot runs, and a resident one's cycles
-if make -s -C "$top" build/asan/xml2prom >"$scratch/asan-build" 2>&1; then
+if make_locked build/asan/xml2prom >"$scratch/asan-build" 2>&1; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	asan="$top/build/asan/xml2prom"

@@ -78,7 +78,7 @@ if [ "${1:-}" = expressions ]; then
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=1
 	export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 	check "ASan+UBSan: every expression of tests/expressions as a label and a value" \
-	    eval 'make -s build/asan/xml2prom >/dev/null 2>&1 &&
+	    eval 'make_locked build/asan/xml2prom >/dev/null 2>&1 &&
 	    sweep asan build/asan/xml2prom'
 	finish memory
 	exit
