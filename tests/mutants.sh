@@ -49,7 +49,7 @@ contains() of an empty string false	src/xpstream.c	s/\Qif (needle == 0)\E(\s+)re
 count() of the first node only	src/scan/capture.c	s/\Qc->count += l->attr == NULL\E/c->count = l->attr == NULL/	consistency
 ancestor::T[k] counted from the outermost	src/scan/capture.c	s/\Qn + 1 - (size_t)def->position;\E/(size_t)def->position;/	consistency
 a path compared as a string	src/xplower.c	s/\Qif (is_node_set(x->args[k]))\E\s+return -1;/(void)0;/	unit
-an unchanged store judged by its size alone	src/run.c	s/\Qsame_time(st.st_mtim, id->mtime) &&\E\s+\Qsame_time(st.st_ctim, id->ctime) &&\E//	resident
+an unchanged store judged by its size alone	src/reuse.c	s/\Qsame_time(st.st_mtim, id->mtime) &&\E\s+\Qsame_time(st.st_ctim, id->ctime) &&\E//	resident
 SIGTERM waits for a read to end	src/resident.c	s/\Qif (seen || calls++ % 16 != 0)\E/if (1)/	resident
 --watch blind to a store replaced by rename	src/resident.c	s/\Q(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM\E/(IN_CLOSE_WRITE | IN_MOVED_FROM/	resident
 a change to the store moves the period	src/resident.c	s/\Qif (now >= r->next_run)\E\s+//	resident
