@@ -36,7 +36,8 @@ LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c src/acr
 		   src/expofmt.c src/expo.c src/exponames.c src/textfile.c src/dump.c \
 		   src/own.c src/optable.c src/options.c \
 		   src/optcheck.c src/confread.c src/usage.c \
-		   src/run.c src/reuse.c src/storelist.c src/resident.c src/survey.c \
+		   src/run.c src/reuse.c src/runsay.c src/storelist.c src/resident.c \
+		   src/survey.c \
 		   src/surveyout/fieldkind.c src/surveyout/comment.c src/surveyout/naming.c \
 		   src/surveyout/gather.c src/surveyout/propose.c src/surveyout/rank.c \
 		   src/surveyout/surveyout.c \

@@ -78,8 +78,8 @@ series_labels(struct buf *out, const struct scope *sc,
 		expo_label_pair(out, &first, se->own_name, se->own_value,
 		    se->own_len);
 	for (i = 0; i < ep->nlabels; i++)
-		expo_label_pair(out, &first, ep->labels[i].name, ep->labels[i].value,
-		    strlen(ep->labels[i].value));
+		expo_label_pair(out, &first, ep->labels[i].name,
+		    ep->labels[i].value, strlen(ep->labels[i].value));
 	if (se->le != NULL)
 		expo_label_pair(out, &first, "le", se->le, strlen(se->le));
 	buf_putc(out, '}');
@@ -409,9 +409,10 @@ render_file_failures(struct buf *out, const struct scope *sc,
 		    own_families[FILE_FAILURE].suffix);
 		first = 1;
 		reason = failure_name(a->failed[i].failure);
-		expo_label_pair(out, &first, "store", a->store, strlen(a->store));
-		expo_label_pair(out, &first, FILE_LABEL_NAME(ep), a->failed[i].label,
-		    strlen(a->failed[i].label));
+		expo_label_pair(out, &first, "store", a->store,
+		    strlen(a->store));
+		expo_label_pair(out, &first, FILE_LABEL_NAME(ep),
+		    a->failed[i].label, strlen(a->failed[i].label));
 		expo_label_pair(out, &first, "reason", reason, strlen(reason));
 		for (k = 0; k < ep->nlabels; k++)
 			expo_label_pair(out, &first, ep->labels[k].name,
@@ -522,8 +523,8 @@ render_store_counts(struct buf *out, const struct expo_params *ep,
 		render_store_count(body, ep, stores, 0);
 	if (body->len == 0)
 		return;
-	expo_family_header(out, ep->prefix, "store_files", "gauge", "Files a glob "
-	    "or a directory of stores found at the last run", NULL);
+	expo_family_header(out, ep->prefix, "store_files", "gauge", "Files a "
+	    "glob or a directory of stores found at the last run", NULL);
 	buf_append(out, body->data, body->len);
 	buf_reset(body);
 	render_store_count(body, ep, stores, 1);
