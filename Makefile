@@ -33,9 +33,11 @@ LIB_SRCS	 = src/buf.c src/names.c src/datetime.c src/model.c src/tally.c src/acr
 		   src/storestop.c src/entities.c src/storeread.c \
 		   src/scan/services.c src/scan/plan.c src/scan/capture.c src/scan/rowread.c \
 		   src/scan/firstrow.c src/scan/scan.c \
-		   src/expo.c src/textfile.c src/dump.c src/own.c src/optable.c src/options.c \
+		   src/expofmt.c src/expo.c src/exponames.c src/textfile.c src/dump.c \
+		   src/own.c src/optable.c src/options.c \
 		   src/optcheck.c src/confread.c src/usage.c \
-		   src/run.c src/storelist.c src/resident.c src/survey.c \
+		   src/run.c src/reuse.c src/runsay.c src/storelist.c src/resident.c \
+		   src/survey.c \
 		   src/surveyout/fieldkind.c src/surveyout/comment.c src/surveyout/naming.c \
 		   src/surveyout/gather.c src/surveyout/propose.c src/surveyout/rank.c \
 		   src/surveyout/surveyout.c \

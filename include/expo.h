@@ -8,12 +8,13 @@
  * file_failure; then the store's own, once.  HELP texts depend on the options
  * only; files come in byte order of their path, stores of their pattern,
  * and groups in byte order of their labels, so the same input always gives the same bytes.
+ * Its text primitives (escaping, numbers, times) are expofmt.h's; the
+ * check that no two families share a name, exponames.h's.
  */
 #ifndef XML2PROM_EXPO_H
 #define XML2PROM_EXPO_H
 
 #include <stddef.h>
-#include <time.h>
 
 #include "across.h"
 #include "buf.h"
@@ -64,10 +65,6 @@ struct expo_file {
 void	expo_render(struct buf *, const struct expo_params *,
 	    struct expo_file *, size_t, const struct store_list *stores,
 	    const struct across_stores *);
-int	expo_check_names(const struct expo_params *, struct buf *err);
-void	expo_escape_label_value(struct buf *, const char *, size_t);
-void	expo_format_seconds(struct buf *, struct timespec);
-void	expo_format_number(struct buf *, double);
 char	*expo_previous_success(const struct expo_params *, const char *label,
 	    const char *previous);
 

@@ -15,6 +15,7 @@
 #include "collide.h"
 #include "storelist.h"
 #include "expo.h"
+#include "expofmt.h"
 #include "promread.h"
 #include "xmlcompat.h"
 

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "dump.h"
+#include "expofmt.h"
 
 static void
 print_label(FILE *out, const char *name, const char *value, size_t len)

@@ -1,67 +1,17 @@
 /*
- * expo.c: rendering the exposition text.
+ * expo.c: rendering the exposition text (see expo.h).  Which families
+ * are written for which sources (each file read whole, or each store's
+ * aggregate under --across-files), in which order, with which labels.
  */
 #include <inttypes.h>
-#include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "expo.h"
+#include "expofmt.h"
 #include "promread.h"
 #include "own.h"
 #include "scan.h"
-
-void
-expo_escape_label_value(struct buf *out, const char *s, size_t len)
-{
-	const char	*end = s + len, *run = s;
-
-	for (; s < end; s++) {
-		if (*s != '\\' && *s != '"' && *s != '\n')
-			continue;
-		buf_append(out, run, (size_t)(s - run));
-		buf_puts(out, *s == '\\' ? "\\\\" : *s == '"' ? "\\\"" : "\\n");
-		run = s + 1;
-	}
-	buf_append(out, run, (size_t)(end - run));
-}
-
-static void
-escape_help(struct buf *out, const char *s)
-{
-	for (; *s != '\0'; s++) {
-		if (*s == '\\')
-			buf_puts(out, "\\\\");
-		else if (*s == '\n')
-			buf_puts(out, "\\n");
-		else
-			buf_putc(out, *s);
-	}
-}
-
-/* Seconds as an integer when whole, else with no trailing zeros. */
-void
-expo_format_seconds(struct buf *out, struct timespec t)
-{
-	char	 frac[16];
-	size_t	 n;
-
-	/* Before 1970, tv_sec rounds down: -1.5 s is { -2, 500000000 }. */
-	if (t.tv_sec < 0 && t.tv_nsec > 0) {
-		buf_putc(out, '-');
-		t.tv_sec = -(t.tv_sec + 1);
-		t.tv_nsec = 1000000000L - t.tv_nsec;
-	}
-	buf_printf(out, "%lld", (long long)t.tv_sec);
-	if (t.tv_nsec == 0)
-		return;
-	n = (size_t)snprintf(frac, sizeof(frac), "%09ld", t.tv_nsec);
-	while (n > 0 && frac[n - 1] == '0')
-		n--;
-	buf_putc(out, '.');
-	buf_append(out, frac, n);
-}
 
 /*
  * Whose families are being written: one row set's (its prefix, its model,
@@ -108,16 +58,6 @@ struct series {
 };
 
 static void
-label_pair(struct buf *out, int *first, const char *name, const char *value,
-    size_t len)
-{
-	buf_printf(out, "%s%s=\"", *first ? "{" : ",", name);
-	expo_escape_label_value(out, value, len);
-	buf_putc(out, '"');
-	*first = 0;
-}
-
-static void
 series_labels(struct buf *out, const struct scope *sc,
     const struct series *se)
 {
@@ -126,22 +66,22 @@ series_labels(struct buf *out, const struct scope *sc,
 	size_t			 i, nth = 0;
 	int			 first = 1;
 
-	label_pair(out, &first, sc->where, se->path, strlen(se->path));
+	expo_label_pair(out, &first, sc->where, se->path, strlen(se->path));
 	for (i = 0; se->group != NULL && i < sc->set->model.nlabels; i++) {
 		if ((se->mask & (UINT32_C(1) << i)) == 0)
 			continue;
 		v = tally_key_label(se->group, nth++);
-		label_pair(out, &first, sc->set->model.labels[i].name, v,
+		expo_label_pair(out, &first, sc->set->model.labels[i].name, v,
 		    strlen(v));
 	}
 	if (se->own_name != NULL)
-		label_pair(out, &first, se->own_name, se->own_value,
+		expo_label_pair(out, &first, se->own_name, se->own_value,
 		    se->own_len);
 	for (i = 0; i < ep->nlabels; i++)
-		label_pair(out, &first, ep->labels[i].name, ep->labels[i].value,
-		    strlen(ep->labels[i].value));
+		expo_label_pair(out, &first, ep->labels[i].name,
+		    ep->labels[i].value, strlen(ep->labels[i].value));
 	if (se->le != NULL)
-		label_pair(out, &first, "le", se->le, strlen(se->le));
+		expo_label_pair(out, &first, "le", se->le, strlen(se->le));
 	buf_putc(out, '}');
 }
 
@@ -220,32 +160,6 @@ render_rows(struct buf *out, const struct scope *sc, const struct source *f)
 		buf_printf(out, "%" PRIu64 "\n", (*g)->n);
 	}
 	free(sorted);
-}
-
-/*
- * A number as it reads back exactly: an integer below 2^53 as an integer,
- * anything else in the shortest %g form that strtod gives back unchanged.
- */
-void
-expo_format_number(struct buf *out, double v)
-{
-	char	 text[32];
-	int	 precision;
-
-	if (v == 0) {			/* -0 too */
-		buf_putc(out, '0');
-		return;
-	}
-	if (v == floor(v) && fabs(v) < 9007199254740992.0) {
-		buf_printf(out, "%.0f", v);
-		return;
-	}
-	for (precision = 1; precision < 17; precision++) {
-		snprintf(text, sizeof(text), "%.*g", precision, v);
-		if (strtod(text, NULL) == v)
-			break;
-	}
-	buf_printf(out, "%.*g", precision, v);
 }
 
 /* PREFIX_skipped_values{path,family}: for every value family, even 0. */
@@ -328,17 +242,6 @@ render_family(struct buf *out, const struct scope *sc, size_t nth,
 	free(sorted);
 }
 
-static void
-family_header(struct buf *out, const char *prefix, const char *name,
-    const char *type, const char *help, const char *expr)
-{
-	buf_printf(out, "# HELP %s_%s ", prefix, name);
-	escape_help(out, help);
-	if (expr != NULL)
-		escape_help(out, expr);
-	buf_printf(out, "\n# TYPE %s_%s %s\n", prefix, name, type);
-}
-
 /*
  * An --across-files set's families say so, and in which order its files
  * were taken: HELP depends on the options alone.
@@ -380,7 +283,7 @@ render_value_families(struct buf *out, const struct scope *sc,
 		buf_reset(help);
 		buf_puts(help, vf->src);
 		across_help(sc, help);
-		family_header(out, sc->prefix, vf->name,
+		expo_family_header(out, sc->prefix, vf->name,
 		    vf->agg == AGG_HISTOGRAM ? "histogram" : "gauge",
 		    helps[vf->agg], help->data);
 		buf_append(out, body->data, body->len);
@@ -506,12 +409,13 @@ render_file_failures(struct buf *out, const struct scope *sc,
 		    own_families[FILE_FAILURE].suffix);
 		first = 1;
 		reason = failure_name(a->failed[i].failure);
-		label_pair(out, &first, "store", a->store, strlen(a->store));
-		label_pair(out, &first, FILE_LABEL_NAME(ep), a->failed[i].label,
-		    strlen(a->failed[i].label));
-		label_pair(out, &first, "reason", reason, strlen(reason));
+		expo_label_pair(out, &first, "store", a->store,
+		    strlen(a->store));
+		expo_label_pair(out, &first, FILE_LABEL_NAME(ep),
+		    a->failed[i].label, strlen(a->failed[i].label));
+		expo_label_pair(out, &first, "reason", reason, strlen(reason));
 		for (k = 0; k < ep->nlabels; k++)
-			label_pair(out, &first, ep->labels[k].name,
+			expo_label_pair(out, &first, ep->labels[k].name,
 			    ep->labels[k].value, strlen(ep->labels[k].value));
 		buf_puts(out, "} 1\n");
 	}
@@ -556,7 +460,7 @@ render_set_families(struct buf *out, const struct scope *sc,
 			render_set_family(body, sc, fam, &src[i]);
 	if (body->len == 0)
 		return;
-	family_header(out, sc->prefix, own_families[fam].suffix, "gauge",
+	expo_family_header(out, sc->prefix, own_families[fam].suffix, "gauge",
 	    family_help(sc, fam, help), NULL);
 	buf_append(out, body->data, body->len);
 }
@@ -574,7 +478,7 @@ render_store_families(struct buf *out, const struct scope *sc,
 		render_store_family(body, sc, fam, &files[i]);
 	if (body->len == 0)
 		return;
-	family_header(out, sc->prefix, own_families[fam].suffix, "gauge",
+	expo_family_header(out, sc->prefix, own_families[fam].suffix, "gauge",
 	    own_families[fam].help, NULL);
 	buf_append(out, body->data, body->len);
 }
@@ -602,9 +506,9 @@ render_store_count(struct buf *out, const struct expo_params *ep,
 		first = 1;
 		buf_printf(out, "%s_%s", ep->prefix, conflicts ?
 		    "store_label_conflicts" : "store_files");
-		label_pair(out, &first, "store", sp->arg, strlen(sp->arg));
+		expo_label_pair(out, &first, "store", sp->arg, strlen(sp->arg));
 		for (k = 0; k < ep->nlabels; k++)
-			label_pair(out, &first, ep->labels[k].name,
+			expo_label_pair(out, &first, ep->labels[k].name,
 			    ep->labels[k].value, strlen(ep->labels[k].value));
 		buf_printf(out, "} %zu\n", conflicts ? sp->conflicts : sp->found);
 	}
@@ -619,12 +523,12 @@ render_store_counts(struct buf *out, const struct expo_params *ep,
 		render_store_count(body, ep, stores, 0);
 	if (body->len == 0)
 		return;
-	family_header(out, ep->prefix, "store_files", "gauge", "Files a glob "
-	    "or a directory of stores found at the last run", NULL);
+	expo_family_header(out, ep->prefix, "store_files", "gauge", "Files a "
+	    "glob or a directory of stores found at the last run", NULL);
 	buf_append(out, body->data, body->len);
 	buf_reset(body);
 	render_store_count(body, ep, stores, 1);
-	family_header(out, ep->prefix, "store_label_conflicts", "gauge",
+	expo_family_header(out, ep->prefix, "store_label_conflicts", "gauge",
 	    "Files of a glob or a directory not read: another file gave "
 	    "the same label", NULL);
 	buf_append(out, body->data, body->len);
@@ -723,101 +627,6 @@ expo_render(struct buf *out, const struct expo_params *ep,
 	free(ag.v);
 	buf_free(&body);
 	buf_free(&help);
-}
-
-/*
- * A metric name the run may write, and who writes it, for the check that
- * no two are the same.
- */
-struct written_name {
-	char		*name;
-	char		*by;
-};
-
-struct written_names {
-	struct written_name *v;
-	size_t		 n;
-};
-
-static void
-add_name(struct written_names *w, const char *prefix, const char *name,
-    const char *suffix, const char *by)
-{
-	struct buf	 b = { 0 };
-
-	w->v = xreallocarray(w->v, w->n + 1, sizeof(*w->v));
-	buf_printf(&b, "%s_%s%s", prefix, name, suffix);
-	w->v[w->n].name = buf_steal(&b);
-	w->v[w->n++].by = xstrdup(by);
-}
-
-/* Who writes a set's family: "--set orders" or "--set orders --sum x". */
-static void
-set_names(struct written_names *w, const struct rowset *set)
-{
-	static const char *const histogram_suffixes[] = {
-		"_bucket", "_sum", "_count"
-	};
-	const struct model *m = &set->model;
-	struct buf	 by = { 0 };
-	size_t		 i, k;
-
-	buf_printf(&by, "%s%s%s", set->name != NULL ? "--set " : "",
-	    set->name != NULL ? set->name : "--rows ",
-	    set->name != NULL ? "" : set->rows_src);
-	add_name(w, set->prefix, own_families[TOTAL_ROWS].suffix, "", by.data);
-	add_name(w, set->prefix, own_families[ROWS].suffix, "", by.data);
-	if (m->nvalues > 0)
-		add_name(w, set->prefix, own_families[SKIPPED_VALUES].suffix, "",
-		    by.data);
-	for (k = FILES; set->across && k <= FILE_FAILURE; k++)
-		add_name(w, set->prefix, own_families[k].suffix, "", by.data);
-	for (i = 0; i < m->nvalues; i++) {
-		buf_reset(&by);
-		if (set->name != NULL)
-			buf_printf(&by, "--set %s ", set->name);
-		buf_puts(&by, m->values[i].what);
-		add_name(w, set->prefix, m->values[i].name, "", by.data);
-		for (k = 0; m->values[i].agg == AGG_HISTOGRAM && k < 3; k++)
-			add_name(w, set->prefix, m->values[i].name,
-			    histogram_suffixes[k], by.data);
-	}
-	buf_free(&by);
-}
-
-/*
- * No two families of a run may share a name: a set's and another's, or a
- * set's and the store's own (a set 'read' with a family 'success' would
- * write PREFIX_read_success).  -1 with `err` naming both.
- */
-int
-expo_check_names(const struct expo_params *ep, struct buf *err)
-{
-	struct written_names w = { NULL, 0 };
-	size_t		 i, j;
-	int		 fam, rc = 0;
-
-	for (fam = READ_SUCCESS; fam < NFAMILIES; fam++)
-		add_name(&w, ep->prefix, own_families[fam].suffix, "",
-		    "xml2prom's own");
-	add_name(&w, ep->prefix, "store_files", "", "xml2prom's own");
-	add_name(&w, ep->prefix, "store_label_conflicts", "", "xml2prom's own");
-	for (i = 0; i < ep->nsets; i++)
-		set_names(&w, &ep->sets[i]);
-	for (i = 0; i < w.n && rc == 0; i++)
-		for (j = i + 1; j < w.n && rc == 0; j++)
-			if (strcmp(w.v[i].name, w.v[j].name) == 0) {
-				buf_printf(err, "two families would be named "
-				    "%s: %s and %s; rename a set or a family",
-				    w.v[i].name, w.v[i].by, w.v[j].by);
-				rc = -1;
-			}
-	for (i = 0; i < w.n; i++) {
-		free(w.v[i].name);
-		free(w.v[i].by);
-	}
-	free(w.v);
-	return rc;
 }
 
 static int

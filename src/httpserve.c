@@ -20,6 +20,7 @@
 #include "buf.h"
 #include "exitcodes.h"
 #include "expo.h"
+#include "expofmt.h"
 #include "httpserve.h"
 #include "httpsetup.h"
 #include "run.h"

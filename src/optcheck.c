@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "buf.h"
+#include "exponames.h"
 #include "names.h"
 #include "optint.h"
 #include "own.h"

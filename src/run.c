@@ -1,12 +1,11 @@
 /*
- * run.c: one run (see run.h).
+ * run.c: one run (see run.h).  The order of its steps: whether a store is
+ * read again is reuse.h's, what is said of the reads runsay.h's.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <libxml/parser.h>
 
@@ -15,277 +14,12 @@
 #include "exitcodes.h"
 #include "expo.h"
 #include "options.h"
+#include "reuse.h"
 #include "run.h"
+#include "runsay.h"
 #include "scan.h"
 #include "storelist.h"
 #include "textfile.h"
-
-static void
-complain(const struct config *c, const char *msg)
-{
-	/* Under --dump 2>&1, the rows so far come first, whole lines. */
-	fflush(stdout);
-	if (!c->quiet)
-		fprintf(stderr, "xml2prom: %s\n", msg);
-}
-
-/* The first file of SP past --max-series; those after it fail too. */
-static void
-complain_over_limit(const struct config *c, const struct store_pattern *sp,
-    const struct store_file *f)
-{
-	struct buf	 msg = { 0 };
-
-	buf_printf(&msg, "%s: more than %zu series (see --max-series) over its "
-	    "files: %s and every file after it failed, reason \"limit\"",
-	    sp->arg, c->max_series, f->path);
-	complain(c, msg.data);
-	buf_free(&msg);
-}
-
-/*
- * Is standard error the journal (a systemd unit's)?  systemd says so in
- * JOURNAL_STREAM, the device and inode of the stream it connected.
- */
-static int
-stderr_is_journal(void)
-{
-	const char	*js = getenv("JOURNAL_STREAM");
-	unsigned long	 dev, ino;
-	struct stat	 st;
-
-	return js != NULL && sscanf(js, "%lu:%lu", &dev, &ino) == 2 &&
-	    fstat(STDERR_FILENO, &st) == 0 && st.st_dev == (dev_t)dev &&
-	    st.st_ino == (ino_t)ino;
-}
-
-/* "FILE: " or, for a named set, "FILE: set NAME: ". */
-static void
-whose(struct buf *b, const char *file, const struct rowset *set)
-{
-	buf_reset(b);
-	buf_printf(b, "%s: ", file);
-	if (set->name != NULL)
-		buf_printf(b, "set %s: ", set->name);
-}
-
-/*
- * -v: the counts.  With them, in the journal and under --check always,
- * the ways a wrong option reads as success: no element matches --rows,
- * none passes --where, a label is empty for every row, a value skipped
- * for every row.  (Not by default elsewhere: a store may legitimately be
- * empty, and cron mails stderr every minute.)
- */
-static void
-say_what_set_read(const struct config *c, const char *file,
-    const struct rowset *set, const struct tally *t)
-{
-	const struct model	*m = &set->model;
-	struct buf		 who = { 0 };
-	size_t			 i;
-
-	whose(&who, file, set);
-	if (!c->verbose)
-		;
-	else if (m->nlabels == 1 && m->type_label == 0)
-		fprintf(stderr, "xml2prom: %s%llu rows, %zu types\n", who.data,
-		    (unsigned long long)t->total_rows, t->rows.n);
-	else
-		fprintf(stderr, "xml2prom: %s%llu rows, %zu groups\n", who.data,
-		    (unsigned long long)t->total_rows, t->rows.n);
-	if (c->verbose && t->total_rows > 0 && t->not_where > 0)
-		fprintf(stderr, "xml2prom: %s%llu more left out by --where\n",
-		    who.data, (unsigned long long)t->not_where);
-	if (t->total_rows == 0 && t->not_where > 0)
-		fprintf(stderr, "xml2prom: %s%llu elements match --rows '%s', "
-		    "none passes --where '%s'\n", who.data,
-		    (unsigned long long)t->not_where, set->rows_src,
-		    m->where.src);
-	else if (t->total_rows == 0)
-		fprintf(stderr, "xml2prom: %sno element matches --rows '%s' "
-		    "(--dump shows what the rows hold)\n", who.data,
-		    set->rows_src);
-	for (i = 0; t->total_rows > 0 && i < m->nlabels; i++)
-		if (t->empty[i] == t->total_rows)
-			fprintf(stderr, "xml2prom: %s%s '%s' is empty for every "
-			    "row, all counted as '%s' (--dump shows what the "
-			    "rows hold)\n", who.data, m->labels[i].what,
-			    m->labels[i].src, m->labels[i].missing);
-	for (i = 0; t->total_rows > 0 && i < m->nvalues; i++)
-		if (t->skipped[i] > 0 && t->skipped[i] == t->total_rows -
-		    t->filtered)
-			fprintf(stderr, "xml2prom: %s%s '%s' gave no number "
-			    "for any row (--dump says why)\n", who.data,
-			    m->values[i].what, m->values[i].src);
-	buf_free(&who);
-}
-
-static void
-say_what_was_read(const struct config *c, const char *file,
-    const struct scan_result *r)
-{
-	size_t	 i;
-
-	for (i = 0; i < c->nsets; i++)
-		say_what_set_read(c, file, &c->sets[i], &r->tally[i]);
-}
-
-static int
-same_time(struct timespec a, struct timespec b)
-{
-	return a.tv_sec == b.tv_sec && a.tv_nsec == b.tv_nsec;
-}
-
-static int
-before(struct timespec a, struct timespec b)
-{
-	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec &&
-	    a.tv_nsec < b.tv_nsec);
-}
-
-/* A - B in milliseconds. */
-static long long
-ms_between(struct timespec a, struct timespec b)
-{
-	return (long long)(a.tv_sec - b.tv_sec) * 1000 +
-	    (a.tv_nsec - b.tv_nsec) / 1000000;
-}
-
-/*
- * Was the kept read made less than --reread-after ago?  On the wall
- * clock, as the read's own time: a clock set back reads again.
- */
-static int
-read_lately(const struct config *c, const struct store_id *id)
-{
-	struct timespec	 now;
-	long long	 age;
-
-	clock_gettime(CLOCK_REALTIME, &now);
-	age = ms_between(now, id->opened);
-	return age >= 0 && (unsigned long long)age < c->reread_after_ms;
-}
-
-/*
- * May a resident run write the kept read of PATH again instead of reading
- * it (see run.h)?  Anything but a plain yes reads it again.
- */
-static int
-still_current(const struct config *c, const char *path,
-    const struct scan_result *kept)
-{
-	const struct store_id	*id = &kept->id;
-	struct timespec		 settled = id->opened;
-	struct stat		 st;
-
-	settled.tv_sec -= RUN_SETTLED_SECONDS;
-
-	return kept->ok && id->known && strcmp(path, "-") != 0 &&
-	    read_lately(c, id) &&
-	    stat(path, &st) == 0 && S_ISREG(st.st_mode) &&
-	    st.st_dev == id->dev && st.st_ino == id->ino &&
-	    st.st_size == id->size && same_time(st.st_mtim, id->mtime) &&
-	    same_time(st.st_ctim, id->ctime) &&
-	    before(id->mtime, settled) && before(id->ctime, settled);
-}
-
-/*
- * --settle: how long until PATH was last modified --settle ago; 0 when it
- * was (or stat cannot tell: the read says why).  A time in the future is
- * settled, so that a skewed clock never holds a store back for good.
- */
-static long long
-unsettled_for(const struct config *c, const char *path)
-{
-	struct stat	 st;
-	struct timespec	 now;
-	long long	 age;
-
-	if (c->settle_ms == 0 || c->check || c->dump ||
-	    strcmp(path, "-") == 0 || stat(path, &st) != 0 ||
-	    !S_ISREG(st.st_mode))
-		return 0;
-	clock_gettime(CLOCK_REALTIME, &now);
-	age = ms_between(now, st.st_mtim);
-	if (age < 0 || (unsigned long long)age >= c->settle_ms)
-		return 0;
-	return (long long)c->settle_ms - age;
-}
-
-/* Has a resident run read this store before (whole or not)? */
-static int
-was_read(const struct scan_result *kept)
-{
-	return kept->ok || kept->error != NULL;
-}
-
-/*
- * A store modified within --settle is not read yet: a resident run takes
- * its last read KEPT (its times unchanged: last_success says when it was
- * true); with none, the run writes nothing (returns 1).
- */
-static int
-defer_store(const struct config *c, const char *path, long long wait,
-    struct scan_result *r, struct run_memory *mem, struct scan_result *kept)
-{
-	if (mem != NULL && (mem->settle_wait_ms == 0 ||
-	    wait < mem->settle_wait_ms))
-		mem->settle_wait_ms = wait;
-	if (c->verbose)
-		fprintf(stderr, "xml2prom: %s: modified %lld ms ago, within "
-		    "--settle %lums: not read yet%s\n", path,
-		    (long long)c->settle_ms - wait, c->settle_ms,
-		    kept != NULL && was_read(kept) ?
-		    ", its last read's counts kept" : "");
-	if (kept == NULL || !was_read(kept))
-		return 1;
-	*r = *kept;
-	memset(kept, 0, sizeof(*kept));
-	return 0;
-}
-
-/* The last run's read of PATH, or NULL (a file new to this run). */
-static struct scan_result *
-kept_read(struct run_memory *mem, const char *path)
-{
-	const struct store_file	*f;
-
-	if (mem == NULL || mem->kept == NULL ||
-	    (f = storelist_find(&mem->files, path)) == NULL)
-		return NULL;
-	return &mem->kept[f - mem->files.files];
-}
-
-/*
- * Reads PATH into r, or takes its kept read when still current.
- * Returns 1 when it is neither read nor kept (--settle).
- */
-static int
-read_store(const struct config *c, const char *path,
-    const struct scan_params *p, struct scan_result *r,
-    struct run_memory *mem)
-{
-	struct scan_result	*kept = kept_read(mem, path);
-	long long		 wait;
-
-	if ((wait = unsettled_for(c, path)) > 0)
-		return defer_store(c, path, wait, r, mem, kept);
-	if (kept != NULL && still_current(c, path, kept)) {
-		*r = *kept;
-		memset(kept, 0, sizeof(*kept));
-		clock_gettime(CLOCK_REALTIME, &r->finished);
-		if (c->verbose)
-			fprintf(stderr, "xml2prom: %s: unchanged since its last "
-			    "read (same inode, size and times): not read "
-			    "again\n", path);
-		return 0;
-	}
-	/* Freed first, so that every read starts from the same heap. */
-	if (kept != NULL)
-		scan_result_free(kept);
-	scan_file(path, p, r);
-	return 0;
-}
 
 /*
  * One run's files and what was read of them: results[i] is the read of
@@ -311,7 +45,7 @@ scan_all(const struct config *c, struct cycle *cy, struct run_memory *mem,
 	struct scan_result	*r;
 	size_t			 i, failed = 0;
 	int			 warn = !c->quiet && (c->check ||
-				    stderr_is_journal());
+				    runsay_to_journal());
 
 	memset(&p, 0, sizeof(p));
 	p.sets = c->sets;
@@ -329,7 +63,7 @@ scan_all(const struct config *c, struct cycle *cy, struct run_memory *mem,
 			continue;
 		d.path = cy->list.files[i].path;
 		r = &cy->results[i];
-		if (read_store(c, d.path, &p, r, mem) != 0) {
+		if (reuse_read_store(c, d.path, &p, r, mem) != 0) {
 			(*deferred)++;
 			continue;
 		}
@@ -337,9 +71,9 @@ scan_all(const struct config *c, struct cycle *cy, struct run_memory *mem,
 			return failed;
 		if (!r->ok) {
 			failed++;
-			complain(c, r->error);
+			runsay_complain(c, r->error);
 		} else if (c->verbose || warn)
-			say_what_was_read(c, d.path, r);
+			runsay_what_was_read(c, d.path, r);
 		if (c->dump)
 			dump_counts(&d, r);
 	}
@@ -436,7 +170,7 @@ limit_series(const struct config *c, struct cycle *cy)
 		    &cy->results[i])) <= c->max_series)
 			continue;
 		if (over[f->pattern]++ == 0)
-			complain_over_limit(c, sp, f);
+			runsay_over_limit(c, sp, f);
 		fail_over_limit(c, f, sp, &cy->results[i]);
 		n++;
 	}
@@ -476,39 +210,6 @@ render_after(const struct config *c, const char *previous,
 		free(files[i].carried_success);
 	free(files);
 	return over;
-}
-
-/*
- * --check's own verdict, once the stores were read and the output could
- * be written: a row set that matched no element of a store would count
- * nothing, every minute; a field that reads nothing of the row
- * (options.h) gives every row the same.  A label empty for every row, a
- * value never a number, or no row passing --where are said, not failed:
- * a status label is empty while every test passes, and no port may be
- * open today.
- */
-static int
-check_verdict(const struct config *c, const struct scan_result *results,
-    size_t nresults)
-{
-	size_t	 i, k, unmatched = 0;
-
-	for (i = 0; i < nresults; i++)
-		for (k = 0; results[i].ok && k < c->nsets; k++)
-			if (results[i].tally[k].total_rows == 0 &&
-			    results[i].tally[k].not_where == 0)
-				unmatched++;
-	if (unmatched == 0 && c->constant_fields == 0)
-		return EXIT_OK;
-	printf("xml2prom: check: failed:");
-	if (unmatched > 0)
-		printf(" %zu row set%s matched no row%s", unmatched,
-		    unmatched == 1 ? "" : "s", c->constant_fields > 0 ? "," : "");
-	if (c->constant_fields > 0)
-		printf(" %zu field%s nothing of the row", c->constant_fields,
-		    c->constant_fields == 1 ? " reads" : "s read");
-	printf(" (said above)\n");
-	return EXIT_CHECK;
 }
 
 /* Returns how many files the --across-files aggregates failed. */
@@ -722,7 +423,7 @@ run_once(const struct config *c, struct run_memory *mem)
 	} else if (replace_output(c, &tf, &text) != EXIT_OK)
 		status = EXIT_OUTPUT;
 	if (c->check && status == EXIT_OK)
-		status = check_verdict(c, cy.results, cy.list.nfiles);
+		status = runsay_check_verdict(c, cy.results, cy.list.nfiles);
 out:
 	if (locked)
 		textfile_close(&tf);

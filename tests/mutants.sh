@@ -37,7 +37,7 @@ the lock's mode set through a hard link	src/textfile.c	s/\Q&& st.st_nlink == 1 &
 a root run writes into another user's directory	src/textfile.c	s/\Qif (st.st_uid != 0 || ((st.st_mode\E/if (0 \&\& ((st.st_mode/	security
 a root run reads through another user's link	src/trust.c	s/\Qif (geteuid() != 0 || (st->st_mode & S_IROTH) != 0)\E/if (1)/	security
 a row's tree unbounded	src/scan/scan.c	s/\Qif (s->tree.held <= SCAN_MAX_ROW_BYTES)\E/if (1)/	security
-a backslash not escaped in a label	src/expo.c	s/\Q*s != '\\' && *s != '"'\E/*s != '"'/	golden
+a backslash not escaped in a label	src/expofmt.c	s/\Q*s != '\\' && *s != '"'\E/*s != '"'/	golden
 a leak on the scan path	src/scan/scan.c	s/\n\s+buf_free\(&s->why\);//	sh: make -s build/fuzz/replay-scan >/dev/null 2>&1 && . tests/lib.sh && replay_corpus scan
 a run writes series another file holds	src/run.c	s/\Q> 0 && !c->check)\E/> 0 \&\& 0)/	operator
 a wrong --rows not said in the journal	src/run.c	s/(warn_journal = )!c->quiet && stderr_is_journal\(\);/${1}0;/	operator
@@ -49,7 +49,7 @@ contains() of an empty string false	src/xpstream.c	s/\Qif (needle == 0)\E(\s+)re
 count() of the first node only	src/scan/capture.c	s/\Qc->count += l->attr == NULL\E/c->count = l->attr == NULL/	consistency
 ancestor::T[k] counted from the outermost	src/scan/capture.c	s/\Qn + 1 - (size_t)def->position;\E/(size_t)def->position;/	consistency
 a path compared as a string	src/xplower.c	s/\Qif (is_node_set(x->args[k]))\E\s+return -1;/(void)0;/	unit
-an unchanged store judged by its size alone	src/run.c	s/\Qsame_time(st.st_mtim, id->mtime) &&\E\s+\Qsame_time(st.st_ctim, id->ctime) &&\E//	resident
+an unchanged store judged by its size alone	src/reuse.c	s/\Qsame_time(st.st_mtim, id->mtime) &&\E\s+\Qsame_time(st.st_ctim, id->ctime) &&\E//	resident
 SIGTERM waits for a read to end	src/resident.c	s/\Qif (seen || calls++ % 16 != 0)\E/if (1)/	resident
 --watch blind to a store replaced by rename	src/resident.c	s/\Q(IN_CLOSE_WRITE | IN_MOVED_TO | IN_MOVED_FROM\E/(IN_CLOSE_WRITE | IN_MOVED_FROM/	resident
 a change to the store moves the period	src/resident.c	s/\Qif (now >= r->next_run)\E\s+//	resident

@@ -18,6 +18,7 @@
 #include "across.h"
 #include "datetime.h"
 #include "expo.h"
+#include "expofmt.h"
 #include "model.h"
 #include "names.h"
 #include "plan.h"
