@@ -80,7 +80,11 @@ struct store_naming {
 	enum file_label_kind	 kind;
 };
 
-/* Does ARG hold a glob metacharacter ('*', '?' or '[')? */
+/*
+ * Is ARG a glob: does it hold a metacharacter ('*', '?' or '[') and name
+ * nothing as it is written?  (A file or directory that is there is that
+ * store, whatever its name holds.)
+ */
 int	storelist_is_glob(const char *arg);
 
 /*

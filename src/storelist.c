@@ -28,7 +28,13 @@ struct gather {
 int
 storelist_is_glob(const char *arg)
 {
-	return strpbrk(arg, "*?[") != NULL;
+	struct stat	 st;
+
+	/*
+	 * A path that is there as written is that path: a store named
+	 * "a[1].xml" before stores could be globs is read as it was.
+	 */
+	return strpbrk(arg, "*?[") != NULL && lstat(arg, &st) != 0;
 }
 
 int
