@@ -76,7 +76,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	static char		 prefix[] = "store", prefix_b[] = "store_b";
 	struct rowset		 sets[2];
 	struct expo_params	 ep = { .prefix = "store" };
-	struct expo_file	 f;
+	struct expo_file	 f = { 0 };
 	struct buf		 out = { 0 }, err = { 0 };
 	const char		*path;
 	unsigned		 pick;
@@ -115,7 +115,7 @@ LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	f.path = path;
 	f.result = &r;
 	f.carried_success = NULL;
-	expo_render(&out, &ep, &f, 1);
+	expo_render(&out, &ep, &f, 1, NULL, NULL);
 	must(out.len > 0 && out.data[out.len - 1] == '\n', "ends with newline");
 	must(names_is_utf8(out.data, out.len), "output is UTF-8");
 	must(strlen(out.data) == out.len, "no NUL in the output");
