@@ -27,12 +27,17 @@ for src in "$top"/tests/cases/hostile-* "$top"/tests/cases/err-* "$top"/tests/ca
 	read -r rss user sys < <(tail -n 1 "$work/usage")
 	check "$name: exit status $(cat "$src/status")" cmp -s "$src/status" "$work/status"
 	check "$name: at most one line on stderr" test "$(wc -l <"$work/err")" -le 1
-	# the reason the expected output gives, or read_success 1
+	# the reason the expected output gives, store_files 0 for a glob or
+	# directory with no store in it, or read_success 1
 	want=$(grep -oE '_read_failure\{.*reason="[a-z]+"\} 1$' "$src/stdout" |
 	    sed -E 's/.*reason="([a-z]+)".*/\1/')
 	if [ -n "$want" ]; then
 		check "$name: reason=\"$want\"" \
 		    grep -qE "_read_failure\{.*reason=\"$want\"\} 1$" "$work/out.prom"
+	elif grep -qE '_store_files\{.*\} 0$' "$src/stdout"; then
+		# a glob or directory with no store in it: no read to fail
+		check "$name: store_files 0" \
+		    grep -qE '^[a-z_]+_store_files\{.*\} 0$' "$work/out.prom"
 	else
 		check "$name: read in full" \
 		    grep -qE '^[a-z_]+_read_success\{.*\} 1$' "$work/out.prom"
